@@ -57,3 +57,42 @@ func (m Mode) SizeMultiple() int {
 	}
 	return 32
 }
+
+var modes = []Mode{
+	{ID: T2V, Label: "Text → Video", Tag: "T2V", Icon: "document", TwoStage: true,
+		Description: "A video with generated sound from a text prompt."},
+	{ID: I2V, Label: "Image → Video", Tag: "I2V", Icon: "mediaPhoto", TwoStage: true,
+		Description: "Animate a still image; the prompt says what happens.",
+		Slots:       []MediaSlot{{ID: "image", Label: "Start image", Kind: MediaImage, Hint: "PNG, JPEG or WebP"}}},
+	{ID: A2V, Label: "Audio → Video", Tag: "A2V", Icon: "mediaMusic", TwoStage: true, DurationFrom: "audio",
+		Description: "A video made to an audio track; the track is kept in the result.",
+		Slots:       []MediaSlot{{ID: "audio", Label: "Audio track", Kind: MediaAudio, Hint: "WAV, MP3, FLAC or OGG"}}},
+	{ID: Lipsync, Label: "Lipsync", Tag: "LIPSYNC", Icon: "account", TwoStage: true, DurationFrom: "speech",
+		Description: "A portrait that speaks the given speech.",
+		Slots: []MediaSlot{
+			{ID: "portrait", Label: "Portrait", Kind: MediaImage, Hint: "a face, looking at the camera"},
+			{ID: "speech", Label: "Speech", Kind: MediaAudio, Hint: "WAV, MP3, FLAC or OGG"}}},
+	{ID: Keyframe, Label: "Keyframes", Tag: "KEY", Icon: "mediaSkipNext",
+		Description: "A video that starts on the first frame and ends on the last.",
+		Slots: []MediaSlot{
+			{ID: "first", Label: "First frame", Kind: MediaImage},
+			{ID: "last", Label: "Last frame", Kind: MediaImage}}},
+	{ID: Style, Label: "Style transfer", Tag: "STYLE", Icon: "colorPalette",
+		Description: "Restyle a source video after a style image; motion and sound are kept.",
+		Slots: []MediaSlot{
+			{ID: "style", Label: "Style image", Kind: MediaImage},
+			{ID: "video", Label: "Source video", Kind: MediaVideo, Hint: "MP4, MOV, MKV or WebM"}}},
+}
+
+// Modes lists the six modes in sidebar order. The slice is a copy.
+func Modes() []Mode { return append([]Mode(nil), modes...) }
+
+// Lookup finds a mode by ID.
+func Lookup(id ModeID) (Mode, bool) {
+	for _, m := range modes {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return Mode{}, false
+}
