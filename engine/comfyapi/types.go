@@ -41,7 +41,9 @@ var ErrUnsafeName = errors.New("unsafe file name from server")
 // Safe checks that a server-supplied reference stays inside ComfyUI's
 // folders: a plain file name, a relative subfolder without "..", a known type.
 func (f FileRef) Safe() error {
-	bad := func(why string) error { return fmt.Errorf("%w: %q in %q: %s", ErrUnsafeName, f.Filename, f.Subfolder, why) }
+	bad := func(why string) error {
+		return fmt.Errorf("%w: %q in %q: %s", ErrUnsafeName, f.Filename, f.Subfolder, why)
+	}
 	n := f.Filename
 	switch {
 	case n == "" || n == "." || n == "..":

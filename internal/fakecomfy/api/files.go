@@ -1,0 +1,173 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// fakeMP4 is a tiny file that starts like an MP4 (an ftyp box), so content
+// sniffers take it for one.
+func fakeMP4(id string) []byte {
+	b := []byte{0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'i', 's', 'o', 'm', 'i', 's', 'o', '2'}
+	free := []byte("free" + "fakecomfy " + id)
+	n := len(free) + 4
+	return append(append(b, byte(n>>24), byte(n>>16), byte(n>>8), byte(n)), free...)
+}
+
+// writeOutput saves the file of an output node and returns its UI dict.
+func (s *Server) writeOutput(j *job, id string, n node) map[string]any {
+	prefix := func(def string) string {
+		var p string
+		if json.Unmarshal(n.Inputs["filename_prefix"], &p) != nil || p == "" {
+			p = def
+		}
+		return p
+	}
+	var ext, key, def string
+	switch {
+	case n.ClassType == "SaveVideo" || n.ClassType == "VHS_VideoCombine" || n.ClassType == "SaveWEBM":
+		ext, key, def = "mp4", "images", "video/ComfyUI"
+		if n.ClassType == "VHS_VideoCombine" {
+			key, def = "gifs", "AnimateDiff"
+		}
+	case strings.HasPrefix(n.ClassType, "SaveAudio"):
+		ext, key, def = "flac", "audio", "audio/ComfyUI"
+	case n.ClassType == "SaveImage":
+		ext, key, def = "png", "images", "ComfyUI"
+	case n.ClassType == "PreviewAny":
+		return map[string]any{"text": []string{"fakecomfy"}}
+	default:
+		return nil
+	}
+	sub, base := path.Split(prefix(def))
+	sub = strings.TrimSuffix(sub, "/")
+	dir := filepath.Join(s.opt.OutputDir, filepath.FromSlash(sub))
+	var name string
+	if j.magic["hostile"] {
+		name = "../../hostile." + ext
+	} else {
+		_ = os.MkdirAll(dir, 0o755)
+		for i := 1; ; i++ {
+			name = fmt.Sprintf("%s_%05d_.%s", base, i, ext)
+			if _, err := os.Stat(filepath.Join(dir, name)); os.IsNotExist(err) {
+				break
+			}
+		}
+		data := fakeMP4(j.id)
+		if ext != "mp4" {
+			data = []byte("fakecomfy " + ext + " " + j.id)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			s.opt.Logger.Error("write output", "err", err)
+		}
+	}
+	ref := map[string]any{"filename": name, "subfolder": sub, "type": "output"}
+	switch key {
+	case "gifs":
+		var format string
+		_ = json.Unmarshal(n.Inputs["format"], &format)
+		ref["format"], ref["frame_rate"] = format, 24.0
+		ref["fullpath"] = filepath.Join(dir, name)
+		return map[string]any{"gifs": []any{ref}}
+	case "images":
+		if ext == "mp4" {
+			return map[string]any{"images": []any{ref}, "animated": []bool{true}}
+		}
+	}
+	return map[string]any{key: []any{ref}}
+}
+
+func (s *Server) folder(typ string) string {
+	switch typ {
+	case "input":
+		return s.opt.InputDir
+	case "temp":
+		return filepath.Join(filepath.Dir(s.opt.OutputDir), "temp")
+	}
+	return s.opt.OutputDir
+}
+
+// view serves a file like ComfyUI's /view: ".." or a leading "/" → 400, a
+// subfolder outside the base → 403, missing → 404.
+func (s *Server) view(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	name := q.Get("filename")
+	if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
+		http.Error(w, "400: Bad Request", http.StatusBadRequest)
+		return
+	}
+	base, _ := filepath.Abs(s.folder(q.Get("type")))
+	dir := filepath.Join(base, filepath.FromSlash(q.Get("subfolder")))
+	if rel, err := filepath.Rel(base, dir); err != nil || strings.HasPrefix(rel, "..") {
+		http.Error(w, "403: Forbidden", http.StatusForbidden)
+		return
+	}
+	f, err := os.Open(filepath.Join(dir, filepath.Base(name)))
+	if err != nil {
+		http.Error(w, "404: Not Found", http.StatusNotFound)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
+		http.Error(w, "404: Not Found", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": st.Name()}))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, st.Name(), st.ModTime(), f)
+}
+
+// upload mirrors /upload/image: same bytes under an existing name reuse it,
+// different bytes get "name (1).ext".
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		http.Error(w, "400: Bad Request", http.StatusBadRequest)
+		return
+	}
+	f, hdr, err := r.FormFile("image")
+	if err != nil {
+		http.Error(w, "400: Bad Request", http.StatusBadRequest)
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		http.Error(w, "400: Bad Request", http.StatusBadRequest)
+		return
+	}
+	typ := r.FormValue("type")
+	if typ == "" {
+		typ = "input"
+	}
+	sub := r.FormValue("subfolder")
+	base, _ := filepath.Abs(s.folder(typ))
+	dir := filepath.Join(base, filepath.FromSlash(sub))
+	if rel, err := filepath.Rel(base, dir); err != nil || strings.HasPrefix(rel, "..") {
+		http.Error(w, "400: Bad Request", http.StatusBadRequest)
+		return
+	}
+	name := filepath.Base(hdr.Filename)
+	overwrite := r.FormValue("overwrite") == "true" || r.FormValue("overwrite") == "1"
+	ext := filepath.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	for i := 1; !overwrite; i++ {
+		old, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || bytes.Equal(old, data) {
+			break
+		}
+		name = fmt.Sprintf("%s (%d)%s", stem, i, ext)
+	}
+	if err := os.MkdirAll(dir, 0o755); err == nil {
+		err = os.WriteFile(filepath.Join(dir, name), data, 0o644)
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"name": name, "subfolder": sub, "type": typ})
+}
