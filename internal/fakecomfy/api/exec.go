@@ -178,6 +178,6 @@ func (r *run) fail(id string, n node) {
 	}
 	r.sendKept("execution_error", map[string]any{"prompt_id": r.j.id, "node_id": id, "node_type": n.ClassType,
 		"executed": r.executed, "exception_message": msg, "exception_type": typ,
-		"traceback": []string{"  File \"/opt/ComfyUI/execution.py\", line 542, in execute\n"},
+		"traceback":      []string{"  File \"/opt/ComfyUI/execution.py\", line 542, in execute\n"},
 		"current_inputs": inputs, "current_outputs": r.executed, "timestamp": nowMS()})
 }
