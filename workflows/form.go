@@ -1,6 +1,11 @@
 package workflows
 
-import "math"
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
 
 // Preset trades speed for quality; each one is a different graph.
 type Preset string
@@ -90,4 +95,122 @@ func TrueSeconds(frames, fps int) float64 {
 		return 0
 	}
 	return float64(frames) / float64(fps)
+}
+
+// Limits the form and the graph share.
+const (
+	MinSize        = 256
+	MaxSize        = 3840
+	MinFPS         = 8
+	MaxFPS         = 60
+	MaxSeconds     = 20.0
+	MaxFrames      = 993 // largest 8n+1 the audio latent (frames_number ≤ 1000) allows
+	MaxCamStrength = 2.0
+	maxPromptBytes = 16000
+)
+
+// DefaultNegative is the negative prompt of the official LTX-2.3 templates.
+const DefaultNegative = "blurry, low quality, still frame, frames, watermark, overlay, titles, has blurbox, has subtitles"
+
+// DefaultForm is a ready-to-edit form for a mode: 1280×704 (720p snapped to the
+// 64 multiple two-stage graphs need), 5 s at 25 fps, Balanced, fp8, camera
+// auto at strength 1, a random seed.
+func DefaultForm(id ModeID) Form {
+	return Form{
+		Mode:           id,
+		Negative:       DefaultNegative,
+		Media:          map[string]string{},
+		Width:          1280,
+		Height:         704,
+		Seconds:        5,
+		FPS:            25,
+		RandomSeed:     true,
+		Preset:         Balanced,
+		Camera:         CameraAuto,
+		CameraStrength: 1.0,
+		Precision:      FP8,
+	}
+}
+
+// Validate lists everything wrong with the form, each naming its field. An
+// empty result means Build will accept it.
+func (f Form) Validate() []FieldError {
+	var errs []FieldError
+	add := func(field, format string, a ...any) {
+		errs = append(errs, FieldError{Field: field, Msg: fmt.Sprintf(format, a...)})
+	}
+	m, ok := Lookup(f.Mode)
+	if !ok {
+		add("mode", "unknown mode %q", f.Mode)
+		return errs
+	}
+	if strings.TrimSpace(f.Prompt) == "" {
+		add("prompt", "describe the video you want")
+	} else if len(f.Prompt) > maxPromptBytes {
+		add("prompt", "is too long (%d bytes, at most %d)", len(f.Prompt), maxPromptBytes)
+	}
+	if len(f.Negative) > maxPromptBytes {
+		add("negative", "is too long (%d bytes, at most %d)", len(f.Negative), maxPromptBytes)
+	}
+	mult := m.SizeMultiple()
+	for _, d := range []struct {
+		field string
+		v     int
+	}{{"width", f.Width}, {"height", f.Height}} {
+		switch {
+		case d.v < MinSize || d.v > MaxSize:
+			add(d.field, "must be between %d and %d pixels (got %d)", MinSize, MaxSize, d.v)
+		case d.v%mult != 0:
+			why := ""
+			if m.TwoStage {
+				why = " (stage 1 renders at half size, which must be a multiple of 32)"
+			}
+			add(d.field, "must be a multiple of %d for %s%s; the nearest is %d", mult, m.Label, why, SnapSize(d.v, mult))
+		}
+	}
+	fpsOK := f.FPS >= MinFPS && f.FPS <= MaxFPS
+	if !fpsOK {
+		add("fps", "must be between %d and %d (got %d)", MinFPS, MaxFPS, f.FPS)
+	}
+	switch {
+	case math.IsNaN(f.Seconds) || math.IsInf(f.Seconds, 0) || f.Seconds <= 0:
+		add("seconds", "must be a positive duration")
+	case f.Seconds > MaxSeconds:
+		add("seconds", "must be at most %g s (got %g)", MaxSeconds, f.Seconds)
+	case fpsOK && Frames(f.Seconds, f.FPS) > MaxFrames:
+		add("seconds", "gives %d frames at %d fps; at most %d fit (shorten the clip or lower the fps)", Frames(f.Seconds, f.FPS), f.FPS, MaxFrames)
+	}
+	if !f.RandomSeed && f.Seed < 0 {
+		add("seed", "must not be negative (got %d)", f.Seed)
+	}
+	if !validPreset(f.Preset) {
+		add("preset", "unknown preset %q (fast, balanced or quality)", f.Preset)
+	}
+	if !validCamera(f.Camera) {
+		add("camera", "unknown camera motion %q", f.Camera)
+	}
+	if math.IsNaN(f.CameraStrength) || f.CameraStrength < 0 || f.CameraStrength > MaxCamStrength {
+		add("camera_strength", "must be between 0 and %g", MaxCamStrength)
+	}
+	if f.Precision != FP8 && f.Precision != BF16 {
+		add("precision", "unknown precision %q (fp8 or bf16)", f.Precision)
+	}
+	slots := map[string]bool{}
+	for _, s := range m.Slots {
+		slots[s.ID] = true
+		if strings.TrimSpace(f.Media[s.ID]) == "" {
+			add("media."+s.ID, "choose the %s (%s)", strings.ToLower(s.Label), s.Kind)
+		}
+	}
+	extra := make([]string, 0)
+	for id := range f.Media {
+		if !slots[id] {
+			extra = append(extra, id)
+		}
+	}
+	sort.Strings(extra)
+	for _, id := range extra {
+		add("media."+id, "%s takes no %q file", m.Label, id)
+	}
+	return errs
 }

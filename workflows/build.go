@@ -1,0 +1,310 @@
+package workflows
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+
+	"github.com/tidwall/sjson"
+)
+
+// BuildOptions are the job layer's choices that are not part of the form.
+type BuildOptions struct {
+	// MediaNames maps a slot ID to the file name in ComfyUI's input folder
+	// (the job layer uploads under content-hash names). When a slot is
+	// missing, filepath.Base of Form.Media[slot] is used.
+	MediaNames map[string]string
+	// FilenamePrefix is SaveVideo's filename_prefix; "" means "ltx-studio/<mode>".
+	FilenamePrefix string
+}
+
+// Stage names, in the order they run.
+const (
+	StageEncode  = "encode"
+	StageStage1  = "stage1"
+	StageUpscale = "upscale"
+	StageStage2  = "stage2"
+	StageDecode  = "decode"
+	StageSave    = "save"
+)
+
+// Stage tells the progress display which part of the job a node belongs to.
+// Weight is the node's share of the whole job's expected time; the weights of
+// all nodes of a prompt add up to 1.
+type Stage struct {
+	Name   string
+	Weight float64
+}
+
+// Prompt is a built, ready-to-queue ComfyUI prompt.
+type Prompt struct {
+	Mode   ModeID
+	Preset Preset
+	// JSON is the API-format graph: the "prompt" object of POST /prompt.
+	JSON []byte
+	// Stages maps every node id of JSON to its stage.
+	Stages map[string]Stage
+	// OutputNode is the SaveVideo node whose history entry holds the mp4.
+	OutputNode string
+	Width      int
+	Height     int
+	Frames     int
+	FPS        int
+	Seed       int64
+	// Camera is the motion actually applied ("auto" resolved).
+	Camera Camera
+	// Models are the files the graph loads.
+	Models []ModelRef
+}
+
+// ResolveSeed fills in a random seed when the form asks for one, so the
+// built prompt (and the job record) carry the seed that was really used.
+func ResolveSeed(f Form, r *rand.Rand) Form {
+	if f.RandomSeed {
+		f.Seed = int64(r.Uint64() >> 1) // RandomNoise accepts 0…2^64-1; keep it a valid int64
+		f.RandomSeed = false
+	}
+	return f
+}
+
+func fieldErrors(errs []FieldError) error {
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	list := make([]error, len(errs))
+	for i, e := range errs {
+		list[i] = e
+	}
+	return errors.Join(list...)
+}
+
+// Build validates the form and turns it into the mode's graph for its preset,
+// precision, camera and media. Form errors come back as FieldError values
+// (joined when there are several). The embedded templates are never changed.
+// A form with RandomSeed set is built with f.Seed as it is: call ResolveSeed first.
+func Build(f Form, opt BuildOptions) (*Prompt, error) {
+	if errs := f.Validate(); len(errs) > 0 {
+		return nil, fieldErrors(errs)
+	}
+	if f.RandomSeed && f.Seed < 0 {
+		return nil, FieldError{"seed", "resolve the random seed before building"}
+	}
+	m, _ := Lookup(f.Mode)
+	media := map[string]string{}
+	var errs []FieldError
+	for _, s := range m.Slots {
+		name := opt.MediaNames[s.ID]
+		if name == "" {
+			name = filepath.Base(f.Media[s.ID])
+		}
+		if err := checkInputName(name); err != nil {
+			errs = append(errs, FieldError{"media." + s.ID, err.Error()})
+		}
+		media[s.ID] = name
+	}
+	prefix := opt.FilenamePrefix
+	if prefix == "" {
+		prefix = "ltx-studio/" + string(f.Mode)
+	}
+	if strings.Contains(prefix, "..") || strings.HasPrefix(prefix, "/") || strings.ContainsAny(prefix, "\\\x00") {
+		return nil, fmt.Errorf("workflows: filename prefix %q must be a relative path inside ComfyUI's output folder", prefix)
+	}
+	if len(errs) > 0 {
+		return nil, fieldErrors(errs)
+	}
+
+	ts, err := loadTemplates()
+	if err != nil {
+		return nil, err
+	}
+	t := ts[f.Mode]
+	g, err := t.decodeGraph()
+	if err != nil {
+		return nil, err
+	}
+	if err := applyOps(g, t, presetOps[f.Preset]); err != nil {
+		return nil, err
+	}
+	prune(g, t.Output)
+	body, err := json.Marshal(g)
+	if err != nil {
+		return nil, fmt.Errorf("workflows: encoding graph: %w", err)
+	}
+
+	frames := Frames(f.Seconds, f.FPS)
+	latentW, latentH := f.Width, f.Height
+	if m.TwoStage {
+		latentW, latentH = f.Width/2, f.Height/2
+	}
+	cam := ResolveCamera(f.Camera, f.Prompt)
+	pos, neg := cameraPrompts(f.Prompt, f.Negative, cam, f.CameraStrength)
+	values := map[string]any{
+		ptCheckpoint:   CheckpointFile(f.Preset, f.Precision),
+		ptTextEncoder:  TextEncoderFile(f.Precision),
+		ptPrompt:       pos,
+		ptNegative:     neg,
+		ptLatentWidth:  latentW,
+		ptLatentHeight: latentH,
+		ptWidth:        f.Width,
+		ptHeight:       f.Height,
+		ptFrames:       frames,
+		ptSeconds:      math.Round(TrueSeconds(frames, f.FPS)*1000) / 1000,
+		ptFPSFloat:     float64(f.FPS),
+		ptFPSInt:       f.FPS,
+		ptSeed:         f.Seed,
+		ptPrefix:       prefix,
+	}
+	for slot, name := range media {
+		values[ptMediaPrefix+slot] = name
+	}
+	for _, point := range sortedIDs(t.Points) {
+		v, ok := values[point]
+		if !ok {
+			continue // structural points (model1) are handled by preset ops
+		}
+		for _, leaf := range t.Points[point] {
+			id, input := splitLeaf(leaf)
+			if _, ok := g[id]; !ok {
+				continue // pruned by the preset
+			}
+			body, err = sjson.SetBytes(body, escapePath(id)+".inputs."+escapePath(input), v)
+			if err != nil {
+				return nil, fmt.Errorf("workflows: patching %s: %w", leaf, err)
+			}
+		}
+	}
+	models, err := RequiredModels(body)
+	if err != nil {
+		return nil, err
+	}
+	return &Prompt{
+		Mode: f.Mode, Preset: f.Preset, JSON: body,
+		Stages:     stagesFor(g, m, f.Preset),
+		OutputNode: t.Output,
+		Width:      f.Width, Height: f.Height, Frames: frames, FPS: f.FPS, Seed: f.Seed,
+		Camera: cam, Models: models,
+	}, nil
+}
+
+// checkInputName refuses names that would leave ComfyUI's input folder.
+func checkInputName(name string) error {
+	switch {
+	case name == "" || name == "." || name == ".." || name == "/":
+		return errors.New("has no usable file name")
+	case strings.ContainsAny(name, "/\\\x00"):
+		return fmt.Errorf("file name %q must not contain a path", name)
+	}
+	return nil
+}
+
+// escapePath escapes gjson/sjson path syntax in a node id or input name
+// (dynamic-combo inputs such as "resize_type.width" contain dots).
+func escapePath(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '.', '*', '?', '|', '#', '@', '\\', '!', '=', '<', '>', '%', ':':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// prune drops every node the output node does not depend on, so presets that
+// bypass a node leave no dead loaders behind.
+func prune(g map[string]*node, output string) {
+	keep := map[string]bool{}
+	stack := []string{output}
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		n, ok := g[id]
+		if !ok || keep[id] {
+			continue
+		}
+		keep[id] = true
+		for _, raw := range n.Inputs {
+			if l, ok := parseLink(raw); ok {
+				stack = append(stack, l.Node)
+			}
+		}
+	}
+	for id := range g {
+		if !keep[id] {
+			delete(g, id)
+		}
+	}
+}
+
+// stageOf places the shared node ids of the templates; everything else is
+// input preparation (loaders, text and media encoding).
+var stageOf = map[string]string{
+	"sample1": StageStage1,
+	"sep1":    StageUpscale, "upmodel": StageUpscale, "upscale": StageUpscale, "i2v2": StageUpscale, "av2": StageUpscale,
+	"sample2": StageStage2,
+	"sep2":    StageDecode, "crop": StageDecode, "vdecode": StageDecode, "adecode": StageDecode,
+	"create": StageSave, "save": StageSave,
+}
+
+func stagesFor(g map[string]*node, m Mode, p Preset) map[string]Stage {
+	s1, s2 := PresetSteps(m.ID, p)
+	cfgPasses := 1.0
+	if p == Quality {
+		cfgPasses = 2
+	}
+	tokens1 := 1.0
+	if m.TwoStage {
+		tokens1 = 0.25 // half width × half height
+	}
+	cost1 := float64(s1) * cfgPasses * tokens1
+	cost2 := float64(s2)
+	sampling := 0.80
+	weights := map[string]float64{
+		StageEncode: 0.06, StageUpscale: 0.03, StageDecode: 0.08, StageSave: 0.03,
+		StageStage1: sampling * cost1 / (cost1 + cost2),
+		StageStage2: sampling * cost2 / (cost1 + cost2),
+	}
+	name := func(id string) string {
+		st, ok := stageOf[id]
+		if !ok {
+			return StageEncode
+		}
+		if id == "sep1" && !m.TwoStage {
+			return StageDecode
+		}
+		return st
+	}
+	count := map[string]int{}
+	for id := range g {
+		count[name(id)]++
+	}
+	total := 0.0
+	for st, n := range count {
+		if n > 0 {
+			total += weights[st]
+		}
+	}
+	out := make(map[string]Stage, len(g))
+	for id := range g {
+		st := name(id)
+		out[id] = Stage{Name: st, Weight: weights[st] / total / float64(count[st])}
+	}
+	return out
+}
+
+// Export returns the prompt as indented API-format JSON, the file a user can
+// load into ComfyUI ("Load (API format)") or POST as the "prompt" field.
+func Export(p *Prompt) []byte {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, p.JSON, "", "  "); err != nil {
+		return append([]byte(nil), p.JSON...) // Build only makes valid JSON
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes()
+}
