@@ -1,0 +1,124 @@
+package jobs
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+// Human words an error for the person who pressed Generate.
+func Human(err error) string {
+	var ee *comfyapi.ExecutionError
+	var rej *RejectedError
+	var fe workflows.FieldError
+	switch {
+	case errors.As(err, &ee):
+		return humanExec(ee)
+	case errors.As(err, &rej):
+		var parts []string
+		for _, f := range rej.Fields {
+			if f.Field != "" {
+				parts = append(parts, f.Field+": "+f.Msg)
+			} else {
+				parts = append(parts, f.Msg)
+			}
+		}
+		return "ComfyUI refused these settings: " + strings.Join(parts, "; ")
+	case errors.As(err, &fe):
+		return err.Error()
+	case errors.Is(err, comfyapi.ErrUnsafeName):
+		return "ComfyUI reported an output file name that points outside its folder, so it was not copied (" + err.Error() + ")"
+	case errors.Is(err, ErrNoVideo):
+		return "ComfyUI finished but reported no video file; check that the graph ends in SaveVideo"
+	}
+	return err.Error()
+}
+
+func humanExec(e *comfyapi.ExecutionError) string {
+	msg := strings.TrimSpace(e.ExceptionMessage)
+	if i := strings.IndexByte(msg, '\n'); i > 0 {
+		msg = msg[:i]
+	}
+	low := strings.ToLower(e.ExceptionType + " " + e.ExceptionMessage)
+	switch {
+	case strings.Contains(low, "outofmemory") || strings.Contains(low, "out of memory"):
+		return fmt.Sprintf("The GPU ran out of memory in %s. Try a smaller size, a shorter clip, the Fast preset or fp8 weights, and close other programs using the GPU.", e.NodeType)
+	case strings.Contains(low, "safetensor") || strings.Contains(low, "header too small") || strings.Contains(low, "deserializ"):
+		file := ""
+		for _, v := range e.CurrentInputs {
+			for _, s := range v {
+				if strings.HasSuffix(s, ".safetensors") {
+					file = " (" + filepath.Base(s) + ")"
+				}
+			}
+		}
+		return fmt.Sprintf("A model file is damaged or incomplete%s: %s. Re-download it from the Models screen.", file, msg)
+	}
+	return fmt.Sprintf("ComfyUI failed in %s (node %s): %s: %s", e.NodeType, e.NodeID, e.ExceptionType, msg)
+}
+
+// fieldErrors lists the form fields an error points at.
+func fieldErrors(err error) []workflows.FieldError {
+	var rej *RejectedError
+	if errors.As(err, &rej) {
+		return rej.Fields
+	}
+	var out []workflows.FieldError
+	var walk func(error)
+	walk = func(err error) {
+		var fe workflows.FieldError
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+		} else if errors.As(err, &fe) {
+			out = append(out, fe)
+		}
+	}
+	walk(err)
+	return out
+}
+
+// inputField guesses the form field of a graph input by its name, when the
+// builder gave no explicit map.
+var inputField = map[string]string{
+	"width": "width", "height": "height", "text": "prompt", "seed": "seed", "noise_seed": "seed",
+	"length": "seconds", "frames_number": "seconds", "frame_rate": "fps", "fps": "fps",
+	"ckpt_name": "precision", "text_encoder": "precision", "lora_name": "preset",
+	"strength_model": "camera_strength",
+}
+
+// mapIssues turns ComfyUI validation issues into form field errors.
+func mapIssues(pe *comfyapi.PromptError, b *Built, media []stagedMedia) []workflows.FieldError {
+	var out []workflows.FieldError
+	for _, is := range pe.Issues() {
+		field := b.Fields[is.NodeID+"."+is.Input]
+		if field == "" {
+			field = inputField[is.Input]
+		}
+		for _, m := range media {
+			if strings.Contains(string(is.Received), m.Name) {
+				field = "media." + m.Slot
+			}
+		}
+		msg := is.Message
+		if is.Details != "" && is.Details != is.Input {
+			msg += " (" + is.Details + ")"
+		}
+		if is.Type == "value_not_in_list" && strings.HasSuffix(strings.Trim(string(is.Received), `"`), ".safetensors") {
+			msg = fmt.Sprintf("model file %s is not installed in ComfyUI; get it from the Models screen", strings.Trim(string(is.Received), `"`))
+			field = "models"
+		}
+		if is.Input == "" {
+			msg = fmt.Sprintf("%s (node %s, %s)", msg, is.NodeID, is.ClassType)
+		} else if field == "" {
+			msg = fmt.Sprintf("%s: %s (node %s, %s)", is.Input, msg, is.NodeID, is.ClassType)
+		}
+		out = append(out, workflows.FieldError{Field: field, Msg: msg})
+	}
+	return out
+}

@@ -1,0 +1,249 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+type timings struct {
+	Started   time.Time `json:"started"`
+	Prepared  time.Time `json:"prepared,omitzero"`  // graph built, models and media ready
+	Submitted time.Time `json:"submitted,omitzero"` // POST /api/prompt
+	Running   time.Time `json:"running,omitzero"`   // execution_start
+	Finished  time.Time `json:"finished,omitzero"`  // video saved
+}
+
+// Sidecar is the provenance file written beside every video.
+type Sidecar struct {
+	App struct {
+		Name    string `json:"name"`
+		Version string `json:"version"`
+	} `json:"app"`
+	JobID    string           `json:"job_id"`
+	Mode     workflows.ModeID `json:"mode"`
+	Preset   workflows.Preset `json:"preset"`
+	Seed     int64            `json:"seed"`
+	Form     workflows.Form   `json:"form"`
+	Media    []stagedMedia    `json:"media,omitempty"`
+	PromptID string           `json:"prompt_id"`
+	Prompt   json.RawMessage  `json:"prompt"` // exactly what was posted
+	Models   []sidecarModel   `json:"models"`
+	ComfyUI  struct {
+		Backend string `json:"backend"`
+		URL     string `json:"url"`
+		Version string `json:"version,omitempty"`
+		Commit  string `json:"commit,omitempty"`
+		Pytorch string `json:"pytorch,omitempty"`
+		Device  string `json:"device,omitempty"`
+	} `json:"comfyui"`
+	Timings       timings            `json:"timings"`
+	Seconds       map[string]float64 `json:"seconds"`
+	PeakVRAMBytes int64              `json:"peak_vram_bytes,omitempty"`
+	Output        struct {
+		File   string           `json:"file"`
+		Bytes  int64            `json:"bytes"`
+		Source comfyapi.FileRef `json:"source"`
+	} `json:"output"`
+}
+
+type sidecarModel struct {
+	ModelRef
+	SHA256 string `json:"sha256,omitempty"`
+}
+
+// ErrNoVideo means ComfyUI finished without reporting a video file.
+var ErrNoVideo = errors.New("comfyui finished without a video")
+
+// collect copies the video into the output folder and writes its sidecar.
+func (a *attempt) collect() error {
+	a.progress(PhaseSaving, true)
+	if len(a.outs) == 0 || a.outs[a.built.OutputNode].Files() == nil {
+		if h, ok, err := a.c.History(a.ctx, a.pid); err == nil && ok {
+			for id, o := range h.Outputs {
+				a.outs[id] = o
+			}
+		}
+	}
+	ref, err := pickVideo(a.outs, a.built.OutputNode)
+	if err != nil {
+		return err
+	}
+	if err := ref.Safe(); err != nil {
+		return fmt.Errorf("refused the output file: %w", err)
+	}
+	if a.e.cfg.VRAMPoll > 0 {
+		a.pollVRAM()
+	}
+	dst, n, err := a.download(ref)
+	if err != nil {
+		return err
+	}
+	a.t.Finished = time.Now()
+	side := strings.TrimSuffix(dst, filepath.Ext(dst)) + ".json"
+	if err := a.writeSidecar(side, dst, n, ref); err != nil {
+		return err
+	}
+	a.job.Output, a.job.Sidecar = dst, side
+	a.tr.p.Percent = 100
+	a.progress(PhaseSaving, true)
+	return nil
+}
+
+func pickVideo(outs map[string]comfyapi.Output, node string) (comfyapi.FileRef, error) {
+	isVideo := func(f comfyapi.FileRef) bool {
+		switch strings.ToLower(filepath.Ext(f.Filename)) {
+		case ".mp4", ".webm", ".mov", ".mkv":
+			return true
+		}
+		return false
+	}
+	if o, ok := outs[node]; ok {
+		for _, f := range o.Files() {
+			if isVideo(f) {
+				return f, nil
+			}
+		}
+	}
+	for _, o := range outs {
+		for _, f := range o.Files() {
+			if isVideo(f) {
+				return f, nil
+			}
+		}
+	}
+	return comfyapi.FileRef{}, ErrNoVideo
+}
+
+// download streams the file into a hidden partial file, then gives it its
+// final, unique, readable name. Nothing half-written ever has that name.
+func (a *attempt) download(ref comfyapi.FileRef) (string, int64, error) {
+	dir := a.e.cfg.OutputDir
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", 0, fmt.Errorf("create output folder: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".ltx-*.partial")
+	if err != nil {
+		return "", 0, fmt.Errorf("save video: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op once renamed
+	n, err := a.c.View(a.ctx, ref, tmp)
+	if err == nil && n == 0 {
+		err = errors.New("ComfyUI sent an empty file")
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", 0, fmt.Errorf("download the video from ComfyUI: %w", err)
+	}
+	ext := strings.ToLower(filepath.Ext(ref.Filename))
+	dst, err := reserveName(dir, outputBase(a.job, a.t.Started), ext)
+	if err != nil {
+		return "", 0, err
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		os.Remove(dst)
+		return "", 0, fmt.Errorf("save video: %w", err)
+	}
+	return dst, n, nil
+}
+
+// outputBase is "2026-11-28 12.10.05 t2v a-cat-on-a-beach".
+func outputBase(j Job, at time.Time) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(j.Form.Prompt) {
+		if b.Len() >= 40 {
+			break
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	slug := strings.Trim(b.String(), "-")
+	base := at.Format("2006-01-02 15.04.05") + " " + string(j.Form.Mode)
+	if slug != "" {
+		base += " " + slug
+	}
+	return base
+}
+
+// reserveName creates base+ext, or base-2+ext … if taken, and returns it.
+func reserveName(dir, base, ext string) (string, error) {
+	for i := 1; i < 10000; i++ {
+		name := base + ext
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d%s", base, i, ext)
+		}
+		p := filepath.Join(dir, name)
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if err == nil {
+			f.Close()
+			return p, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return "", fmt.Errorf("save video: %w", err)
+		}
+	}
+	return "", errors.New("save video: no free file name")
+}
+
+func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef) error {
+	var s Sidecar
+	s.App.Name, s.App.Version = "LTX 2.3 Studio", a.e.cfg.AppVersion
+	f := a.job.Form
+	s.JobID, s.Mode, s.Preset, s.Seed, s.Form = a.job.ID, f.Mode, f.Preset, f.Seed, f
+	s.Media, s.PromptID, s.Prompt = a.media, a.pid, a.built.Prompt
+	for _, m := range a.built.Models {
+		sm := sidecarModel{ModelRef: m}
+		if a.e.cfg.Hashes != nil {
+			ctx, cancel := context.WithTimeout(a.ctx, 10*time.Minute)
+			sum, err := a.e.cfg.Hashes.SHA256(ctx, m)
+			cancel()
+			if err == nil {
+				sm.SHA256 = sum
+			}
+		}
+		s.Models = append(s.Models, sm)
+	}
+	s.ComfyUI.Backend, s.ComfyUI.URL, s.ComfyUI.Commit = a.b.Name, a.b.URL, a.b.Commit
+	s.ComfyUI.Version, s.ComfyUI.Pytorch = a.server.System.ComfyUIVersion, a.server.System.PytorchVersion
+	if len(a.server.Devices) > 0 {
+		s.ComfyUI.Device = a.server.Devices[0].Name
+	}
+	s.Timings, s.PeakVRAMBytes = a.t, a.vram
+	s.Seconds = map[string]float64{"total": a.t.Finished.Sub(a.t.Started).Seconds()}
+	if !a.t.Prepared.IsZero() {
+		s.Seconds["prepare"] = a.t.Prepared.Sub(a.t.Started).Seconds()
+	}
+	if !a.t.Running.IsZero() {
+		s.Seconds["queued_in_comfyui"] = a.t.Running.Sub(a.t.Submitted).Seconds()
+		s.Seconds["run"] = a.t.Finished.Sub(a.t.Running).Seconds()
+	}
+	s.Output.File, s.Output.Bytes, s.Output.Source = filepath.Base(video), n, ref
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write the sidecar: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,28 @@
+package jobs
+
+import (
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+// WorkflowsBuilder builds prompts with the workflows package: the six mode
+// graphs, presets, camera and media patched in.
+type WorkflowsBuilder struct {
+	// FilenamePrefix is SaveVideo's prefix ("" = ltx-studio/<mode>).
+	FilenamePrefix string
+}
+
+// Build implements Builder.
+func (w WorkflowsBuilder) Build(form workflows.Form, media map[string]string) (*Built, error) {
+	p, err := workflows.Build(form, workflows.BuildOptions{MediaNames: media, FilenamePrefix: w.FilenamePrefix})
+	if err != nil {
+		return nil, err
+	}
+	b := &Built{Prompt: p.JSON, Stages: map[string]Stage{}, OutputNode: p.OutputNode}
+	for id, s := range p.Stages {
+		b.Stages[id] = Stage{Name: s.Name, Weight: s.Weight}
+	}
+	for _, m := range p.Models {
+		b.Models = append(b.Models, ModelRef{Folder: m.Folder, Name: m.Name})
+	}
+	return b, nil
+}
