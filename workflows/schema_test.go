@@ -234,3 +234,14 @@ func equalRefs(a, b []ModelRef) bool {
 	}
 	return true
 }
+
+// Patch paths keep dotted input names flat, as ComfyUI wants them.
+func TestEscapePathKeepsDottedInputsFlat(t *testing.T) {
+	b, err := sjson.SetBytes([]byte(`{"n":{"inputs":{}}}`), escapePath("n")+".inputs."+escapePath("resize_type.width"), 640)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != `{"n":{"inputs":{"resize_type.width":640}}}` {
+		t.Fatalf("got %s", b)
+	}
+}
