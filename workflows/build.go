@@ -308,3 +308,14 @@ func Export(p *Prompt) []byte {
 	buf.WriteByte('\n')
 	return buf.Bytes()
 }
+
+// Check validates the built prompt against the embedded node schemas, with
+// model files looked up through known (nil: the recorded server's lists).
+// The job layer calls it right before queueing.
+func (p *Prompt) Check(known func(folder, name string) bool) error {
+	s, err := EmbeddedSchema()
+	if err != nil {
+		return err
+	}
+	return Validate(p.JSON, s, known)
+}

@@ -483,3 +483,13 @@ func BenchmarkValidateEmbedded(b *testing.B) {
 		}
 	}
 }
+
+func TestPromptCheck(t *testing.T) {
+	p := mustBuild(t, sampleForm(Keyframe), BuildOptions{})
+	if err := p.Check(known); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Check(func(string, string) bool { return false }); err == nil {
+		t.Fatal("missing models not reported")
+	}
+}
