@@ -1,0 +1,433 @@
+package supervise
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/logs"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
+)
+
+// Supervisor owns one ComfyUI server process at a time.
+type Supervisor struct {
+	cfg  Config
+	hub  *status.Hub
+	ring *logs.Ring
+	file *logs.RotatingFile
+
+	mu       sync.Mutex
+	running  bool          // Start succeeded and Stop was not called (the watcher may be restarting)
+	cur      *child        // the live child, nil between restarts
+	stop     chan struct{} // closed by Stop
+	loopDone chan struct{} // closed when the watcher returns
+}
+
+type child struct {
+	cmd      *exec.Cmd
+	port     int
+	done     chan struct{} // closed after Wait returned
+	code     int
+	tail     *logs.Ring
+	activity atomic.Int64 // unix nanos of the last log line
+	hint     chan struct{} // the "To see the GUI" line arrived
+}
+
+// New returns a stopped supervisor.
+func New(cfg Config) *Supervisor {
+	cfg = cfg.withDefaults()
+	s := &Supervisor{cfg: cfg, hub: cfg.Hub, ring: logs.NewRing(cfg.RingLines)}
+	if cfg.LogPath != "" {
+		s.file = &logs.RotatingFile{Path: cfg.LogPath}
+	}
+	return s
+}
+
+// Subscribe returns state events (the current one first) and a cancel func.
+func (s *Supervisor) Subscribe() (<-chan status.Event, func()) { return s.hub.Subscribe() }
+
+// State is the latest state event.
+func (s *Supervisor) State() status.Event { return s.hub.Current() }
+
+// Logs returns the newest log lines (ANSI stripped), oldest first.
+func (s *Supervisor) Logs() []string { return s.ring.Last(0) }
+
+// LogCount is the number of lines ever logged (to poll for new ones).
+func (s *Supervisor) LogCount() int64 { return s.ring.Total() }
+
+// URL is the base URL of the ready server ("" when not ready).
+func (s *Supervisor) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil || s.hub.Current().State != status.Ready {
+		return ""
+	}
+	return baseURL(s.cur.port)
+}
+
+// PID is the live child's process id (0 when none).
+func (s *Supervisor) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil {
+		return 0
+	}
+	return s.cur.cmd.Process.Pid
+}
+
+func baseURL(port int) string { return "http://" + net.JoinHostPort(Host, strconv.Itoa(port)) }
+
+// Start launches ComfyUI and returns once it answers, or with an
+// *ExitError / *StallError / ctx error. A ComfyUI left running by a crash of
+// the app (pidfile) is stopped first. Calling Start while running is a no-op.
+func (s *Supervisor) Start(ctx context.Context) error {
+	s.mu.Lock()
+	if s.running {
+		s.mu.Unlock()
+		return nil
+	}
+	s.running = true
+	s.stop = make(chan struct{})
+	s.loopDone = make(chan struct{})
+	stop, loopDone := s.stop, s.loopDone
+	s.mu.Unlock()
+
+	if s.cfg.PidFile != "" {
+		if stopped, err := proc.StopStale(ctx, s.cfg.PidFile, s.cfg.StopGrace); err != nil {
+			s.cfg.Logger.Warn("stale ComfyUI", "err", err)
+		} else if stopped {
+			s.cfg.Logger.Info("stopped a ComfyUI left running by an earlier session")
+		}
+	}
+	if s.file != nil {
+		if err := s.file.Open(); err != nil {
+			s.cfg.Logger.Warn("ComfyUI log file", "err", err)
+		}
+	}
+	startCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-stop:
+			cancel()
+		case <-startCtx.Done():
+		}
+	}()
+	c, err := s.startOnce(startCtx, 0)
+	if err != nil {
+		s.mu.Lock()
+		s.running = false
+		s.mu.Unlock()
+		close(loopDone)
+		if s.file != nil {
+			s.file.Close()
+		}
+		return err
+	}
+	go s.watch(c, stop, loopDone)
+	return nil
+}
+
+// startOnce launches one child and waits until it is ready; on failure the
+// child is gone and a Crashed event (or nothing, when ctx ended) was published.
+func (s *Supervisor) startOnce(ctx context.Context, attempt int) (*child, error) {
+	msg := "Starting ComfyUI…"
+	if attempt > 0 {
+		msg = fmt.Sprintf("Restarting ComfyUI (attempt %d)…", attempt)
+	}
+	s.hub.Publish(status.Event{State: status.Starting, Message: msg, Restart: attempt})
+	c, err := s.launch()
+	if err != nil {
+		s.hub.Publish(status.Event{State: status.Crashed, Message: err.Error(), Err: err, Restart: attempt})
+		return nil, err
+	}
+	if err := s.waitReady(ctx, c); err != nil {
+		s.terminate(context.WithoutCancel(ctx), c)
+		s.clearChild(c)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("start of ComfyUI cancelled: %w", ctx.Err())
+		}
+		var tail []string
+		var ee *ExitError
+		var se *StallError
+		switch {
+		case errors.As(err, &ee):
+			tail = ee.Tail
+		case errors.As(err, &se):
+			tail = se.Tail
+		}
+		s.hub.Publish(status.Event{State: status.Crashed, Message: err.Error(), Err: err, Tail: tail, Restart: attempt})
+		return nil, err
+	}
+	s.hub.Publish(status.Event{State: status.Ready, Message: "ComfyUI is ready", URL: baseURL(c.port), Restart: attempt})
+	return c, nil
+}
+
+// watch restarts the child after crashes until Stop or the restart budget is spent.
+func (s *Supervisor) watch(c *child, stop, loopDone chan struct{}) {
+	defer close(loopDone)
+	var restarts []time.Time
+	for {
+		select {
+		case <-stop:
+			return
+		case <-c.done:
+		}
+		select { // Stop interrupts the child itself; that exit is no crash
+		case <-stop:
+			return
+		default:
+		}
+		s.clearChild(c)
+		tail := c.tail.Last(30)
+		ee := &ExitError{Code: c.code, Reason: classify(c.code, tail, true), Tail: tail}
+		s.hub.Publish(status.Event{State: status.Crashed, Message: ee.Reason, Err: ee, Tail: tail})
+		s.cfg.Logger.Warn("ComfyUI crashed", "status", c.code, "reason", ee.Reason)
+
+		for {
+			now := time.Now()
+			kept := restarts[:0]
+			for _, t := range restarts {
+				if now.Sub(t) < s.cfg.RestartWindow {
+					kept = append(kept, t)
+				}
+			}
+			restarts = kept
+			if s.cfg.MaxRestarts < 0 || len(restarts) >= s.cfg.MaxRestarts {
+				msg := ee.Reason
+				if s.cfg.MaxRestarts > 0 {
+					msg += fmt.Sprintf(" It crashed %d times in a row, so it is not restarted again; start it from the status bar.", len(restarts)+1)
+				}
+				s.hub.Publish(status.Event{State: status.Crashed, Message: msg, Err: ee, Tail: tail})
+				s.mu.Lock()
+				s.running = false
+				s.mu.Unlock()
+				if s.file != nil {
+					s.file.Close()
+				}
+				return
+			}
+			backoff := s.cfg.RestartBackoff << len(restarts)
+			restarts = append(restarts, now)
+			select {
+			case <-stop:
+				return
+			case <-time.After(backoff):
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() {
+				select {
+				case <-stop:
+					cancel()
+				case <-ctx.Done():
+				}
+			}()
+			nc, err := s.startOnce(ctx, len(restarts))
+			cancel()
+			if err == nil {
+				c = nc
+				break
+			}
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	}
+}
+
+// Stop interrupts ComfyUI (Ctrl-C: it cleans its temp folder), waits up to
+// StopGrace, then kills the whole process tree. It returns when nothing is left.
+func (s *Supervisor) Stop(ctx context.Context) error {
+	s.mu.Lock()
+	if !s.running {
+		s.mu.Unlock()
+		return nil
+	}
+	s.running = false
+	close(s.stop)
+	c, loopDone := s.cur, s.loopDone
+	s.mu.Unlock()
+
+	s.hub.Publish(status.Event{State: status.Stopping, Message: "Stopping ComfyUI…"})
+	var err error
+	if c != nil {
+		err = s.terminate(ctx, c)
+		s.clearChild(c)
+	}
+	select {
+	case <-loopDone:
+	case <-ctx.Done():
+		return fmt.Errorf("stopping ComfyUI: %w", ctx.Err())
+	}
+	if s.file != nil {
+		s.file.Close()
+	}
+	s.hub.Publish(status.Event{State: status.Stopped, Message: "ComfyUI is stopped"})
+	return err
+}
+
+func (s *Supervisor) clearChild(c *child) {
+	s.mu.Lock()
+	if s.cur == c {
+		s.cur = nil
+	}
+	s.mu.Unlock()
+	if s.cfg.PidFile != "" {
+		if pf, ok := proc.ReadPidfile(s.cfg.PidFile); ok && pf.PID == c.cmd.Process.Pid {
+			os.Remove(s.cfg.PidFile)
+		}
+	}
+}
+
+// terminate stops c and its descendants and waits for c to be reaped.
+func (s *Supervisor) terminate(ctx context.Context, c *child) error {
+	tree := proc.Descendants(ctx, c.cmd.Process.Pid)
+	select {
+	case <-c.done:
+	default:
+		_ = proc.Interrupt(c.cmd.Process.Pid)
+		select {
+		case <-c.done:
+		case <-time.After(s.cfg.StopGrace):
+		case <-ctx.Done():
+		}
+	}
+	var err error
+	select {
+	case <-c.done:
+	default:
+		err = proc.KillTree(ctx, c.cmd.Process.Pid)
+		<-c.done
+	}
+	// ComfyUI may have started helpers that outlive it; they go too.
+	for _, p := range tree {
+		_ = proc.KillTree(ctx, int(p))
+	}
+	return err
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort(Host, "0"))
+	if err != nil {
+		return 0, fmt.Errorf("finding a free port on %s: %w", Host, err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+func (s *Supervisor) launch() (*child, error) {
+	cfg := s.cfg
+	port := cfg.Port
+	if port == 0 {
+		p, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		port = p
+	}
+	// custom_nodes/ must exist (startup crashes without it) and so must the
+	// user directory (argparse exits 2).
+	for _, d := range []string{cfg.BaseDir + "/custom_nodes", cfg.BaseDir + "/models", cfg.UserDir, cfg.InputDir, cfg.OutputDir, cfg.TempDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, fmt.Errorf("creating ComfyUI folder %s: %w", d, err)
+		}
+	}
+	c := &child{port: port, done: make(chan struct{}), tail: logs.NewRing(60), hint: make(chan struct{}, 1)}
+	c.activity.Store(time.Now().UnixNano())
+	lw := &logs.LineWriter{Sink: func(line string) {
+		c.activity.Store(time.Now().UnixNano())
+		c.tail.Add(line)
+		s.ring.Add(line)
+		if s.file != nil {
+			s.file.WriteLine(line)
+		}
+		if strings.Contains(line, "To see the GUI go to:") {
+			select {
+			case c.hint <- struct{}{}:
+			default:
+			}
+		}
+	}}
+	cmd := exec.Command(cfg.Python, append([]string{cfg.Script}, cfg.Args(port)...)...)
+	cmd.Dir = cfg.ComfyDir
+	// Unbuffered output: the stall deadline and crash reports depend on lines arriving as written.
+	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1", "PYTHONIOENCODING=utf-8")
+	cmd.Env = append(cmd.Env, cfg.Env...)
+	cmd.Stdout, cmd.Stderr = lw, lw
+	// A helper process that inherited the pipes must not delay noticing the exit.
+	cmd.WaitDelay = 500 * time.Millisecond
+	proc.Prepare(cmd)
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("could not run ComfyUI's Python (%s): %w; repair the install in Settings → ComfyUI", cfg.Python, err)
+	}
+	c.cmd = cmd
+	s.mu.Lock()
+	s.cur = c
+	s.mu.Unlock()
+	if cfg.PidFile != "" {
+		ct, _ := proc.CreateTime(context.Background(), cmd.Process.Pid)
+		if err := proc.WritePidfile(cfg.PidFile, proc.Pidfile{PID: cmd.Process.Pid, CreateTime: ct, Port: port, Command: cfg.Script}); err != nil {
+			cfg.Logger.Warn("writing ComfyUI pidfile", "err", err)
+		}
+	}
+	go func() {
+		_ = cmd.Wait()
+		lw.Flush()
+		c.code = cmd.ProcessState.ExitCode()
+		close(c.done)
+	}()
+	cfg.Logger.Info("ComfyUI launched", "pid", cmd.Process.Pid, "port", port)
+	return c, nil
+}
+
+// waitReady polls /api/system_stats until it answers. The deadline is a
+// stall deadline: each new log line pushes it forward (first starts import
+// custom nodes for minutes while logging steadily).
+func (s *Supervisor) waitReady(ctx context.Context, c *child) error {
+	client := &http.Client{Timeout: time.Second}
+	url := baseURL(c.port) + "/api/system_stats"
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-c.done:
+			tail := c.tail.Last(30)
+			return &ExitError{Code: c.code, Reason: classify(c.code, tail, false), Tail: tail}
+		case <-c.hint:
+		case <-tick.C:
+		}
+		if ok := ping(ctx, client, url); ok {
+			return nil
+		}
+		if quiet := time.Since(time.Unix(0, c.activity.Load())); quiet > s.cfg.StallTimeout {
+			return &StallError{After: quiet, Tail: c.tail.Last(30)}
+		}
+	}
+}
+
+func ping(ctx context.Context, client *http.Client, url string) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
