@@ -1,0 +1,338 @@
+// Package settingsview is the settings form: which ComfyUI to use, memory
+// modes, the GPU, where models and videos go, offline mode, precision, and
+// the Hugging Face token. It edits engine/settings.Settings through a small
+// Store interface (settings.Store satisfies it as is).
+package settingsview
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ltxstudio/ltx-studio/engine/settings"
+)
+
+// Store loads and saves settings and keeps the token apart from them. The
+// token is only ever written: Token is read to know whether one is saved.
+type Store interface {
+	Load() (settings.Settings, error)
+	Save(settings.Settings) error
+	Token() string
+	SetToken(string) error
+}
+
+// Options are the optional parts of the view.
+type Options struct {
+	OnSaved func(settings.Settings) // after a successful save (UI goroutine)
+	// Maintenance re-runs parts of setup; nil hides a button.
+	Repair, UpdateComfyUI, RollBack func()
+	Window                          fyne.Window // parents the folder pickers; nil = no Browse buttons
+}
+
+var backends = []struct {
+	kind  settings.BackendKind
+	label string
+}{
+	{settings.BackendManaged, "Managed by the app"},
+	{settings.BackendFolder, "An existing ComfyUI folder"},
+	{settings.BackendRemote, "Remote servers"},
+}
+
+var vramModes = []struct {
+	mode  settings.VRAMMode
+	label string
+}{
+	{settings.VRAMAuto, "Auto"},
+	{settings.VRAMHigh, "High: keep models on the GPU"},
+	{settings.VRAMLow, "Low: move parts to RAM when needed"},
+	{settings.VRAMNo, "None: run from RAM (slowest)"},
+	{settings.VRAMGPUOnly, "GPU only: everything on the GPU"},
+}
+
+const (
+	precFP8  = "fp8 (smaller, the default)"
+	precBF16 = "bf16 (best quality, 48 GB+ GPUs)"
+)
+
+// View is the settings screen.
+type View struct {
+	st   Store
+	opt  Options
+	base settings.Settings // the loaded value; fields the form does not show pass through
+
+	backend                                    *widget.RadioGroup
+	managedDir, folderPath, hfCache, outputDir *widget.Entry
+	remoteURLs, reserve, gpuIndex              *widget.Entry
+	token                                      *widget.Entry
+	removeToken                                *widget.Button
+	vram                                       *widget.Select
+	precision                                  *widget.RadioGroup
+	offline, notify                            *widget.Check
+	save                                       *widget.Button
+	errLabel, okLabel                          *widget.Label
+	root                                       fyne.CanvasObject
+}
+
+// New builds the form and loads the saved settings into it.
+func New(st Store, opt Options) *View {
+	v := &View{st: st, opt: opt}
+	labels := func(n int, f func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = f(i)
+		}
+		return out
+	}
+	v.backend = widget.NewRadioGroup(labels(len(backends), func(i int) string { return backends[i].label }), v.onBackend)
+	v.managedDir, v.folderPath = entry("default: the app's data folder"), entry("/path/to/ComfyUI")
+	v.hfCache, v.outputDir = entry("default: huggingface_hub's own cache"), entry("default: Videos/LTX Studio")
+	v.remoteURLs = widget.NewMultiLineEntry()
+	v.remoteURLs.SetPlaceHolder("http://192.168.1.20:8188\none address per line")
+	v.remoteURLs.SetMinRowsVisible(3)
+	v.reserve, v.gpuIndex = entry("0"), entry("0")
+	v.token = widget.NewPasswordEntry()
+	v.removeToken = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), v.onRemoveToken)
+	v.vram = widget.NewSelect(labels(len(vramModes), func(i int) string { return vramModes[i].label }), nil)
+	v.precision = widget.NewRadioGroup([]string{precFP8, precBF16}, nil)
+	v.precision.Horizontal = true
+	v.offline = widget.NewCheck("Offline: never use the network (checks that every file is present)", nil)
+	v.notify = widget.NewCheck("Notify me when a video is done and the window is in the background", nil)
+	v.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { _ = v.Save() })
+	v.save.Importance = widget.HighImportance
+	v.errLabel = widget.NewLabel("")
+	v.errLabel.Importance = widget.DangerImportance
+	v.errLabel.Wrapping = fyne.TextWrapWord
+	v.okLabel = widget.NewLabel("")
+	v.okLabel.Importance = widget.SuccessImportance
+
+	form := widget.NewForm(
+		widget.NewFormItem("ComfyUI", v.backend),
+		widget.NewFormItem("Managed location", v.browse(v.managedDir)),
+		widget.NewFormItem("ComfyUI folder", v.browse(v.folderPath)),
+		widget.NewFormItem("Server addresses", v.remoteURLs),
+		widget.NewFormItem("VRAM mode", v.vram),
+		widget.NewFormItem("Keep free (GiB)", v.reserve),
+		widget.NewFormItem("GPU index", v.gpuIndex),
+		widget.NewFormItem("Model precision", v.precision),
+		widget.NewFormItem("Model cache", v.browse(v.hfCache)),
+		widget.NewFormItem("Hugging Face token", container.NewBorder(nil, nil, nil, v.removeToken, v.token)),
+		widget.NewFormItem("Output folder", v.browse(v.outputDir)),
+		widget.NewFormItem("", v.offline),
+		widget.NewFormItem("", v.notify),
+	)
+	actions := container.NewHBox(v.save, v.okLabel)
+	body := container.NewVBox(form, actions, v.errLabel)
+	if m := v.maintenance(); m != nil {
+		body.Add(widget.NewSeparator())
+		body.Add(m)
+	}
+	v.root = container.NewVScroll(container.NewPadded(body))
+	v.Reload()
+	return v
+}
+
+// Content is the view's root object.
+func (v *View) Content() fyne.CanvasObject { return v.root }
+
+// Reload reads the store into the form, dropping unsaved edits. Safe from
+// any goroutine.
+func (v *View) Reload() {
+	s, err := v.st.Load()
+	hasToken := v.st.Token() != ""
+	fyne.Do(func() {
+		v.fill(s, hasToken)
+		v.okLabel.SetText("")
+		if err != nil {
+			v.errLabel.SetText(err.Error())
+		} else {
+			v.errLabel.SetText("")
+		}
+	})
+}
+
+// Save validates the form and writes it; the error (also shown next to the
+// form) is returned for callers and tests. UI goroutine.
+func (v *View) Save() error {
+	v.okLabel.SetText("")
+	s, err := v.collect()
+	if err == nil {
+		err = s.Validate()
+	}
+	if err == nil {
+		err = v.st.Save(s)
+	}
+	if err == nil && v.token.Text != "" {
+		if err = v.st.SetToken(v.token.Text); err != nil {
+			err = fmt.Errorf("the settings were saved, but the token could not be: %w", err)
+		}
+	}
+	if err != nil {
+		v.errLabel.SetText(errorText(err))
+		return err
+	}
+	v.base = s
+	v.fill(s, v.st.Token() != "")
+	v.errLabel.SetText("")
+	v.okLabel.SetText("Saved.")
+	if v.opt.OnSaved != nil {
+		v.opt.OnSaved(s)
+	}
+	return nil
+}
+
+func (v *View) fill(s settings.Settings, hasToken bool) {
+	v.base = s
+	for _, b := range backends {
+		if b.kind == s.Backend {
+			v.backend.SetSelected(b.label)
+		}
+	}
+	v.managedDir.SetText(s.ManagedDir)
+	v.folderPath.SetText(s.FolderPath)
+	v.remoteURLs.SetText(strings.Join(s.RemoteURLs, "\n"))
+	v.vram.ClearSelected()
+	for _, m := range vramModes {
+		if m.mode == s.VRAMMode {
+			v.vram.SetSelected(m.label)
+		}
+	}
+	v.reserve.SetText(strconv.FormatFloat(s.ReserveVRAMGiB, 'f', -1, 64))
+	v.gpuIndex.SetText(strconv.Itoa(s.GPUIndex))
+	v.hfCache.SetText(s.HFCache)
+	v.outputDir.SetText(s.OutputDir)
+	v.offline.SetChecked(s.Offline)
+	v.notify.SetChecked(s.NotifyWhenDone)
+	if s.Precision == "bf16" {
+		v.precision.SetSelected(precBF16)
+	} else {
+		v.precision.SetSelected(precFP8)
+	}
+	// The token is write-only: never put it back into the entry.
+	v.token.SetText("")
+	if hasToken {
+		v.token.SetPlaceHolder("a token is saved; type a new one to replace it")
+		v.removeToken.Show()
+	} else {
+		v.token.SetPlaceHolder("hf_…  (only for gated models)")
+		v.removeToken.Hide()
+	}
+}
+
+// collect turns the widgets into Settings, starting from the loaded value so
+// fields this form does not show (chosen modes, setup state) survive.
+func (v *View) collect() (settings.Settings, error) {
+	s := v.base
+	var errs []error
+	for _, b := range backends {
+		if b.label == v.backend.Selected {
+			s.Backend = b.kind
+		}
+	}
+	s.ManagedDir = strings.TrimSpace(v.managedDir.Text)
+	s.FolderPath = strings.TrimSpace(v.folderPath.Text)
+	s.RemoteURLs = nil
+	for _, l := range strings.Split(v.remoteURLs.Text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			s.RemoteURLs = append(s.RemoteURLs, l)
+		}
+	}
+	for _, m := range vramModes {
+		if m.label == v.vram.Selected {
+			s.VRAMMode = m.mode
+		}
+	}
+	r, err := strconv.ParseFloat(strings.TrimSpace(v.reserve.Text), 64)
+	if err != nil {
+		errs = append(errs, errors.New("VRAM to keep free must be a number of GiB, like 1.5"))
+	}
+	s.ReserveVRAMGiB = r
+	g, err := strconv.Atoi(strings.TrimSpace(v.gpuIndex.Text))
+	if err != nil || g < 0 {
+		errs = append(errs, errors.New("GPU index must be 0 or a higher whole number (0 = first GPU)"))
+	}
+	s.GPUIndex = g
+	s.HFCache = strings.TrimSpace(v.hfCache.Text)
+	s.OutputDir = strings.TrimSpace(v.outputDir.Text)
+	s.Offline, s.NotifyWhenDone = v.offline.Checked, v.notify.Checked
+	s.Precision = "fp8"
+	if v.precision.Selected == precBF16 {
+		s.Precision = "bf16"
+	}
+	return s, errors.Join(errs...)
+}
+
+func (v *View) onBackend(label string) {
+	set := func(e *widget.Entry, on bool) {
+		if on {
+			e.Enable()
+		} else {
+			e.Disable()
+		}
+	}
+	set(v.managedDir, label == backends[0].label)
+	set(v.folderPath, label == backends[1].label)
+	set(v.remoteURLs, label == backends[2].label)
+}
+
+func (v *View) onRemoveToken() {
+	if err := v.st.SetToken(""); err != nil {
+		v.errLabel.SetText("Could not remove the token: " + err.Error())
+		return
+	}
+	v.fill(v.base, false)
+	v.okLabel.SetText("Token removed.")
+}
+
+func (v *View) browse(e *widget.Entry) fyne.CanvasObject {
+	if v.opt.Window == nil {
+		return e
+	}
+	b := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
+		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+			if err == nil && u != nil {
+				e.SetText(u.Path())
+			}
+		}, v.opt.Window)
+	})
+	return container.NewBorder(nil, nil, nil, b, e)
+}
+
+func (v *View) maintenance() fyne.CanvasObject {
+	row := container.NewHBox()
+	add := func(label string, icon fyne.Resource, f func()) {
+		if f != nil {
+			row.Add(widget.NewButtonWithIcon(label, icon, f))
+		}
+	}
+	add("Repair", theme.SettingsIcon(), v.opt.Repair)
+	add("Update ComfyUI", theme.DownloadIcon(), v.opt.UpdateComfyUI)
+	add("Roll back", theme.HistoryIcon(), v.opt.RollBack)
+	if len(row.Objects) == 0 {
+		return nil
+	}
+	return container.NewVBox(widget.NewLabelWithStyle("ComfyUI install", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), row)
+}
+
+func entry(placeholder string) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetPlaceHolder(placeholder)
+	return e
+}
+
+// errorText capitalises each joined error line for display.
+func errorText(err error) string {
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = strings.ToUpper(l[:1]) + l[1:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}

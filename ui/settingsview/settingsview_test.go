@@ -1,0 +1,133 @@
+package settingsview
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/ltxstudio/ltx-studio/engine/settings"
+)
+
+func shot(t *testing.T, w fyne.Window, name string) {
+	t.Helper()
+	dir := os.Getenv("LTX_SHOTS_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const secret = "hf_SECRETtoken123"
+
+func TestRoundTripThroughStore(t *testing.T) {
+	test.NewTempApp(t)
+	st := settings.Store{Dir: t.TempDir()}
+	seed := settings.Defaults()
+	seed.Modes, seed.SetupDone = []string{"t2v", "i2v"}, true // not on the form; must survive
+	if err := st.Save(seed); err != nil {
+		t.Fatal(err)
+	}
+	var saved []settings.Settings
+	v := New(st, Options{OnSaved: func(s settings.Settings) { saved = append(saved, s) }})
+	w := test.NewTempWindow(t, v.Content())
+	w.Resize(fyne.NewSize(720, 860))
+	if v.backend.Selected != "Managed by the app" || v.precision.Selected != precFP8 || v.vram.Selected != "Auto" {
+		t.Fatalf("defaults not loaded: %q %q %q", v.backend.Selected, v.precision.Selected, v.vram.Selected)
+	}
+
+	v.backend.SetSelected("Remote servers")
+	if !v.folderPath.Disabled() || v.remoteURLs.Disabled() {
+		t.Fatal("only the chosen backend's fields are editable")
+	}
+	v.remoteURLs.SetText(" http://10.0.0.2:8188 \n\nhttps://gpu.example:8443\n")
+	v.vram.SetSelected("Low: move parts to RAM when needed")
+	v.reserve.SetText("1.5")
+	v.gpuIndex.SetText("1")
+	v.hfCache.SetText("/data/hf")
+	v.outputDir.SetText("/data/videos")
+	v.offline.SetChecked(true)
+	v.notify.SetChecked(false)
+	v.precision.SetSelected(precBF16)
+	test.Type(v.token, secret)
+	test.Tap(v.save)
+	if v.errLabel.Text != "" || v.okLabel.Text != "Saved." || len(saved) != 1 {
+		t.Fatalf("save failed: %q", v.errLabel.Text)
+	}
+
+	want := seed
+	want.Backend, want.RemoteURLs = settings.BackendRemote, []string{"http://10.0.0.2:8188", "https://gpu.example:8443"}
+	want.VRAMMode, want.ReserveVRAMGiB, want.GPUIndex = settings.VRAMLow, 1.5, 1
+	want.HFCache, want.OutputDir, want.Offline, want.NotifyWhenDone, want.Precision = "/data/hf", "/data/videos", true, false, "bf16"
+	got, err := st.Load()
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("stored\n%+v\nwant\n%+v (%v)", got, want, err)
+	}
+	if st.Token() != secret {
+		t.Fatal("token not stored through SetToken")
+	}
+	b, _ := os.ReadFile(filepath.Join(st.Dir, "settings.json"))
+	if strings.Contains(string(b), secret) {
+		t.Fatal("token leaked into settings.json")
+	}
+
+	// A fresh view shows the same values and never the token.
+	v2 := New(st, Options{})
+	w.SetContent(v2.Content())
+	if s, err := v2.collect(); err != nil || !reflect.DeepEqual(s, want) {
+		t.Fatalf("reloaded form gives %+v (%v)", s, err)
+	}
+	if v2.token.Text != "" || strings.Contains(v2.token.PlaceHolder, "SECRET") || !v2.removeToken.Visible() {
+		t.Fatal("the token must never be shown back")
+	}
+	shot(t, w, "settings.png")
+	test.Tap(v2.removeToken)
+	if st.Token() != "" || v2.removeToken.Visible() {
+		t.Fatal("Remove must delete the token")
+	}
+}
+
+func TestValidationShownNextToForm(t *testing.T) {
+	test.NewTempApp(t)
+	st := settings.Store{Dir: t.TempDir()}
+	v := New(st, Options{Repair: func() {}, UpdateComfyUI: func() {}, RollBack: func() {}})
+	w := test.NewTempWindow(t, v.Content())
+	w.Resize(fyne.NewSize(720, 900))
+	for _, c := range []struct {
+		name string
+		edit func()
+		want string
+	}{
+		{"folder without path", func() { v.backend.SetSelected("An existing ComfyUI folder") }, "Choose the ComfyUI folder to use"},
+		{"bad url", func() {
+			v.backend.SetSelected("Remote servers")
+			v.remoteURLs.SetText("10.0.0.2:8188")
+		}, "must start with http://"},
+		{"bad reserve", func() { v.reserve.SetText("lots") }, "number of GiB"},
+		{"bad gpu", func() { v.gpuIndex.SetText("-1") }, "GPU index"},
+	} {
+		v.Reload()
+		c.edit()
+		if err := v.Save(); err == nil || !strings.Contains(v.errLabel.Text, c.want) {
+			t.Errorf("%s: error label %q, want %q", c.name, v.errLabel.Text, c.want)
+		}
+		if c.name == "bad url" {
+			shot(t, w, "settings-error.png")
+		}
+	}
+	if _, err := os.Stat(filepath.Join(st.Dir, "settings.json")); !os.IsNotExist(err) {
+		t.Fatal("invalid settings must not be written")
+	}
+}
