@@ -190,6 +190,9 @@ func (a *attempt) follow() error {
 			continue
 		case comfyapi.Connected:
 			dead = nil
+			if !e.Reconnect {
+				continue
+			}
 			done, err := a.recover()
 			if done || err != nil {
 				return err
@@ -233,33 +236,38 @@ func (a *attempt) handle(ev comfyapi.Event) (done bool, err error) {
 	return false, nil
 }
 
-// recover runs after a reconnect: the job may have ended (history), may
-// still be on the server (queue) or may be gone (server restarted).
+// recover runs after a reconnect: the job may still be on the server
+// (queue), may have ended (history) or may be gone (server restarted). The
+// queue is read first: ComfyUI moves a job from queue to history under one
+// lock, so a job missing from both is really lost.
 func (a *attempt) recover() (done bool, err error) {
-	h, ok, err := a.c.History(a.ctx, a.pid)
+	q, err := a.c.Queue(a.ctx)
 	if err != nil {
 		return false, nil // still flaky; the dead timer decides
 	}
-	if ok {
-		for _, ev := range h.Events() {
-			if x, isErr := ev.(*comfyapi.ExecutionError); isErr {
-				return true, x
-			}
-			if _, isInt := ev.(comfyapi.ExecutionInterrupted); isInt {
-				return true, errCancelled
-			}
-		}
-		for id, o := range h.Outputs {
-			a.outs[id] = o
-		}
-		return true, nil
+	if q.Has(a.pid) {
+		a.progress(PhaseRunning, true)
+		return false, nil
 	}
-	q, err := a.c.Queue(a.ctx)
-	if err == nil && !q.Has(a.pid) {
+	h, ok, err := a.c.History(a.ctx, a.pid)
+	if err != nil {
+		return false, nil
+	}
+	if !ok {
 		return true, &lostError{why: fmt.Sprintf("ComfyUI at %s restarted and lost the job", a.b.URL)}
 	}
-	a.progress(PhaseRunning, true)
-	return false, nil
+	for _, ev := range h.Events() {
+		if x, isErr := ev.(*comfyapi.ExecutionError); isErr {
+			return true, x
+		}
+		if _, isInt := ev.(comfyapi.ExecutionInterrupted); isInt {
+			return true, errCancelled
+		}
+	}
+	for id, o := range h.Outputs {
+		a.outs[id] = o
+	}
+	return true, nil
 }
 
 func (a *attempt) pollVRAM() {

@@ -96,7 +96,7 @@ func jsonInt(i int) string { b, _ := json.Marshal(i); return string(b) }
 // wait sleeps one step; false means the job was interrupted.
 func (r *run) wait(step int) bool {
 	d := r.s.opt.StepDelay
-	if r.j.magic["slow"] {
+	if r.j.magic["slow"] || r.j.magic["die"] {
 		d = 25 * time.Millisecond
 	}
 	if d <= 0 {
