@@ -1,0 +1,368 @@
+package install
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/logs"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
+)
+
+// EventKind says what an Event reports.
+type EventKind int
+
+const (
+	StepStarted EventKind = iota
+	StepDone
+	StepSkipped // finished in an earlier, interrupted run (resume)
+	Output      // one line of a step's output (ANSI stripped)
+	Warning     // something the user should know (CPU-only torch, old driver)
+	Failed      // the step failed; Message says why and what to do
+	Finished    // the install is current (Message says whether anything was done)
+)
+
+func (k EventKind) String() string {
+	return [...]string{"started", "done", "skipped", "output", "warning", "failed", "finished"}[k]
+}
+
+// Event is typed install progress. Index/Total count steps (1-based).
+type Event struct {
+	Kind    EventKind
+	Step    string
+	Title   string
+	Index   int
+	Total   int
+	Message string
+	Line    string
+	BuildID string
+}
+
+// Installer installs into Config.Root. One Run at a time per Root (a lock
+// file keeps the window and the CLI from building at once).
+type Installer struct {
+	cfg Config
+	mu  sync.Mutex
+}
+
+// New returns an installer; nothing happens until Run.
+func New(cfg Config) *Installer { return &Installer{cfg: cfg.withDefaults()} }
+
+// Status lists the current, previous (rollback) and pending (half-built) builds.
+type Status struct {
+	Current, Previous, Pending *Build
+}
+
+// Status reads the install records.
+func (in *Installer) Status() (Status, error) {
+	p, err := readPointer(in.cfg.Root)
+	if err != nil {
+		return Status{}, err
+	}
+	var st Status
+	get := func(id string) *Build {
+		if id == "" {
+			return nil
+		}
+		b, err := loadBuild(in.cfg.Root, id)
+		if err != nil {
+			return nil
+		}
+		return &b
+	}
+	st.Current, st.Previous, st.Pending = get(p.Current), get(p.Previous), get(p.Pending)
+	return st, nil
+}
+
+// Current is the build the supervisor should run.
+func (in *Installer) Current() (Build, error) {
+	st, err := in.Status()
+	if err != nil {
+		return Build{}, err
+	}
+	if st.Current == nil {
+		return Build{}, errors.New("ComfyUI is not installed yet; install it first (Settings → ComfyUI → Install, or `ltx-studio comfyui install`)")
+	}
+	return *st.Current, nil
+}
+
+// Rollback makes the previous build current again (and the current one the
+// previous, so a second Rollback undoes the first). Stop ComfyUI first.
+func (in *Installer) Rollback() (Build, error) {
+	unlock, err := in.lock()
+	if err != nil {
+		return Build{}, err
+	}
+	defer unlock()
+	p, err := readPointer(in.cfg.Root)
+	if err != nil {
+		return Build{}, err
+	}
+	if p.Previous == "" {
+		return Build{}, errors.New("there is no earlier ComfyUI install to go back to")
+	}
+	prev, err := loadBuild(in.cfg.Root, p.Previous)
+	if err != nil || !prev.Completed {
+		return Build{}, fmt.Errorf("the earlier ComfyUI install (%s) is missing or incomplete; reinstall instead", p.Previous)
+	}
+	p.Current, p.Previous = p.Previous, p.Current
+	if err := writePointer(in.cfg.Root, p); err != nil {
+		return Build{}, fmt.Errorf("switching back to the earlier install: %w", err)
+	}
+	return prev, nil
+}
+
+type step struct {
+	id, title string
+	run       func(ctx context.Context, r *runner) error
+}
+
+// runner carries one Run's state.
+type runner struct {
+	in     *Installer
+	cfg    Config
+	py     Python
+	torch  Torch
+	build  *Build
+	events chan<- Event
+	log    *logs.RotatingFile
+	step   string
+	idx    int
+	total  int
+}
+
+func (r *runner) emit(ctx context.Context, e Event) {
+	e.Step, e.Index, e.Total = r.step, r.idx, r.total
+	if r.build != nil {
+		e.BuildID = r.build.ID
+	}
+	if r.log != nil {
+		switch e.Kind {
+		case Output:
+			r.log.WriteLine(e.Line)
+		default:
+			r.log.WriteLine(fmt.Sprintf("== %s %s: %s", e.Kind, e.Step, e.Message))
+		}
+	}
+	if r.events == nil {
+		return
+	}
+	if ctx.Err() != nil { // the caller may have stopped reading; never block then
+		select {
+		case r.events <- e:
+		default:
+		}
+		return
+	}
+	select {
+	case r.events <- e:
+	case <-ctx.Done():
+	}
+}
+
+// Run brings the install to the wanted state. Events (optional) receive
+// typed progress; the caller must keep reading until Run returns.
+func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
+	unlock, err := in.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	cfg := in.cfg
+	r := &runner{in: in, cfg: cfg, events: events, step: "preflight", total: 0}
+
+	if _, err := cfg.LookPath("git"); err != nil {
+		err := errors.New("Git is needed to install ComfyUI but was not found. Install it (Windows/macOS: https://git-scm.com/downloads; Linux: sudo apt install git), then try again")
+		r.emit(ctx, Event{Kind: Failed, Message: err.Error()})
+		return err
+	}
+	py, err := findPython(ctx, cfg)
+	if err != nil {
+		r.emit(ctx, Event{Kind: Failed, Message: err.Error()})
+		return err
+	}
+	driver, err := cfg.DriverVersion(ctx)
+	if err != nil {
+		cfg.Logger.Warn("NVIDIA driver probe", "err", err)
+	}
+	torch := ChooseTorch(driver)
+	r.py, r.torch = py, torch
+	fp := fingerprint(cfg, torch, py)
+
+	p, err := readPointer(cfg.Root)
+	if err != nil {
+		return err
+	}
+	if p.Current != "" {
+		if cur, err := loadBuild(cfg.Root, p.Current); err == nil && cur.Completed && cur.Fingerprint == fp {
+			if _, err := os.Stat(cur.PythonPath()); err == nil {
+				r.build = &cur
+				r.emit(ctx, Event{Kind: Finished, Message: "ComfyUI is already installed and up to date"})
+				return nil
+			}
+		}
+	}
+	if torch.Warning != "" {
+		r.emit(ctx, Event{Kind: Warning, Message: torch.Warning})
+	}
+
+	// Resume the pending build when it is the same build; else start over.
+	var b Build
+	resumed := false
+	if p.Pending != "" {
+		old, err := loadBuild(cfg.Root, p.Pending)
+		if err == nil && old.Fingerprint == fp && !old.Completed {
+			b, resumed = old, true
+		} else if p.Pending != p.Current && p.Pending != p.Previous {
+			os.RemoveAll(filepath.Join(cfg.Root, "builds", p.Pending))
+		}
+	}
+	if !resumed {
+		b = Build{ID: newID(cfg.Root, cfg.ComfyCommit), Fingerprint: fp, ComfyURL: cfg.ComfyURL, ComfyCommit: cfg.ComfyCommit,
+			Packs: cfg.Packs, Torch: torch.Variant, Driver: torch.Driver, PythonMode: py.Mode(), Created: time.Now().UTC()}
+		b.Dir = filepath.Join(cfg.Root, "builds", b.ID)
+		if err := os.MkdirAll(b.Dir, 0o755); err != nil {
+			return fmt.Errorf("creating the install folder %s: %w", b.Dir, err)
+		}
+		if err := b.save(); err != nil {
+			return fmt.Errorf("writing the install record: %w", err)
+		}
+		p.Pending = b.ID
+		if err := writePointer(cfg.Root, p); err != nil {
+			return fmt.Errorf("writing %s: %w", filepath.Join(cfg.Root, "current.json"), err)
+		}
+	}
+	r.build = &b
+	r.log = &logs.RotatingFile{Path: b.LogPath(), MaxBytes: 50 << 20}
+	if err := r.log.Open(); err != nil {
+		return err
+	}
+	defer r.log.Close()
+	if resumed {
+		r.emit(ctx, Event{Kind: Output, Line: fmt.Sprintf("resuming install %s (%d steps already done)", b.ID, len(b.Done))})
+	}
+	r.emit(ctx, Event{Kind: Output, Line: fmt.Sprintf("python: %s %s (%s), torch: %s, driver: %q", py.Exe, py.Version, py.Mode(), torch.Variant, torch.Driver)})
+
+	steps := in.plan()
+	r.total = len(steps)
+	for i, s := range steps {
+		r.step, r.idx = s.id, i+1
+		if b.done(s.id) {
+			r.emit(ctx, Event{Kind: StepSkipped, Title: s.title, Message: "already done"})
+			continue
+		}
+		r.emit(ctx, Event{Kind: StepStarted, Title: s.title, Message: s.title})
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("install stopped before %q; run it again to continue: %w", s.title, err)
+		}
+		if err := s.run(ctx, r); err != nil {
+			if ctx.Err() != nil {
+				err = fmt.Errorf("install stopped during %q; run it again to continue where it stopped: %w", s.title, ctx.Err())
+			}
+			r.emit(ctx, Event{Kind: Failed, Title: s.title, Message: err.Error()})
+			return err
+		}
+		if s.id != "switch" {
+			b.Done = append(b.Done, s.id)
+			if err := b.save(); err != nil {
+				return fmt.Errorf("recording progress: %w", err)
+			}
+		}
+		r.emit(ctx, Event{Kind: StepDone, Title: s.title, Message: s.title + " done"})
+	}
+	r.step = "finished"
+	r.emit(ctx, Event{Kind: Finished, Message: "ComfyUI " + shortCommit(b.ComfyCommit) + " is installed (build " + b.ID + ")"})
+	return nil
+}
+
+func shortCommit(c string) string {
+	if len(c) > 10 {
+		return c[:10]
+	}
+	return c
+}
+
+func newID(root, commit string) string {
+	base := time.Now().UTC().Format("20060102-150405") + "-" + shortCommit(commit)[:7]
+	id := base
+	for i := 2; ; i++ {
+		if _, err := os.Stat(filepath.Join(root, "builds", id)); errors.Is(err, fs.ErrNotExist) {
+			return id
+		}
+		id = fmt.Sprintf("%s-%d", base, i)
+	}
+}
+
+// lock makes Run and Rollback exclusive per Root, across processes. A lock
+// left by a dead process is taken over.
+func (in *Installer) lock() (func(), error) {
+	in.mu.Lock()
+	if err := os.MkdirAll(in.cfg.Root, 0o755); err != nil {
+		in.mu.Unlock()
+		return nil, fmt.Errorf("creating %s: %w", in.cfg.Root, err)
+	}
+	path := filepath.Join(in.cfg.Root, "install.lock")
+	ct, _ := proc.CreateTime(context.Background(), os.Getpid())
+	for attempt := 0; attempt < 2; attempt++ {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if err == nil {
+			f.Close()
+			proc.WritePidfile(path, proc.Pidfile{PID: os.Getpid(), CreateTime: ct})
+			return func() { os.Remove(path); in.mu.Unlock() }, nil
+		}
+		if pf, ok := proc.ReadPidfile(path); ok && proc.Running(context.Background(), pf.PID, pf.CreateTime) {
+			in.mu.Unlock()
+			return nil, fmt.Errorf("another ComfyUI install is running (process %d); wait for it to finish", pf.PID)
+		}
+		os.Remove(path)
+	}
+	in.mu.Unlock()
+	return nil, fmt.Errorf("could not lock %s", path)
+}
+
+// command runs one program, streaming its output as Output events and into
+// the build log. Cancelling ctx kills its whole tree (pip starts helpers).
+func (r *runner) command(ctx context.Context, dir string, env []string, name string, args ...string) error {
+	_, err := r.commandOut(ctx, dir, env, name, args...)
+	return err
+}
+
+func (r *runner) commandOut(ctx context.Context, dir string, env []string, name string, args ...string) ([]string, error) {
+	r.emit(ctx, Event{Kind: Output, Line: "$ " + name + " " + strings.Join(args, " ")})
+	var mu sync.Mutex
+	var lines []string
+	tail := logs.NewRing(20)
+	lw := &logs.LineWriter{Sink: func(l string) {
+		mu.Lock()
+		lines = append(lines, l)
+		mu.Unlock()
+		tail.Add(l)
+		r.emit(ctx, Event{Kind: Output, Line: l})
+	}}
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "PIP_DISABLE_PIP_VERSION_CHECK=1", "PIP_NO_INPUT=1",
+		"PYTHONUNBUFFERED=1", "PYTHONIOENCODING=utf-8", "UV_NO_CONFIG=1", "UV_NO_PROGRESS=1")
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdout, cmd.Stderr = lw, lw
+	proc.Prepare(cmd)
+	cmd.Cancel = func() error { return proc.KillTree(context.Background(), cmd.Process.Pid) }
+	cmd.WaitDelay = 2 * time.Second
+	err := cmd.Run()
+	lw.Flush()
+	if err != nil {
+		if ctx.Err() != nil {
+			return lines, ctx.Err()
+		}
+		last := tail.Last(8)
+		return lines, fmt.Errorf("%s failed (%v):\n%s", filepath.Base(name), err, strings.Join(last, "\n"))
+	}
+	return lines, nil
+}
