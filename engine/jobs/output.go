@@ -82,9 +82,10 @@ func (a *attempt) collect() error {
 		return fmt.Errorf("refused the output file: %w", err)
 	}
 	if a.e.cfg.VRAMPoll > 0 {
-		a.pollVRAM()
+		a.pollAsync()
 	}
 	dst, n, err := a.download(ref)
+	a.polls.Wait()
 	if err != nil {
 		return err
 	}

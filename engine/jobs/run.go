@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -13,22 +14,25 @@ import (
 
 // attempt is one run of a job on one backend.
 type attempt struct {
-	e      *Engine
-	b      Backend
-	c      *comfyapi.Client
-	w      *comfyapi.Watcher
-	job    Job
-	ctx    context.Context // ends on Cancel before submit, or on app quit
-	tr     *tracker
-	built  *Built
-	media  []stagedMedia
-	pid    string
-	t      timings
-	vram   int64
-	last   time.Time
-	shown  Progress
-	outs   map[string]comfyapi.Output
-	server comfyapi.SystemStats
+	e     *Engine
+	b     Backend
+	c     *comfyapi.Client
+	w     *comfyapi.Watcher
+	job   Job
+	ctx   context.Context // ends on Cancel before submit, or on app quit
+	tr    *tracker
+	built *Built
+	media []stagedMedia
+	pid   string
+	t     timings
+	vram  int64
+	last  time.Time
+	shown Progress
+	outs  map[string]comfyapi.Output
+
+	polls   sync.WaitGroup
+	statsMu sync.Mutex
+	server  comfyapi.SystemStats
 }
 
 // execute runs a claimed job to its end (or until the app quits).
@@ -125,7 +129,10 @@ func (a *attempt) ctxErr(err error) error {
 }
 
 func (a *attempt) submitAndFollow() error {
-	a.pid = uuid.NewString()
+	a.pid = a.job.PromptID
+	if a.pid == "" {
+		a.pid = uuid.NewString()
+	}
 	a.e.mu.Lock()
 	if act := a.e.live[a.job.ID]; act != nil {
 		if act.cancelled {
@@ -135,9 +142,8 @@ func (a *attempt) submitAndFollow() error {
 		act.promptID = a.pid
 	}
 	a.e.mu.Unlock()
-	a.e.update(a.job.ID, func(j *Job) { j.PromptID = a.pid })
 	if a.e.cfg.VRAMPoll > 0 {
-		a.pollVRAM()
+		a.pollAsync()
 	}
 	a.t.Submitted = time.Now()
 	if _, err := a.c.QueuePrompt(a.ctx, a.pid, a.built.Prompt); err != nil {
@@ -175,7 +181,7 @@ func (a *attempt) follow() error {
 		case <-dead:
 			return &lostError{why: fmt.Sprintf("ComfyUI at %s stopped responding for %s", a.b.URL, a.e.cfg.DeadAfter)}
 		case <-tick:
-			a.pollVRAM()
+			a.pollAsync()
 			continue
 		case x, ok := <-a.w.Events():
 			if !ok {
@@ -270,6 +276,16 @@ func (a *attempt) recover() (done bool, err error) {
 	return true, nil
 }
 
+// pollAsync samples system_stats without holding up the job; waitPolls
+// joins the samples before the sidecar is written.
+func (a *attempt) pollAsync() {
+	a.polls.Add(1)
+	go func() {
+		defer a.polls.Done()
+		a.pollVRAM()
+	}()
+}
+
 func (a *attempt) pollVRAM() {
 	ctx, cancel := context.WithTimeout(a.ctx, 2*time.Second)
 	defer cancel()
@@ -277,6 +293,8 @@ func (a *attempt) pollVRAM() {
 	if err != nil {
 		return
 	}
+	a.statsMu.Lock()
+	defer a.statsMu.Unlock()
 	a.server = s
 	if len(s.Devices) > 0 {
 		a.vram = max(a.vram, s.Devices[0].ComfyUsed())

@@ -8,8 +8,9 @@ import (
 	"path/filepath"
 )
 
-// maxFinished is how many finished jobs the queue file keeps as history.
-const maxFinished = 200
+// maxFinished is how many finished jobs the queue file keeps, for the
+// queue list; the lasting record of a video is its sidecar.
+const maxFinished = 30
 
 // store is the queue file. It is only touched under Engine.mu.
 type store struct {
@@ -47,7 +48,7 @@ func openStore(dir string) (*store, error) {
 // save writes the whole queue atomically: temp file, fsync, rename.
 func (s *store) save() error {
 	s.trim()
-	b, err := json.MarshalIndent(storeFile{Version: 1, Jobs: s.jobs}, "", "  ")
+	b, err := json.Marshal(storeFile{Version: 1, Jobs: s.jobs})
 	if err != nil {
 		return err
 	}

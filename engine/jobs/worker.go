@@ -2,6 +2,8 @@ package jobs
 
 import (
 	"context"
+
+	"github.com/google/uuid"
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
@@ -85,7 +87,9 @@ func (e *Engine) claimLocked(b Backend) (Job, bool) {
 		}
 		j.State, j.Backend, j.Started = Running, b.Name, time.Now()
 		j.Attempts++
-		j.Error, j.Fields, j.PromptID = "", nil, ""
+		// The prompt id is chosen now so that it is on disk before ComfyUI
+		// ever sees it (one queue write instead of two).
+		j.Error, j.Fields, j.PromptID = "", nil, uuid.NewString()
 		if err := e.st.save(); err != nil {
 			e.log.Error("save queue", "err", err)
 		}
