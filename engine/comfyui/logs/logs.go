@@ -77,8 +77,8 @@ func (r *Ring) Total() int64 {
 // stdout and stderr may share one.
 type LineWriter struct {
 	Sink func(line string)
-	mu  sync.Mutex
-	buf []byte
+	mu   sync.Mutex
+	buf  []byte
 }
 
 // maxLine caps a line without newline (tqdm progress bars use \r only).

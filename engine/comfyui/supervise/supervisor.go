@@ -39,7 +39,7 @@ type child struct {
 	done     chan struct{} // closed after Wait returned
 	code     int
 	tail     *logs.Ring
-	activity atomic.Int64 // unix nanos of the last log line
+	activity atomic.Int64  // unix nanos of the last log line
 	hint     chan struct{} // the "To see the GUI" line arrived
 }
 
