@@ -1,0 +1,557 @@
+package download
+
+import (
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/ltxstudio/ltx-studio/models/hfcache"
+)
+
+// Config tunes a Downloader; zero values get the defaults noted.
+type Config struct {
+	Client       *http.Client                     // default: http.DefaultTransport, no overall timeout
+	Token        string                           // sent only to the hub's own host
+	MaxParts     int                              // parallel ranged parts per file (16)
+	MinPartSize  int64                            // smallest part (8 MiB)
+	StallTimeout time.Duration                    // no byte for this long restarts a part (30 s)
+	MaxTries     int                              // tries per part, stalls not counted (6)
+	Backoff      time.Duration                    // first retry pause, doubled each try (500 ms)
+	SaveEvery    time.Duration                    // part-state checkpoint period (1 s)
+	FreeSpace    func(dir string) (uint64, error) // free bytes on dir's volume (gopsutil)
+	Redact       func(string) string              // strips secrets from messages
+	Logf         func(format string, args ...any) // optional debug log
+}
+
+func (c *Config) redact(s string) string {
+	if c.Redact != nil {
+		return c.Redact(s)
+	}
+	return s
+}
+
+// Downloader runs transfers; identical requests (same destination blob) join
+// one transfer. It holds no package-level state.
+type Downloader struct {
+	cfg        Config
+	client     *http.Client
+	noRedirect *http.Client
+
+	mu    sync.Mutex
+	calls map[string]*Transfer
+}
+
+// New makes a Downloader.
+func New(cfg Config) *Downloader {
+	if cfg.MaxParts <= 0 {
+		cfg.MaxParts = 16
+	}
+	if cfg.MaxParts > 16 {
+		cfg.MaxParts = 16
+	}
+	if cfg.MinPartSize <= 0 {
+		cfg.MinPartSize = 8 << 20
+	}
+	if cfg.StallTimeout <= 0 {
+		cfg.StallTimeout = 30 * time.Second
+	}
+	if cfg.MaxTries <= 0 {
+		cfg.MaxTries = 6
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = 500 * time.Millisecond
+	}
+	if cfg.SaveEvery <= 0 {
+		cfg.SaveEvery = time.Second
+	}
+	if cfg.FreeSpace == nil {
+		cfg.FreeSpace = DiskFree
+	}
+	c := cfg.Client
+	if c == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 32
+		tr.DisableCompression = true
+		c = &http.Client{Transport: tr}
+	}
+	nr := *c
+	nr.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &Downloader{cfg: cfg, client: c, noRedirect: &nr, calls: map[string]*Transfer{}}
+}
+
+// Phase of a transfer.
+type Phase int32
+
+const (
+	Downloading Phase = iota
+	Verifying
+	Finished
+)
+
+// Transfer is one running download; several waiters may share it.
+type Transfer struct {
+	Meta   Meta
+	Dest   string
+	done   atomic.Int64
+	phase  atomic.Int32
+	finish chan struct{}
+	err    error
+	cancel context.CancelFunc
+	refs   int // guarded by Downloader.mu
+}
+
+// Done is the number of bytes on disk so far (including resumed ones).
+func (t *Transfer) Done() int64 { return t.done.Load() }
+
+// Phase says whether bytes are still coming or the file is being verified.
+func (t *Transfer) Phase() Phase { return Phase(t.phase.Load()) }
+
+// Finished is closed when the transfer ends.
+func (t *Transfer) Finished() <-chan struct{} { return t.finish }
+
+// Start begins (or joins) the download of meta into dest (blobs/<etag>).
+// Every Start must be paired with one Wait.
+func (d *Downloader) Start(meta Meta, dest string) *Transfer {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if t, ok := d.calls[dest]; ok {
+		t.refs++
+		return t
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t := &Transfer{Meta: meta, Dest: dest, finish: make(chan struct{}), cancel: cancel, refs: 1}
+	d.calls[dest] = t
+	go func() {
+		t.err = d.fetch(ctx, t)
+		cancel()
+		t.phase.Store(int32(Finished))
+		d.mu.Lock()
+		delete(d.calls, dest)
+		d.mu.Unlock()
+		close(t.finish)
+	}()
+	return t
+}
+
+// Wait blocks until the transfer ends or ctx is done. Leaving early drops
+// this waiter; when the last waiter leaves the transfer stops, keeping its
+// part state so the next Start resumes it (this is how pause works).
+func (d *Downloader) Wait(ctx context.Context, t *Transfer) error {
+	select {
+	case <-t.finish:
+		return t.err
+	case <-ctx.Done():
+	}
+	d.mu.Lock()
+	t.refs--
+	last := t.refs == 0
+	d.mu.Unlock()
+	if last {
+		t.cancel()
+		<-t.finish // part state is saved before Wait returns
+	}
+	return ctx.Err()
+}
+
+// Download is Start + Wait.
+func (d *Downloader) Download(ctx context.Context, meta Meta, dest string) error {
+	return d.Wait(ctx, d.Start(meta, dest))
+}
+
+// SpaceError says the disk is too full to start.
+type SpaceError struct {
+	Dir        string
+	Need, Free uint64
+}
+
+func (e *SpaceError) Error() string {
+	return fmt.Sprintf("not enough disk space in %s: %s needed, %s free; free some space or move the Hugging Face cache (HF_HUB_CACHE)",
+		e.Dir, HumanBytes(int64(e.Need)), HumanBytes(int64(e.Free)))
+}
+
+// VerifyError says the downloaded bytes do not match their etag.
+type VerifyError struct {
+	Repo, Path, Want, Got string
+}
+
+func (e *VerifyError) Error() string {
+	return fmt.Sprintf("%s/%s failed verification: expected %s, got %s; the damaged download was deleted, try again", e.Repo, e.Path, e.Want, e.Got)
+}
+
+type partState struct {
+	Start int64 `json:"start"`
+	End   int64 `json:"end"` // exclusive
+	Done  int64 `json:"done"`
+}
+
+type fileState struct {
+	Etag  string      `json:"etag"`
+	Size  int64       `json:"size"`
+	Parts []partState `json:"parts"`
+}
+
+// Incomplete and StatePath name the partial file (the legacy huggingface_hub
+// name, so `hf cache` lists it) and its part-state sidecar.
+func Incomplete(dest string) string { return dest + ".incomplete" }
+func StatePath(dest string) string  { return dest + ".incomplete.parts.json" }
+
+func (d *Downloader) loadState(dest string, m Meta) (*fileState, bool) {
+	b, err := os.ReadFile(StatePath(dest))
+	if err != nil {
+		return nil, false
+	}
+	var st fileState
+	if json.Unmarshal(b, &st) != nil || st.Etag != m.Etag || st.Size != m.Size {
+		return nil, false
+	}
+	var pos int64
+	for _, p := range st.Parts {
+		if p.Start != pos || p.End < p.Start || p.Done < 0 || p.Done > p.End-p.Start {
+			return nil, false
+		}
+		pos = p.End
+	}
+	if pos != m.Size {
+		return nil, false
+	}
+	if fi, err := os.Stat(Incomplete(dest)); err != nil || fi.Size() != m.Size {
+		return nil, false
+	}
+	return &st, true
+}
+
+func (d *Downloader) newState(m Meta) *fileState {
+	n := int64(d.cfg.MaxParts)
+	if c := (m.Size + d.cfg.MinPartSize - 1) / d.cfg.MinPartSize; c < n {
+		n = c
+	}
+	if n < 1 {
+		n = 1
+	}
+	st := &fileState{Etag: m.Etag, Size: m.Size}
+	step := m.Size / n
+	for i := int64(0); i < n; i++ {
+		s, e := i*step, (i+1)*step
+		if i == n-1 {
+			e = m.Size
+		}
+		st.Parts = append(st.Parts, partState{Start: s, End: e})
+	}
+	return st
+}
+
+func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
+	m, dest := t.Meta, t.Dest
+	if !hfcache.ValidEtag(m.Etag) || filepath.Base(dest) != m.Etag {
+		return fmt.Errorf("download: destination %s does not match etag %q", dest, m.Etag)
+	}
+	if fi, err := os.Stat(dest); err == nil && fi.Size() == m.Size {
+		t.done.Store(m.Size)
+		return nil
+	}
+	dir := filepath.Dir(dest)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("download: create %s: %w", dir, err)
+	}
+	st, resumed := d.loadState(dest, m)
+	if !resumed {
+		st = d.newState(m)
+	}
+	var have int64
+	for _, p := range st.Parts {
+		have += p.Done
+	}
+	t.done.Store(have)
+	if free, err := d.cfg.FreeSpace(dir); err == nil {
+		need := uint64(m.Size - have)
+		if !resumed {
+			need = uint64(m.Size)
+		}
+		if free < need {
+			return &SpaceError{Dir: dir, Need: need, Free: free}
+		}
+	}
+	flags := os.O_RDWR | os.O_CREATE
+	if !resumed {
+		flags |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(Incomplete(dest), flags, 0o600)
+	if err != nil {
+		return fmt.Errorf("download: open partial file: %w", err)
+	}
+	if !resumed {
+		// Truncate to full size makes a sparse file on most filesystems; parts
+		// then write at their own offsets.
+		if err := f.Truncate(m.Size); err != nil {
+			f.Close()
+			return fmt.Errorf("download: size partial file: %w", err)
+		}
+	}
+	dones := make([]atomic.Int64, len(st.Parts))
+	for i, p := range st.Parts {
+		dones[i].Store(p.Done)
+	}
+	var saveMu sync.Mutex
+	save := func() {
+		saveMu.Lock()
+		defer saveMu.Unlock()
+		// Data first, then the state that claims it, so a crash never leaves a
+		// state pointing past bytes that did not reach the disk.
+		_ = f.Sync()
+		cp := fileState{Etag: st.Etag, Size: st.Size, Parts: append([]partState(nil), st.Parts...)}
+		for i := range cp.Parts {
+			cp.Parts[i].Done = dones[i].Load()
+		}
+		b, _ := json.Marshal(cp)
+		_ = hfcache.WriteFileAtomic(StatePath(dest), b, 0o600)
+	}
+	save()
+
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopSaver := make(chan struct{})
+	saverDone := make(chan struct{})
+	go func() {
+		defer close(saverDone)
+		tk := time.NewTicker(d.cfg.SaveEvery)
+		defer tk.Stop()
+		for {
+			select {
+			case <-tk.C:
+				save()
+			case <-stopSaver:
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	var firstErr error
+	var errOnce sync.Once
+	for i := range st.Parts {
+		p := st.Parts[i]
+		if dones[i].Load() >= p.End-p.Start {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := d.runPart(pctx, t, f, p, &dones[i]); err != nil {
+				errOnce.Do(func() { firstErr = err; cancel() })
+			}
+		}()
+	}
+	wg.Wait()
+	close(stopSaver)
+	<-saverDone
+	save()
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		f.Close()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return firstErr
+	}
+	t.phase.Store(int32(Verifying))
+	got, err := hashFile(f, m)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("download: read back %s: %w", Incomplete(dest), err)
+	}
+	if got != m.Etag {
+		_ = os.Remove(Incomplete(dest))
+		_ = os.Remove(StatePath(dest))
+		return &VerifyError{Repo: m.Repo, Path: m.Path, Want: m.Etag, Got: got}
+	}
+	_ = os.Chmod(Incomplete(dest), 0o644)
+	if err := os.Rename(Incomplete(dest), dest); err != nil {
+		return fmt.Errorf("download: move finished file into place: %w", err)
+	}
+	_ = os.Remove(StatePath(dest))
+	return nil
+}
+
+// hashFile computes the etag of the content: sha256 for 64-hex etags (LFS),
+// git blob sha1 for 40-hex ones.
+func hashFile(f *os.File, m Meta) (string, error) {
+	var h hash.Hash
+	if len(m.Etag) == 40 {
+		h = sha1.New()
+		fmt.Fprintf(h, "blob %d\x00", m.Size)
+	} else {
+		h = sha256.New()
+	}
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, m.Size)); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+type fatal struct{ error }
+
+func (e fatal) Unwrap() error { return e.error }
+
+// runPart fetches one part with retries; a stall restarts it without using a try.
+func (d *Downloader) runPart(ctx context.Context, t *Transfer, f *os.File, p partState, done *atomic.Int64) error {
+	tries := 0
+	for {
+		err := d.getRange(ctx, t, f, p, done)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		var fe fatal
+		if errors.As(err, &fe) {
+			return fe.error
+		}
+		if !errors.Is(err, errStall) {
+			tries++
+			if tries >= d.cfg.MaxTries {
+				return fmt.Errorf("download of %s/%s failed after %d tries: %w", t.Meta.Repo, t.Meta.Path, tries, err)
+			}
+			sleep := d.cfg.Backoff << (tries - 1)
+			sleep += time.Duration(rand.Int64N(int64(sleep)/2 + 1))
+			select {
+			case <-time.After(sleep):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if d.cfg.Logf != nil {
+			d.cfg.Logf("download: retrying %s part at %d: %v", t.Meta.Path, p.Start+done.Load(), err)
+		}
+	}
+}
+
+var errStall = errors.New("no data received (stalled)")
+
+func (d *Downloader) getRange(ctx context.Context, t *Transfer, f *os.File, p partState, done *atomic.Int64) error {
+	off := p.Start + done.Load()
+	if off >= p.End {
+		return nil
+	}
+	rctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	req, err := http.NewRequestWithContext(rctx, http.MethodGet, t.Meta.URL, nil)
+	if err != nil {
+		return fatal{err}
+	}
+	req.Header.Set("Range", "bytes="+strconv.FormatInt(off, 10)+"-"+strconv.FormatInt(p.End-1, 10))
+	req.Header.Set("Accept-Encoding", "identity")
+	if d.cfg.Token != "" && t.Meta.sameHostAsHub() {
+		req.Header.Set("Authorization", "Bearer "+d.cfg.Token)
+	}
+	// The watchdog covers the wait for headers too.
+	watch := time.AfterFunc(d.cfg.StallTimeout, func() { cancel(errStall) })
+	defer watch.Stop()
+	resp, err := d.client.Do(req)
+	if err != nil {
+		if context.Cause(rctx) == errStall {
+			return errStall
+		}
+		return fmt.Errorf("%s", d.cfg.redact(err.Error()))
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusPartialContent:
+	case resp.StatusCode == http.StatusOK && off == 0 && p.End == t.Meta.Size:
+		// whole-file answer to a whole-file range: fine
+	case resp.StatusCode == http.StatusOK:
+		return fatal{fmt.Errorf("storage server ignored the byte range for %s/%s; cannot download in parts", t.Meta.Repo, t.Meta.Path)}
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		return fatal{&AuthError{Repo: t.Meta.Repo, Status: resp.StatusCode, HasToken: d.cfg.Token != ""}}
+	case resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return &StatusError{URL: d.cfg.redact(t.Meta.URL), Status: resp.StatusCode}
+	default:
+		return fatal{&StatusError{URL: d.cfg.redact(t.Meta.URL), Status: resp.StatusCode}}
+	}
+	buf := make([]byte, 256<<10)
+	for off < p.End {
+		want := int64(len(buf))
+		if r := p.End - off; r < want {
+			want = r
+		}
+		n, rerr := io.ReadFull(resp.Body, buf[:want])
+		if n > 0 {
+			watch.Reset(d.cfg.StallTimeout)
+			if _, werr := f.WriteAt(buf[:n], off); werr != nil {
+				if errors.Is(werr, syscall.ENOSPC) {
+					return fatal{fmt.Errorf("the disk filled up while downloading %s: %w", t.Meta.Path, werr)}
+				}
+				return fatal{fmt.Errorf("write partial file: %w", werr)}
+			}
+			off += int64(n)
+			done.Add(int64(n))
+			t.done.Add(int64(n))
+		}
+		if rerr != nil {
+			if off >= p.End {
+				return nil
+			}
+			if context.Cause(rctx) == errStall {
+				return errStall
+			}
+			return fmt.Errorf("connection dropped at byte %d: %s", off, d.cfg.redact(rerr.Error()))
+		}
+	}
+	return nil
+}
+
+func hostOf(u string) string {
+	if r, err := http.NewRequest(http.MethodGet, u, nil); err == nil {
+		return r.URL.Host
+	}
+	return ""
+}
+
+// sameHostAsHub is true when the bytes come from the resolve URL itself (small
+// non-LFS files), the only case where the token goes along.
+func (m Meta) sameHostAsHub() bool { return m.hubHost != "" && hostOf(m.URL) == m.hubHost }
+
+// HumanBytes formats n like "4.2 GB".
+func HumanBytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	div, exp := int64(unit), 0
+	for v := n / unit; v >= unit; v /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
+}
+
+// ReadState returns how many bytes a partial download's sidecar says are
+// already on disk.
+func ReadState(name string) (int64, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return 0, err
+	}
+	var st fileState
+	if err := json.Unmarshal(b, &st); err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, p := range st.Parts {
+		n += p.Done
+	}
+	return n, nil
+}
