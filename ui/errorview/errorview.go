@@ -28,6 +28,7 @@ type View struct {
 	scroll   *container.Scroll
 	box      *fyne.Container
 	expanded bool
+	msg      Message
 }
 
 // New builds the view showing m.
@@ -74,7 +75,11 @@ func (v *View) Expanded() bool { return v.expanded }
 // DetailsText is the raw text the view holds (UI goroutine / tests).
 func (v *View) DetailsText() string { return v.details.Text }
 
+// Message is the message shown (UI goroutine / tests).
+func (v *View) Message() Message { return v.msg }
+
 func (v *View) apply(m Message) {
+	v.msg = m
 	v.what.SetText(m.What)
 	v.do.SetText(m.Do)
 	if m.Do == "" {

@@ -1,0 +1,238 @@
+// Package setup is the first-run flow: check the computer, install ComfyUI,
+// choose modes and precision, download the models, done. The engine does
+// the work; this package shows typed events the lead's adapter feeds it and
+// forwards the person's choices through Actions. The same flow re-runs from
+// Settings for "Repair" and "Update ComfyUI" (start it with GoTo).
+package setup
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+// Step is a page of the flow.
+type Step int
+
+const (
+	StepChecks Step = iota
+	StepInstall
+	StepModels
+	StepDownload
+	StepReady
+)
+
+var stepNames = [...]string{"Checks", "Install ComfyUI", "Choose models", "Download", "Ready"}
+
+func (s Step) String() string { return stepNames[s] }
+
+// Verdict is a check's outcome.
+type Verdict int
+
+const (
+	OK   Verdict = iota
+	Warn         // works, but not well (old driver, little disk)
+	Fail         // setup cannot go on until fixed
+)
+
+// State is an install step's state.
+type State int
+
+const (
+	Pending State = iota
+	Running
+	Done
+	Failed
+	Skipped
+)
+
+// Event is something the engine reports; feed it with Flow.Feed.
+type Event interface{ isEvent() }
+
+// CheckResult is one computer check. A later result with the same ID
+// replaces the earlier one.
+type CheckResult struct {
+	ID      string // "gpu", "disk", "git", "python"
+	Name    string // "NVIDIA GPU and driver"
+	Verdict Verdict
+	Detail  string // "RTX 4090, 24 GB, driver 580.159"
+	Fix     string // what to do when not OK
+}
+
+// InstallStep is the state of one named install step; rows appear in the
+// order names are first seen, so send every step as Pending up front.
+type InstallStep struct {
+	Name   string // "Clone ComfyUI 0.27.0"
+	State  State
+	Detail string // "12 of 40 packages"
+}
+
+// LogLine is one line of installer output.
+type LogLine struct{ Text string }
+
+// InstallDone ends the install; Err nil = success. A cancel is reported
+// with an error wrapping context.Canceled.
+type InstallDone struct{ Err error }
+
+// FreeSpace is the free bytes where the models go.
+type FreeSpace struct{ Bytes int64 }
+
+// Selection preselects modes and precision on the models page (from saved
+// settings, or to resume a download after a restart).
+type Selection struct {
+	Modes     []workflows.ModeID
+	Precision workflows.Precision
+}
+
+// DownloadProgress is one file's progress; send it at most ~10×/s per file.
+type DownloadProgress struct {
+	File        string // display name, e.g. "ltx-2.3-22b-dev-fp8.safetensors"
+	Done, Total int64  // bytes
+	BytesPerSec float64
+	ETA         time.Duration // this file's; 0 = unknown
+}
+
+// DownloadDone ends the download; Err nil = every file is present.
+type DownloadDone struct{ Err error }
+
+// GoTo shows a page without running anything, e.g. StepModels when ComfyUI
+// is already installed, or StepDownload when resuming after a restart.
+type GoTo struct{ Step Step }
+
+func (CheckResult) isEvent()      {}
+func (InstallStep) isEvent()      {}
+func (LogLine) isEvent()          {}
+func (InstallDone) isEvent()      {}
+func (FreeSpace) isEvent()        {}
+func (Selection) isEvent()        {}
+func (DownloadProgress) isEvent() {}
+func (DownloadDone) isEvent()     {}
+func (GoTo) isEvent()             {}
+
+// Actions are what the person's taps start; all run on the UI goroutine and
+// must return quickly (start work on a goroutine, report back through Feed).
+type Actions struct {
+	RunChecks     func()
+	Install       func()
+	CancelInstall func()
+	// SizeFor is the download size of a selection (files already present
+	// count zero). Called on every change of the models page: keep it pure.
+	SizeFor        func(modes []workflows.ModeID, p workflows.Precision) int64
+	StartDownload  func(modes []workflows.ModeID, p workflows.Precision)
+	PauseDownload  func()
+	ResumeDownload func()
+	CancelDownload func()
+	Finish         func() // "Start creating" on the last page
+}
+
+// Flow is the whole setup view. Build it with New.
+type Flow struct {
+	act   Actions
+	step  Step
+	steps []*widget.Label
+	pages []fyne.CanvasObject
+	root  *fyne.Container
+
+	checks   *checksPage
+	install  *installPage
+	models   *modelsPage
+	download *downloadPage
+}
+
+// New builds the flow on the checks page.
+func New(a Actions) *Flow {
+	f := &Flow{act: a}
+	f.checks = newChecksPage(f)
+	f.install = newInstallPage(f)
+	f.models = newModelsPage(f)
+	f.download = newDownloadPage(f)
+	f.pages = []fyne.CanvasObject{f.checks.root, f.install.root, f.models.root, f.download.root, newReadyPage(f)}
+	header := container.NewHBox()
+	for i, n := range stepNames {
+		if i > 0 {
+			header.Add(widget.NewLabel("›"))
+		}
+		l := widget.NewLabel(n)
+		f.steps = append(f.steps, l)
+		header.Add(l)
+	}
+	f.root = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, container.NewStack(f.pages...))
+	f.show(StepChecks)
+	return f
+}
+
+// Content is the flow's root object.
+func (f *Flow) Content() fyne.CanvasObject { return f.root }
+
+// Feed applies an engine event. Safe from any goroutine.
+func (f *Flow) Feed(ev Event) { fyne.Do(func() { f.apply(ev) }) }
+
+// Step is the page shown (UI goroutine / tests).
+func (f *Flow) Step() Step { return f.step }
+
+func (f *Flow) apply(ev Event) {
+	switch e := ev.(type) {
+	case CheckResult:
+		f.checks.set(e)
+	case InstallStep:
+		f.install.setStep(e)
+	case LogLine:
+		f.install.log(e.Text)
+	case InstallDone:
+		f.install.done(e.Err)
+	case FreeSpace:
+		f.models.setFree(e.Bytes)
+	case Selection:
+		f.models.setSelection(e.Modes, e.Precision)
+	case DownloadProgress:
+		f.download.progress(e)
+	case DownloadDone:
+		f.download.done(e.Err)
+	case GoTo:
+		f.show(e.Step)
+	}
+}
+
+func (f *Flow) show(s Step) {
+	f.step = s
+	for i, p := range f.pages {
+		if Step(i) == s {
+			p.Show()
+		} else {
+			p.Hide()
+		}
+	}
+	for i, l := range f.steps {
+		l.TextStyle.Bold = Step(i) == s
+		switch {
+		case Step(i) == s:
+			l.Importance = widget.HighImportance
+		case Step(i) < s:
+			l.Importance = widget.MediumImportance
+		default:
+			l.Importance = widget.LowImportance
+		}
+		l.Refresh()
+	}
+	f.root.Refresh()
+}
+
+// call runs an optional action.
+func call(fn func()) {
+	if fn != nil {
+		fn()
+	}
+}
+
+func newReadyPage(f *Flow) fyne.CanvasObject {
+	start := widget.NewButton("Start creating", func() { call(f.act.Finish) })
+	start.Importance = widget.HighImportance
+	msg := widget.NewLabel("ComfyUI is installed and the models are on disk.\nEverything now runs on this computer, offline.")
+	msg.Alignment = fyne.TextAlignCenter
+	title := widget.NewLabelWithStyle("LTX 2.3 Studio is ready", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	return container.NewCenter(container.NewVBox(title, msg, container.NewCenter(start)))
+}

@@ -1,0 +1,240 @@
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+func shot(t *testing.T, w fyne.Window, name string) {
+	t.Helper()
+	dir := os.Getenv("LTX_SHOTS_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// recorder is the fake engine side: it records every action.
+type recorder struct{ calls []string }
+
+func (r *recorder) actions() Actions {
+	rec := func(s string) func() { return func() { r.calls = append(r.calls, s) } }
+	return Actions{
+		RunChecks: rec("checks"), Install: rec("install"), CancelInstall: rec("cancel-install"),
+		SizeFor: func(m []workflows.ModeID, p workflows.Precision) int64 {
+			per := int64(27_100_000_000)
+			if p == workflows.BF16 {
+				per *= 2
+			}
+			return int64(len(m)) * per
+		},
+		StartDownload: func(m []workflows.ModeID, p workflows.Precision) {
+			r.calls = append(r.calls, fmt.Sprintf("download %v %s", m, p))
+		},
+		PauseDownload: rec("pause"), ResumeDownload: rec("resume"), CancelDownload: rec("cancel-download"),
+		Finish: rec("finish"),
+	}
+}
+
+func (r *recorder) last() string {
+	if len(r.calls) == 0 {
+		return ""
+	}
+	return r.calls[len(r.calls)-1]
+}
+
+// feed sends events from another goroutine, as the engine adapter does.
+func feed(f *Flow, evs ...Event) {
+	done := make(chan struct{})
+	go func() {
+		for _, e := range evs {
+			f.Feed(e)
+		}
+		close(done)
+	}()
+	<-done
+}
+
+func TestSetupWalkthrough(t *testing.T) {
+	test.NewTempApp(t)
+	r := &recorder{}
+	f := New(r.actions())
+	w := test.NewTempWindow(t, f.Content())
+	w.Resize(fyne.NewSize(760, 560))
+
+	// 1. Checks: a failing check blocks, fixing it unblocks.
+	if f.Step() != StepChecks || !f.checks.next.Disabled() {
+		t.Fatal("starts on checks with Continue disabled")
+	}
+	feed(f,
+		CheckResult{ID: "gpu", Name: "NVIDIA GPU and driver", Verdict: OK, Detail: "NVIDIA H200, 141 GB, driver 580.159"},
+		CheckResult{ID: "disk", Name: "Free disk", Verdict: Warn, Detail: "62 GB free, the chosen modes need 55 GB", Fix: "free some space for later modes"},
+		CheckResult{ID: "git", Name: "git", Verdict: Fail, Detail: "git was not found", Fix: "install git (apt install git) and check again"},
+		CheckResult{ID: "uv", Name: "Python / uv", Verdict: OK, Detail: "uv 0.9 will provide Python 3.12"},
+	)
+	if !f.checks.next.Disabled() || !strings.Contains(f.checks.rowsByID["git"].fix.Text, "apt install git") {
+		t.Fatal("a failed check must block and show its fix")
+	}
+	shot(t, w, "setup-1-checks.png")
+	test.Tap(f.checks.next) // disabled: nothing happens
+	feed(f, CheckResult{ID: "git", Name: "git", Verdict: OK, Detail: "git 2.39"})
+	if f.checks.next.Disabled() || len(f.checks.list.Objects) != 4 {
+		t.Fatal("re-sent check must replace its row and unblock")
+	}
+	test.Tap(f.checks.next)
+	if f.Step() != StepInstall || r.last() != "install" {
+		t.Fatalf("step %v, last call %q", f.Step(), r.last())
+	}
+
+	// 2. Install: steps, bar, log (bounded), failure, retry, success.
+	steps := []string{"Download uv", "Clone ComfyUI 0.27.0", "Create Python environment", "Install PyTorch", "Install ComfyUI requirements"}
+	for _, s := range steps {
+		feed(f, InstallStep{Name: s, State: Pending})
+	}
+	feed(f, InstallStep{Name: steps[0], State: Done}, InstallStep{Name: steps[1], State: Done},
+		InstallStep{Name: steps[2], State: Running, Detail: "python 3.12"})
+	for i := range 620 {
+		feed(f, LogLine{Text: fmt.Sprintf("Collecting package-%03d\n", i)})
+	}
+	if n := len(f.install.lines); n != logKeep || f.install.lines[0] != "Collecting package-120" {
+		t.Fatalf("log keeps the last %d lines, has %d starting %q", logKeep, n, f.install.lines[0])
+	}
+	if v := f.install.bar.Value; v != 0.4 {
+		t.Fatalf("install bar %v, want 0.4 (2 of 5 steps)", v)
+	}
+	shot(t, w, "setup-2-install.png")
+	test.Tap(f.install.cancel)
+	feed(f, InstallDone{Err: fmt.Errorf("install comfyui: %w", context.Canceled)})
+	if r.last() != "cancel-install" || !f.install.retry.Visible() || f.install.errView.Message().What != "The install was cancelled." {
+		t.Fatal("cancel must be forwarded and offer a retry")
+	}
+	test.Tap(f.install.retry)
+	if r.last() != "install" || f.install.retry.Visible() {
+		t.Fatal("retry re-runs the install")
+	}
+	feed(f, InstallStep{Name: steps[1], State: Failed}, InstallDone{Err: errors.New("git clone failed: the network is unreachable; connect and try again")})
+	if m := f.install.errView.Message(); !strings.Contains(m.Do, "Git clone failed") || !strings.Contains(m.Details, "package-619") {
+		t.Fatalf("failure message %+v", m)
+	}
+	shot(t, w, "setup-2b-install-failed.png")
+	for _, s := range steps {
+		feed(f, InstallStep{Name: s, State: Done})
+	}
+	feed(f, InstallDone{})
+	if !f.install.next.Visible() || f.install.bar.Value != 1 {
+		t.Fatal("success offers the next page")
+	}
+	test.Tap(f.install.next)
+
+	// 3. Models: size vs free space, precision, at least one mode.
+	if f.Step() != StepModels {
+		t.Fatalf("step %v", f.Step())
+	}
+	feed(f, FreeSpace{Bytes: 60_000_000_000})
+	if f.models.size.Text != "Download 27.1 GB · 60.0 GB free" || f.models.start.Disabled() {
+		t.Fatalf("size line %q", f.models.size.Text)
+	}
+	f.models.checks[workflows.I2V].SetChecked(true)
+	f.models.checks[workflows.Lipsync].SetChecked(true)
+	if !f.models.start.Disabled() || !strings.Contains(f.models.warn.Text, "Not enough disk space") {
+		t.Fatalf("81.3 GB > 60 GB must warn:  %q", f.models.warn.Text)
+	}
+	f.models.checks[workflows.Lipsync].SetChecked(false)
+	f.models.precision.SetSelected(labelBF16)
+	if !f.models.start.Disabled() {
+		t.Fatal("bf16 doubles the size and must not fit")
+	}
+	shot(t, w, "setup-3-models.png")
+	f.models.precision.SetSelected(labelFP8)
+	test.Tap(f.models.start)
+	if f.Step() != StepDownload || r.last() != "download [t2v i2v] fp8" {
+		t.Fatalf("step %v, last %q", f.Step(), r.last())
+	}
+
+	// 4. Download: per-file rows, totals, speed/ETA, pause/resume, done.
+	feed(f,
+		DownloadProgress{File: "ltx-2.3-22b-dev-fp8.safetensors", Done: 10_000_000_000, Total: 27_100_000_000, BytesPerSec: 50_000_000},
+		DownloadProgress{File: "gemma-3-12b-it-fp8.safetensors", Done: 1_000_000_000, Total: 13_000_000_000, BytesPerSec: 50_000_000, ETA: time.Minute})
+	if got := f.download.speed.Text; got != "11.0 GB of 40.1 GB · 100.0 MB/s · about 4:51 left" {
+		t.Fatalf("speed line %q", got)
+	}
+	if len(f.download.list.Objects) != 2 || f.download.total.Value < 0.27 || f.download.total.Value > 0.28 {
+		t.Fatalf("rows %d total %v", len(f.download.list.Objects), f.download.total.Value)
+	}
+	shot(t, w, "setup-4-download.png")
+	test.Tap(f.download.pause)
+	if r.last() != "pause" || f.download.pause.Text != "Resume" || f.download.speed.Text != "Paused" {
+		t.Fatal("pause")
+	}
+	test.Tap(f.download.pause)
+	if r.last() != "resume" || f.download.pause.Text != "Pause" {
+		t.Fatal("resume")
+	}
+	feed(f, DownloadDone{Err: errors.New("huggingface.co answered 401: this model is gated; add a token in Settings")})
+	if !f.download.retry.Visible() || f.download.pause.Visible() {
+		t.Fatal("a failed download offers a retry")
+	}
+	test.Tap(f.download.retry)
+	if r.last() != "download [t2v i2v] fp8" {
+		t.Fatalf("retry must restart the same selection, got %q", r.last())
+	}
+	feed(f, DownloadDone{})
+	if f.Step() != StepReady {
+		t.Fatalf("step %v", f.Step())
+	}
+	shot(t, w, "setup-5-ready.png")
+}
+
+func TestResumeAfterRestart(t *testing.T) {
+	test.NewTempApp(t)
+	r := &recorder{}
+	f := New(r.actions())
+	feed(f, Selection{Modes: []workflows.ModeID{workflows.A2V}, Precision: workflows.BF16}, GoTo{Step: StepDownload},
+		DownloadProgress{File: "a", Done: 5, Total: 10})
+	if f.Step() != StepDownload || f.download.total.Value != 0.5 {
+		t.Fatal("GoTo + progress must show the resumed download")
+	}
+	if m, p := f.models.selection(); len(m) != 1 || m[0] != workflows.A2V || p != workflows.BF16 {
+		t.Fatalf("selection %v %v", m, p)
+	}
+	if len(r.calls) != 0 {
+		t.Fatalf("events must never trigger actions: %v", r.calls)
+	}
+}
+
+func TestSpeedText(t *testing.T) {
+	for _, c := range []struct {
+		done, total int64
+		bps         float64
+		eta         time.Duration
+		want        string
+	}{
+		{0, 1000, 0, 0, "0 B of 1.0 kB"},
+		{500, 1000, 0, 90 * time.Second, "500 B of 1.0 kB · about 1:30 left"},
+		{1000, 1000, 10, 0, "1.0 kB of 1.0 kB · 10 B/s"},
+		{0, 3_600_000_000, 1_000_000, 0, "0 B of 3.6 GB · 1.0 MB/s · about 1:00:00 left"},
+	} {
+		if got := SpeedText(c.done, c.total, c.bps, c.eta); got != c.want {
+			t.Errorf("got %q, want %q", got, c.want)
+		}
+	}
+}
