@@ -51,6 +51,8 @@ type Engine struct {
 	live  map[string]*active
 	subs  map[chan Event]struct{}
 	clnts map[string]*comfyapi.Client
+	// release drops the queue lock file.
+	release func()
 }
 
 // active is the in-memory side of a running job.
@@ -86,7 +88,11 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{cfg: cfg, log: cfg.Logger, st: st, wake: make(chan struct{}), live: map[string]*active{},
+	release, err := lockQueue(cfg.QueueDir)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{cfg: cfg, log: cfg.Logger, st: st, release: release, wake: make(chan struct{}), live: map[string]*active{},
 		subs: map[chan Event]struct{}{}, clnts: map[string]*comfyapi.Client{}}
 	for _, b := range cfg.Backends {
 		e.clnts[b.Name] = comfyapi.New(b.URL, cfg.HTTPClient)
@@ -100,16 +106,27 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if changed {
 		if err := st.save(); err != nil {
+			release()
 			return nil, err
 		}
 	}
 	return e, nil
 }
 
+// Close releases the queue for other processes. Call it after Run returned.
+func (e *Engine) Close() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.release != nil {
+		e.release()
+		e.release = nil
+	}
+}
+
 // retryOrFail re-queues a job that was cut short, once; then fails it.
 // Called with mu held (or before the engine is shared).
 func (e *Engine) retryOrFail(j *Job, why string) {
-	j.PromptID, j.Backend = "", ""
+	j.PromptID, j.Backend, j.BackendURL = "", "", ""
 	if j.Attempts < e.cfg.MaxAttempts {
 		j.State, j.Note = Pending, "re-queued: "+why
 		return

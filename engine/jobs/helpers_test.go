@@ -156,6 +156,7 @@ func newEngine(t testing.TB, queueDir string, backends ...Backend) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(e.Close)
 	return e
 }
 

@@ -39,7 +39,9 @@ type Job struct {
 	Started  time.Time      `json:"started,omitzero"`
 	Finished time.Time      `json:"finished,omitzero"`
 	Backend  string         `json:"backend,omitempty"`
-	PromptID string         `json:"prompt_id,omitempty"`
+	// BackendURL lets another process interrupt the job (queue cancel).
+	BackendURL string `json:"backend_url,omitempty"`
+	PromptID   string `json:"prompt_id,omitempty"`
 	// Error is for people; Fields point at the form controls to flag.
 	Error  string                 `json:"error,omitempty"`
 	Fields []workflows.FieldError `json:"fields,omitempty"`

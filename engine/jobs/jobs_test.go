@@ -264,10 +264,13 @@ func TestBackendGone(t *testing.T) {
 	if !strings.Contains(j.Note, "stopped responding") {
 		t.Errorf("note %q", j.Note)
 	}
-	// The queue on disk still holds it.
-	again, err := New(e.cfg)
-	if err != nil || len(again.Jobs()) != 1 || again.Jobs()[0].State != Pending {
-		t.Errorf("persisted queue: %v %+v", err, again.Jobs())
+	// The queue on disk still holds it, and stays owned by this engine.
+	onDisk, err := ReadQueue(e.cfg.QueueDir)
+	if err != nil || len(onDisk) != 1 || onDisk[0].State != Pending {
+		t.Errorf("persisted queue: %v %+v", err, onDisk)
+	}
+	if _, err := New(e.cfg); !errors.Is(err, ErrQueueBusy) {
+		t.Errorf("second engine on the same queue: %v", err)
 	}
 }
 
@@ -300,6 +303,9 @@ func TestRestartResumesQueue(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "queue.json")); err != nil {
 		t.Fatal(err)
+	}
+	if err := RequestCancel(dir, "../x"); err == nil {
+		t.Error("path in job id accepted")
 	}
 	os.WriteFile(filepath.Join(dir, "queue.json"), []byte("{broken"), 0o644)
 	if _, err := New(e.cfg); err == nil {
@@ -344,5 +350,24 @@ func TestUnload(t *testing.T) {
 	st, err := e.Stats(t.Context(), "local")
 	if err != nil || len(st.Devices) == 0 {
 		t.Errorf("stats: %v", err)
+	}
+}
+
+// TestCancelRequestFromAnotherProcess: `queue cancel` while the window owns
+// the queue drops the pending job before it starts.
+func TestCancelRequestFromAnotherProcess(t *testing.T) {
+	_, b := newFake(t, "local", false, nil)
+	e := newEngine(t, t.TempDir(), b)
+	ch, stop := e.Subscribe()
+	defer stop()
+	first, _ := e.Submit(form("first"))
+	second, _ := e.Submit(form("second"))
+	if err := RequestCancel(e.cfg.QueueDir, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	run(t, e)
+	waitFor(t, e, ch, first.ID, finished)
+	if _, ok := e.Job(second.ID); ok {
+		t.Error("requested cancel ignored")
 	}
 }

@@ -39,10 +39,14 @@ func (e *Engine) worker(ctx context.Context, b Backend) {
 			j  Job
 			ok bool
 		)
+		removed := e.takeCancelRequestsLocked()
 		if online {
 			j, ok = e.claimLocked(b)
 		}
 		e.mu.Unlock()
+		for _, id := range removed {
+			e.emit(Removed{ID: id})
+		}
 		if ok {
 			e.emit(Changed{Job: j})
 			e.execute(ctx, b, c, w, j)
@@ -85,7 +89,7 @@ func (e *Engine) claimLocked(b Backend) (Job, bool) {
 		if j.State != Pending {
 			continue
 		}
-		j.State, j.Backend, j.Started = Running, b.Name, time.Now()
+		j.State, j.Backend, j.BackendURL, j.Started = Running, b.Name, b.URL, time.Now()
 		j.Attempts++
 		// The prompt id is chosen now so that it is on disk before ComfyUI
 		// ever sees it (one queue write instead of two).
