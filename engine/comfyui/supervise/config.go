@@ -18,6 +18,9 @@ import (
 // Host is the only address ComfyUI listens on: it has no authentication.
 const Host = "127.0.0.1"
 
+// DefaultStopGrace is how long Stop waits after Ctrl-C before killing.
+const DefaultStopGrace = 10 * time.Second
+
 // Config says what to run and how. Paths should be absolute.
 type Config struct {
 	Python   string // interpreter of the install's venv (tests: the stand-in binary)
@@ -73,7 +76,7 @@ func (c Config) withDefaults() Config {
 		c.StallTimeout = 3 * time.Minute
 	}
 	if c.StopGrace <= 0 {
-		c.StopGrace = 10 * time.Second
+		c.StopGrace = DefaultStopGrace
 	}
 	if c.MaxRestarts == 0 {
 		c.MaxRestarts = 3

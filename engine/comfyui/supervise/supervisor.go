@@ -53,6 +53,9 @@ func New(cfg Config) *Supervisor {
 	return s
 }
 
+// Config is the configuration in use (defaults filled in).
+func (s *Supervisor) Config() Config { return s.cfg }
+
 // Subscribe returns state events (the current one first) and a cancel func.
 func (s *Supervisor) Subscribe() (<-chan status.Event, func()) { return s.hub.Subscribe() }
 

@@ -1,0 +1,233 @@
+// Package comfyui is the app's one handle on ComfyUI: install (package
+// install), run and watch (package supervise) or connect to one the user
+// runs, with a single typed state stream (package status) for the status
+// bar and the job layer.
+package comfyui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/ltxstudio/ltx-studio/engine/appdirs"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
+	"github.com/ltxstudio/ltx-studio/engine/settings"
+)
+
+// Options wire a Backend.
+type Options struct {
+	Dirs     appdirs.Dirs
+	Settings settings.Settings
+	// Packs are the custom node packs the workflows need (workflows.CustomNodePacks).
+	Packs []install.Pack
+	// ExtraModelPaths are extra_model_paths.yaml files from the model store.
+	ExtraModelPaths []string
+	// Install adjusts the installer config after defaults and env overrides (tests, mirrors).
+	Install func(*install.Config)
+	// Supervise adjusts the supervisor config (tests: stall timeout, stand-in binary).
+	Supervise func(*supervise.Config)
+	Getenv    func(string) string // default os.Getenv
+	Logger    *slog.Logger
+}
+
+// Root is where the managed ComfyUI lives: the setting, else Data/comfyui.
+func Root(d appdirs.Dirs, s settings.Settings) string {
+	if s.ManagedDir != "" {
+		return s.ManagedDir
+	}
+	return filepath.Join(d.Data, "comfyui")
+}
+
+// PidFile and LogPath are fixed per user so a second app process (the CLI)
+// finds the ComfyUI the first one started.
+func PidFile(d appdirs.Dirs) string { return filepath.Join(d.State, "comfyui.pid") }
+
+// LogPath is the rotated server log.
+func LogPath(d appdirs.Dirs) string { return filepath.Join(d.State, "logs", "comfyui.log") }
+
+// Backend is the ComfyUI the app uses, whatever its kind.
+type Backend struct {
+	o    Options
+	hub  *status.Hub
+	inst *install.Installer
+
+	mu     sync.Mutex
+	sup    *supervise.Supervisor
+	remote string // BackendRemote: the checked URL
+}
+
+// New builds the backend; nothing starts.
+func New(o Options) *Backend {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	cfg := install.FromEnv(install.Config{Root: Root(o.Dirs, o.Settings), Packs: o.Packs, Logger: o.Logger}, o.Getenv)
+	if o.Install != nil {
+		o.Install(&cfg)
+	}
+	return &Backend{o: o, hub: status.NewHub(), inst: install.New(cfg)}
+}
+
+// Installer gives the install's status and rollback.
+func (b *Backend) Installer() *install.Installer { return b.inst }
+
+// Subscribe returns state events (the current one first) and a cancel func.
+func (b *Backend) Subscribe() (<-chan status.Event, func()) { return b.hub.Subscribe() }
+
+// State is the latest state.
+func (b *Backend) State() status.Event { return b.hub.Current() }
+
+// URL is the ready server's base URL, "" when not ready.
+func (b *Backend) URL() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.remote != "" {
+		return b.remote
+	}
+	if b.sup != nil {
+		return b.sup.URL()
+	}
+	return ""
+}
+
+// Logs are the newest server log lines (managed and folder backends).
+func (b *Backend) Logs() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.sup == nil {
+		return nil
+	}
+	return b.sup.Logs()
+}
+
+// Install runs the installer (managed backend) with state Installing. The
+// server is stopped first: a new build must not switch under a running one.
+func (b *Backend) Install(ctx context.Context, events chan<- install.Event) error {
+	if b.o.Settings.Backend != settings.BackendManaged {
+		return errors.New("the app only installs its own ComfyUI; switch Settings → ComfyUI to \"managed\" to use it")
+	}
+	if err := b.Stop(ctx); err != nil {
+		return err
+	}
+	b.hub.Publish(status.Event{State: status.Installing, Message: "Installing ComfyUI…"})
+	err := b.inst.Run(ctx, events)
+	if err != nil {
+		b.hub.Publish(status.Event{State: status.Crashed, Message: "ComfyUI install failed: " + err.Error(), Err: err})
+		return err
+	}
+	b.hub.Publish(status.Event{State: status.Stopped, Message: "ComfyUI is installed"})
+	return nil
+}
+
+// Start starts (managed, folder) or checks (remote) the backend and returns
+// when it answers.
+func (b *Backend) Start(ctx context.Context) error {
+	s := b.o.Settings
+	if s.Backend == settings.BackendRemote {
+		if len(s.RemoteURLs) == 0 {
+			return errors.New("no ComfyUI server address is set; add one in Settings → ComfyUI")
+		}
+		b.hub.Publish(status.Event{State: status.Starting, Message: "Connecting to " + s.RemoteURLs[0] + "…"})
+		info, err := supervise.CheckRemote(ctx, s.RemoteURLs[0])
+		if err != nil {
+			b.hub.Publish(status.Event{State: status.Crashed, Message: err.Error(), Err: err})
+			return err
+		}
+		b.mu.Lock()
+		b.remote = info.URL
+		b.mu.Unlock()
+		b.hub.Publish(status.Event{State: status.Ready, URL: info.URL, Message: "Connected to ComfyUI " + info.ComfyUIVersion + " at " + info.URL})
+		return nil
+	}
+	sup, err := b.supervisor()
+	if err != nil {
+		b.hub.Publish(status.Event{State: status.Crashed, Message: err.Error(), Err: err})
+		return err
+	}
+	return sup.Start(ctx)
+}
+
+// Stop stops a supervised server (a remote one is only forgotten).
+func (b *Backend) Stop(ctx context.Context) error {
+	b.mu.Lock()
+	sup := b.sup
+	wasRemote := b.remote != ""
+	b.remote = ""
+	b.mu.Unlock()
+	if wasRemote {
+		b.hub.Publish(status.Event{State: status.Stopped, Message: "Disconnected from ComfyUI"})
+	}
+	if sup == nil {
+		return nil
+	}
+	return sup.Stop(ctx)
+}
+
+// supervisor makes the supervisor for the configured backend, reusing the
+// one there is unless the install changed under it.
+func (b *Backend) supervisor() (*supervise.Supervisor, error) {
+	d, s := b.o.Dirs, b.o.Settings
+	var cfg supervise.Config
+	switch s.Backend {
+	case settings.BackendFolder:
+		c, err := supervise.FolderConfig(s.FolderPath)
+		if err != nil {
+			return nil, err
+		}
+		cfg = c
+		cfg.UserDir = "" // the folder's own user/ (its settings and workflows)
+	case settings.BackendManaged:
+		build, err := b.inst.Current()
+		if err != nil {
+			return nil, err
+		}
+		root := Root(d, s)
+		cfg = supervise.Config{Python: build.PythonPath(), ComfyDir: build.ComfyDir(), BaseDir: build.BaseDir(),
+			UserDir: filepath.Join(root, "user"), InputDir: filepath.Join(root, "input"),
+			OutputDir: filepath.Join(root, "output"), TempDir: filepath.Join(root, "temp")}
+	default:
+		return nil, fmt.Errorf("unknown ComfyUI backend %q", s.Backend)
+	}
+	cfg.ExtraModelPaths = b.o.ExtraModelPaths
+	cfg.VRAMMode, cfg.ReserveVRAMGiB = s.VRAMMode, s.ReserveVRAMGiB
+	if s.GPUIndex > 0 {
+		cfg.CUDADevice = fmt.Sprint(s.GPUIndex)
+	}
+	cfg.PidFile, cfg.LogPath = PidFile(d), LogPath(d)
+	cfg.Hub, cfg.Logger = b.hub, b.o.Logger
+	if b.o.Supervise != nil {
+		b.o.Supervise(&cfg)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.sup != nil && b.sup.Config().Python == cfg.Python && b.sup.Config().Script == cfg.Script {
+		return b.sup, nil
+	}
+	b.sup = supervise.New(cfg)
+	return b.sup, nil
+}
+
+// StopDetached stops a ComfyUI started by another app process (the window,
+// or `ltx-studio comfyui start`), found through the pidfile.
+func StopDetached(ctx context.Context, d appdirs.Dirs) (bool, error) {
+	return proc.StopStale(ctx, PidFile(d), supervise.DefaultStopGrace)
+}
+
+// Running reports the pidfile's ComfyUI if it is alive: pid and URL.
+func Running(ctx context.Context, d appdirs.Dirs) (pid int, url string, ok bool) {
+	pf, found := proc.ReadPidfile(PidFile(d))
+	if !found || !proc.Running(ctx, pf.PID, pf.CreateTime) {
+		return 0, "", false
+	}
+	return pf.PID, fmt.Sprintf("http://%s:%d", supervise.Host, pf.Port), true
+}
