@@ -74,6 +74,33 @@ type Server struct {
 	served   atomic.Int64
 	pauseOne sync.Once
 	storHost string
+	active   int
+	idle     *sync.Cond // signalled when active drops to 0
+}
+
+func (s *Server) enter() {
+	s.mu.Lock()
+	s.active++
+	s.mu.Unlock()
+}
+
+func (s *Server) leave() {
+	s.mu.Lock()
+	s.active--
+	if s.active == 0 {
+		s.idle.Broadcast()
+	}
+	s.mu.Unlock()
+}
+
+// WaitIdle blocks until no handler is running, so counters read afterwards
+// belong to later requests only.
+func (s *Server) WaitIdle() {
+	s.mu.Lock()
+	for s.active > 0 {
+		s.idle.Wait()
+	}
+	s.mu.Unlock()
 }
 
 // New starts both hosts on loopback. The storage host listens on 127.0.0.2
@@ -81,6 +108,7 @@ type Server struct {
 // differs from the hub's like the real CDN's does.
 func New(repos map[string]Repo) *Server {
 	s := &Server{repos: repos, Paused: make(chan struct{})}
+	s.idle = sync.NewCond(&s.mu)
 	s.Hub = httptest.NewServer(http.HandlerFunc(s.hub))
 	st := httptest.NewUnstartedServer(http.HandlerFunc(s.storage))
 	if l, err := net.Listen("tcp", "127.0.0.2:0"); err == nil {
@@ -140,6 +168,8 @@ func (s *Server) log(r *http.Request, kind string) {
 
 // hub serves /<org>/<name>/resolve/<rev>/<path>.
 func (s *Server) hub(w http.ResponseWriter, r *http.Request) {
+	s.enter()
+	defer s.leave()
 	s.log(r, "hub")
 	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 5)
 	if len(parts) < 5 || parts[2] != "resolve" {
@@ -193,6 +223,8 @@ func (s *Server) hub(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) storage(w http.ResponseWriter, r *http.Request) {
+	s.enter()
+	defer s.leave()
 	s.log(r, "storage")
 	etag := strings.TrimPrefix(r.URL.Path, "/blobs/")
 	var data []byte
