@@ -36,6 +36,9 @@ type Config struct {
 	// VRAMPoll is how often system_stats is sampled for peak VRAM while a job
 	// runs (default 1 s; < 0 disables).
 	VRAMPoll time.Duration
+	// Claim, when set, limits which pending jobs this engine starts (the CLI
+	// runs only the job it submitted and leaves the rest to the window).
+	Claim func(Job) bool
 }
 
 // ErrNotFound is returned for an unknown job id.

@@ -103,3 +103,29 @@ func (e *Engine) takeCancelRequestsLocked() []string {
 	}
 	return removed
 }
+
+// CancelQueued removes a pending job from a queue folder: directly when no
+// process owns the queue (direct is true), else through a cancel request.
+func CancelQueued(dir, id string) (direct bool, err error) {
+	release, err := lockQueue(dir)
+	if errors.Is(err, ErrQueueBusy) {
+		return false, RequestCancel(dir, id)
+	}
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	st, err := openStore(dir)
+	if err != nil {
+		return false, err
+	}
+	j := st.find(id)
+	if j == nil {
+		return false, fmt.Errorf("cancel %s: %w", id, ErrNotFound)
+	}
+	if j.State != Pending {
+		return false, fmt.Errorf("cancel %s: it is %s, not pending", id, j.State)
+	}
+	st.remove(id)
+	return true, st.save()
+}

@@ -86,7 +86,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // claimLocked marks the oldest pending job as running on b.
 func (e *Engine) claimLocked(b Backend) (Job, bool) {
 	for _, j := range e.st.jobs {
-		if j.State != Pending {
+		if j.State != Pending || (e.cfg.Claim != nil && !e.cfg.Claim(*j)) {
 			continue
 		}
 		j.State, j.Backend, j.BackendURL, j.Started = Running, b.Name, b.URL, time.Now()

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"bytes"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ltxstudio/ltx-studio/internal/fakecomfy/api"
+)
+
+func sharedObjectInfo(t *testing.T) string {
+	dir, _ := os.Getwd()
+	for {
+		for _, c := range []string{filepath.Join(dir, "shared", "comfyui"), filepath.Join(dir, "..", "shared", "comfyui")} {
+			if _, err := os.Stat(filepath.Join(c, "object_info.json")); err == nil {
+				return filepath.Join(c, "object_info.json")
+			}
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			t.Skip("shared/comfyui recordings not found")
+		}
+		dir = up
+	}
+}
+
+// TestGenerateAndQueue drives the real workflows graphs through the engine
+// against the stand-in, which validates them against the recorded
+// object_info, then lists the queue.
+func TestGenerateAndQueue(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("LTX_STUDIO_HOME", home)
+	srv := api.New(api.Options{ObjectInfoPath: sharedObjectInfo(t), OutputDir: t.TempDir(), InputDir: t.TempDir()})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	img := filepath.Join(t.TempDir(), "start.png")
+	os.WriteFile(img, []byte("\x89PNG\r\n\x1a\nfake"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"t2v", []string{"--mode", "t2v", "--prompt", "a red fox in snow", "--seed", "7", "--out", filepath.Join(home, "fox.mp4")}, 0, "saved " + filepath.Join(home, "fox.mp4")},
+		{"i2v uploads media", []string{"--mode", "i2v", "--prompt", "it moves", "--image", img}, 0, "saved "},
+		{"run-time failure", []string{"--mode", "t2v", "--prompt", "fakecomfy:fail"}, 1, "damaged or incomplete"},
+		{"form error", []string{"--mode", "t2v", "--prompt", "x", "--width", "100"}, 1, "--width"},
+		{"media missing", []string{"--mode", "i2v", "--prompt", "x"}, 1, "needs --image"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			args := append([]string{"generate", "--backend", ts.URL, "--width", "512", "--height", "320", "--seconds", "1"}, tt.args...)
+			code := Run(t.Context(), Env{Stdout: &out, Stderr: &errb}, args)
+			all := out.String() + errb.String()
+			if code != tt.code || !strings.Contains(all, tt.want) {
+				t.Fatalf("exit %d (want %d), output:\n%s", code, tt.code, all)
+			}
+			t.Log(all)
+		})
+	}
+	if _, err := os.Stat(filepath.Join(home, "fox.json")); err != nil {
+		t.Errorf("sidecar not placed beside --out: %v", err)
+	}
+	var out bytes.Buffer
+	if code := Run(t.Context(), Env{Stdout: &out, Stderr: &out}, []string{"queue", "list"}); code != 0 || !strings.Contains(out.String(), "a red fox in snow") {
+		t.Errorf("queue list: %s", out.String())
+	}
+}
