@@ -45,6 +45,7 @@ type Event struct {
 	Tail    []string  // last log lines (Crashed, failed starts)
 	Err     error     // the failure behind Crashed, if any
 	Restart int       // restart attempt number (0 = first start)
+	Final   bool      // Crashed: no restart follows (budget spent); start it again by hand
 	Time    time.Time // when it happened
 }
 

@@ -264,7 +264,7 @@ func TestRestartBudget(t *testing.T) {
 	}
 	for {
 		e := waitFor(t, ch, status.Crashed)
-		if strings.Contains(e.Message, "not restarted again") {
+		if e.Final && strings.Contains(e.Message, "not restarted again") {
 			break
 		}
 	}
@@ -368,4 +368,26 @@ func TestFolderConfig(t *testing.T) {
 	if err != nil || c.Python != py || c.BaseDir != dir {
 		t.Fatalf("%+v %v", c, err)
 	}
+}
+
+func TestCleanExitFromOutsideIsAStop(t *testing.T) {
+	cfg := testConfig(t)
+	s := New(cfg)
+	ch, cancel := s.Subscribe()
+	defer cancel()
+	if err := s.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ch, status.Ready)
+	if stopped, err := proc.StopStale(t.Context(), cfg.PidFile, 2*time.Second); err != nil || !stopped {
+		t.Fatalf("StopStale %v %v", stopped, err)
+	}
+	e := waitFor(t, ch, status.Stopped)
+	if !strings.Contains(e.Message, "outside the app") {
+		t.Fatalf("%+v", e)
+	}
+	if err := s.Start(t.Context()); err != nil { // and it can be started again
+		t.Fatal(err)
+	}
+	s.Stop(t.Context())
 }

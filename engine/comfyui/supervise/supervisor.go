@@ -192,6 +192,18 @@ func (s *Supervisor) watch(c *child, stop, loopDone chan struct{}) {
 		default:
 		}
 		s.clearChild(c)
+		if c.code == 0 {
+			// A clean exit while running is a stop from outside (Ctrl-C in
+			// another terminal, `ltx-studio comfyui stop`), not a crash.
+			s.mu.Lock()
+			s.running = false
+			s.mu.Unlock()
+			if s.file != nil {
+				s.file.Close()
+			}
+			s.hub.Publish(status.Event{State: status.Stopped, Message: "ComfyUI was stopped outside the app"})
+			return
+		}
 		tail := c.tail.Last(30)
 		ee := &ExitError{Code: c.code, Reason: classify(c.code, tail, true), Tail: tail}
 		s.hub.Publish(status.Event{State: status.Crashed, Message: ee.Reason, Err: ee, Tail: tail})
@@ -211,7 +223,7 @@ func (s *Supervisor) watch(c *child, stop, loopDone chan struct{}) {
 				if s.cfg.MaxRestarts > 0 {
 					msg += fmt.Sprintf(" It crashed %d times in a row, so it is not restarted again; start it from the status bar.", len(restarts)+1)
 				}
-				s.hub.Publish(status.Event{State: status.Crashed, Message: msg, Err: ee, Tail: tail})
+				s.hub.Publish(status.Event{State: status.Crashed, Message: msg, Err: ee, Tail: tail, Final: true})
 				s.mu.Lock()
 				s.running = false
 				s.mu.Unlock()

@@ -1,0 +1,251 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/ltxstudio/ltx-studio/engine/appdirs"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
+	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+func init() {
+	register(Command{
+		Name:    "comfyui",
+		Summary: "install, start, stop and inspect the bundled ComfyUI (install|status|start|stop|logs|rollback)",
+		Run:     runComfyUI,
+	})
+}
+
+const comfyUsage = `usage: ltx-studio comfyui <install|status|start|stop|logs|rollback> [flags]
+  install [-v]      install ComfyUI at the pinned commit (resumes an interrupted install)
+  status            show the installed builds and whether ComfyUI runs
+  start             run ComfyUI in the foreground until Ctrl-C
+  stop              stop a ComfyUI started by the app or by "start"
+  logs [-n N]       print the last N lines of the ComfyUI log (default 100)
+  rollback          go back to the previous install
+Mirrors and offline wheels: LTX_COMFYUI_GIT_URL, LTX_PACK_<NAME>_GIT_URL, LTX_PIP_INDEX_URL,
+LTX_PIP_FIND_LINKS, LTX_PIP_NO_INDEX=1, LTX_TORCH_INDEX_URL.`
+
+func comfyBackend(dirs appdirs.Dirs) (*comfyui.Backend, settings.Settings, error) {
+	s, err := settings.Store{Dir: dirs.Config}.Load()
+	if err != nil {
+		return nil, s, err
+	}
+	packs := make([]install.Pack, 0, len(workflows.CustomNodePacks))
+	for _, p := range workflows.CustomNodePacks {
+		packs = append(packs, install.Pack{Name: p.Name, URL: p.URL, Commit: p.Commit})
+	}
+	return comfyui.New(comfyui.Options{Dirs: dirs, Settings: s, Packs: packs}), s, nil
+}
+
+func runComfyUI(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprintln(env.Stderr, comfyUsage)
+		return errors.New("missing subcommand")
+	}
+	dirs := appdirs.Default()
+	if err := dirs.Ensure(); err != nil {
+		return fmt.Errorf("creating the app folders: %w", err)
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	sub, rest := args[0], args[1:]
+	switch sub {
+	case "install":
+		fs := flag.NewFlagSet("comfyui install", flag.ContinueOnError)
+		fs.SetOutput(env.Stderr)
+		verbose := fs.Bool("v", false, "show the output of every step")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		b, _, err := comfyBackend(dirs)
+		if err != nil {
+			return err
+		}
+		return cliInstall(ctx, env.Stdout, b, *verbose)
+	case "status":
+		return cliStatus(ctx, env.Stdout, dirs)
+	case "start":
+		b, _, err := comfyBackend(dirs)
+		if err != nil {
+			return err
+		}
+		return cliStart(ctx, env.Stdout, b)
+	case "stop":
+		stopped, err := comfyui.StopDetached(ctx, dirs)
+		if err != nil {
+			return err
+		}
+		if stopped {
+			fmt.Fprintln(env.Stdout, "ComfyUI stopped.")
+		} else {
+			fmt.Fprintln(env.Stdout, "ComfyUI was not running.")
+		}
+		return nil
+	case "logs":
+		fs := flag.NewFlagSet("comfyui logs", flag.ContinueOnError)
+		fs.SetOutput(env.Stderr)
+		n := fs.Int("n", 100, "number of lines")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return cliLogs(env.Stdout, comfyui.LogPath(dirs), *n)
+	case "rollback":
+		b, _, err := comfyBackend(dirs)
+		if err != nil {
+			return err
+		}
+		if _, _, running := comfyui.Running(ctx, dirs); running {
+			return errors.New("ComfyUI is running; stop it first (ltx-studio comfyui stop)")
+		}
+		build, err := b.Installer().Rollback()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "Now using install %s (ComfyUI %s).\n", build.ID, short(build.ComfyCommit))
+		return nil
+	}
+	fmt.Fprintln(env.Stderr, comfyUsage)
+	return fmt.Errorf("unknown subcommand %q", sub)
+}
+
+func short(c string) string {
+	if len(c) > 10 {
+		return c[:10]
+	}
+	return c
+}
+
+func cliInstall(ctx context.Context, w io.Writer, b *comfyui.Backend, verbose bool) error {
+	events := make(chan install.Event, 64)
+	done := make(chan error, 1)
+	go func() { done <- b.Install(ctx, events); close(events) }()
+	for e := range events {
+		switch e.Kind {
+		case install.StepStarted:
+			fmt.Fprintf(w, "[%d/%d] %s…\n", e.Index, e.Total, e.Title)
+		case install.StepSkipped:
+			fmt.Fprintf(w, "[%d/%d] %s (done earlier)\n", e.Index, e.Total, e.Title)
+		case install.Warning:
+			fmt.Fprintf(w, "warning: %s\n", e.Message)
+		case install.Failed:
+			fmt.Fprintf(w, "failed: %s\n", e.Message)
+		case install.Finished:
+			fmt.Fprintln(w, e.Message)
+		case install.Output:
+			if verbose {
+				fmt.Fprintf(w, "    %s\n", e.Line)
+			}
+		}
+	}
+	return <-done
+}
+
+func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs) error {
+	b, s, err := comfyBackend(dirs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "backend:   %s\n", s.Backend)
+	if s.Backend == settings.BackendManaged {
+		st, err := b.Installer().Status()
+		if err != nil {
+			return err
+		}
+		show := func(label string, b *install.Build) {
+			if b == nil {
+				fmt.Fprintf(w, "%-10s none\n", label+":")
+				return
+			}
+			fmt.Fprintf(w, "%-10s %s  ComfyUI %s  torch %s  python via %s\n", label+":", b.ID, short(b.ComfyCommit), b.Torch, b.PythonMode)
+			if !b.Completed {
+				fmt.Fprintf(w, "           unfinished, steps done: %s (run install to continue)\n", strings.Join(b.Done, ", "))
+			}
+		}
+		fmt.Fprintf(w, "location:  %s\n", comfyui.Root(dirs, s))
+		show("current", st.Current)
+		show("previous", st.Previous)
+		if st.Pending != nil {
+			show("pending", st.Pending)
+		}
+	}
+	if pid, url, ok := comfyui.Running(ctx, dirs); ok {
+		health := "answers"
+		if info, err := supervise.CheckRemote(ctx, url); err != nil {
+			health = "does not answer: " + err.Error()
+		} else {
+			health = "ComfyUI " + info.ComfyUIVersion + " answers"
+		}
+		fmt.Fprintf(w, "server:    running (pid %d) at %s, %s\n", pid, url, health)
+	} else {
+		fmt.Fprintln(w, "server:    not running")
+	}
+	return nil
+}
+
+func cliStart(ctx context.Context, w io.Writer, b *comfyui.Backend) error {
+	ch, cancel := b.Subscribe()
+	defer cancel()
+	<-ch // the state before Start
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		for e := range ch {
+			fmt.Fprintf(w, "%s: %s\n", e.State, e.Message)
+			if e.State == status.Crashed {
+				for _, l := range e.Tail {
+					fmt.Fprintf(w, "    %s\n", l)
+				}
+			}
+			// Stopped from outside, or crashed for good: nothing left to wait for.
+			if e.State == status.Stopped || (e.State == status.Crashed && e.Final) {
+				return
+			}
+		}
+	}()
+	if err := b.Start(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "ComfyUI runs at %s; press Ctrl-C to stop it.\n", b.URL())
+	select {
+	case <-ctx.Done():
+	case <-ended:
+	}
+	return b.Stop(context.WithoutCancel(ctx))
+}
+
+func cliLogs(w io.Writer, path string, n int) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return errors.New("there is no ComfyUI log yet; start ComfyUI first")
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if len(lines) > n {
+			lines = lines[1:]
+		}
+	}
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
+	return sc.Err()
+}
