@@ -1,0 +1,138 @@
+package ui
+
+import (
+	"image/color"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ltxstudio/ltx-studio/ui/meter"
+	"github.com/ltxstudio/ltx-studio/ui/topaz"
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+// header is the top bar: app name, mode chip, backend status, VRAM meter.
+type header struct {
+	tag       *canvas.Text
+	status    *canvas.Text
+	statusDot *canvas.Circle
+	meter     *meter.Meter
+	box       fyne.CanvasObject
+}
+
+func newHeader() *header {
+	h := &header{meter: meter.New()}
+	name := canvas.NewText("LTX 2.3 Studio", topaz.Text)
+	name.TextStyle = fyne.TextStyle{Bold: true}
+	name.TextSize = theme.Size(theme.SizeNameSubHeadingText)
+	h.tag = canvas.NewText("", topaz.Amber)
+	h.tag.TextStyle = fyne.TextStyle{Bold: true}
+	h.tag.TextSize = theme.Size(theme.SizeNameCaptionText)
+	chipBack := canvas.NewRectangle(color.Transparent)
+	chipBack.StrokeColor = topaz.Amber
+	chipBack.StrokeWidth = 1
+	chipBack.CornerRadius = 10
+	chip := container.NewStack(chipBack, container.New(layout.NewCustomPaddedLayout(2, 2, 10, 10), h.tag))
+
+	h.statusDot = canvas.NewCircle(topaz.TextDim)
+	dot := container.NewGridWrap(fyne.NewSize(8, 8), h.statusDot)
+	h.status = canvas.NewText("Backend not started", topaz.TextDim)
+	h.status.TextSize = theme.Size(theme.SizeNameCaptionText)
+
+	left := container.NewHBox(name, container.NewCenter(chip), layout.NewSpacer(),
+		container.NewCenter(dot), container.NewCenter(h.status))
+	bar := container.NewBorder(nil, nil, left, container.NewCenter(h.meter))
+	back := canvas.NewRectangle(topaz.Panel)
+	line := canvas.NewRectangle(topaz.Line)
+	line.SetMinSize(fyne.NewSize(1, 1))
+	h.box = container.NewBorder(nil, line, nil, nil,
+		container.NewStack(back, container.New(layout.NewCustomPaddedLayout(6, 6, 14, 14), bar)))
+	return h
+}
+
+func (h *header) setMode(m workflows.Mode) {
+	h.tag.Text = m.Tag
+	h.tag.Refresh()
+}
+
+func (h *header) setStatus(text string, ok bool) {
+	h.status.Text = text
+	h.statusDot.FillColor = topaz.TextDim
+	if ok {
+		h.statusDot.FillColor = theme.Color(theme.ColorNameSuccess)
+	}
+	h.status.Refresh()
+	h.statusDot.Refresh()
+}
+
+// Tag is the header's mode chip text (tests).
+func (s *Studio) Tag() string { return s.header.tag.Text }
+
+// newSidebar lists the modes with their icons and Ctrl+N keys.
+func newSidebar(modes []workflows.Mode, onSelect func(workflows.ModeID)) *widget.List {
+	l := widget.NewList(
+		func() int { return len(modes) },
+		func() fyne.CanvasObject {
+			key := canvas.NewText("Ctrl+0", topaz.TextDim)
+			key.TextSize = theme.Size(theme.SizeNameCaptionText)
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.DocumentIcon()), container.NewCenter(key), widget.NewLabel("Keyframes xx"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(modes[i].Label)
+			c.Objects[1].(*widget.Icon).SetResource(modeIcon(modes[i].Icon))
+			key := c.Objects[2].(*fyne.Container).Objects[0].(*canvas.Text)
+			key.Text = "Ctrl+" + strconv.Itoa(i+1)
+			key.Refresh()
+		})
+	l.OnSelected = func(i widget.ListItemID) { onSelect(modes[i].ID) }
+	return l
+}
+
+// modeIcon maps the registry's icon names (Fyne theme icon names, kept as
+// plain strings so workflows needs no Fyne) to resources.
+func modeIcon(name string) fyne.Resource {
+	switch name {
+	case "document":
+		return theme.DocumentIcon()
+	case "mediaPhoto":
+		return theme.MediaPhotoIcon()
+	case "mediaMusic":
+		return theme.MediaMusicIcon()
+	case "account":
+		return theme.AccountIcon()
+	case "mediaSkipNext":
+		return theme.MediaSkipNextIcon()
+	case "colorPalette":
+		return theme.ColorPaletteIcon()
+	case "mediaVideo":
+		return theme.MediaVideoIcon()
+	}
+	if r := theme.Icon(fyne.ThemeIconName(name)); r != nil {
+		return r
+	}
+	return theme.QuestionIcon()
+}
+
+// panel puts o on the deeper panel colour.
+func panel(o fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewStack(canvas.NewRectangle(topaz.Panel), o)
+}
+
+// newPlaceholder is the output area until a job shows its video.
+func newPlaceholder() fyne.CanvasObject {
+	icon := widget.NewIcon(theme.MediaVideoIcon())
+	iconBox := container.NewGridWrap(fyne.NewSize(64, 64), icon)
+	title := widget.NewLabelWithStyle("Your video appears here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	sub := canvas.NewText("Fill in the form and press Generate (Ctrl+Enter).", topaz.TextDim)
+	sub.TextSize = theme.Size(theme.SizeNameCaptionText)
+	sub.Alignment = fyne.TextAlignCenter
+	return container.NewCenter(container.NewVBox(container.NewCenter(iconBox), title, sub))
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

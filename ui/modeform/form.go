@@ -1,0 +1,275 @@
+package modeform
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+// Config is what a form needs from its surroundings.
+type Config struct {
+	Probe    Prober                                            // checks dropped and chosen files
+	PickFile func(kind workflows.MediaKind, done func(string)) // opens a file dialog; done gets "" on cancel
+	Go       func(func())                                      // runs background work (probes)
+	Shortcut ShortcutFunc                                      // window shortcuts typed inside an entry
+	OnChange func()                                            // the Result changed
+}
+
+// Form is one mode's form.
+type Form struct {
+	mode workflows.Mode
+	cfg  Config
+	ctx  context.Context
+	res  Result
+
+	prompt, negative, width, height, seconds, fps, seed *entry
+	random                                              *widget.Check
+	preset, precision                                   *widget.RadioGroup
+	camera                                              *widget.Select
+	strength                                            *widget.Slider
+	presetText, sizeText, framesText                    *widget.RichText
+	strengthText                                        *canvas.Text
+	usedSeed                                            *widget.Label
+	slots                                               []*slot
+	notes                                               map[string]*note
+	media                                               map[string]Media
+
+	content fyne.CanvasObject
+	built   bool
+}
+
+// New builds the form for mode m, filled with workflows.DefaultForm. ctx
+// bounds the file probes it starts.
+func New(ctx context.Context, m workflows.Mode, cfg Config) *Form {
+	f := &Form{mode: m, cfg: cfg, ctx: ctx, notes: map[string]*note{}, media: map[string]Media{}}
+	if f.cfg.Go == nil {
+		f.cfg.Go = func(fn func()) { go fn() }
+	}
+	f.build(InputFrom(workflows.DefaultForm(m.ID)))
+	f.built = true
+	f.update()
+	return f
+}
+
+// Content is the form's canvas object (put it in a scroll container).
+func (f *Form) Content() fyne.CanvasObject { return f.content }
+
+// Mode is the form's mode.
+func (f *Form) Mode() workflows.Mode { return f.mode }
+
+// Result is the current form value and its problems.
+func (f *Form) Result() Result { return f.res }
+
+// SetUsedSeed shows the seed a finished run really used.
+func (f *Form) SetUsedSeed(seed int64) {
+	f.usedSeed.SetText(fmt.Sprintf("Last run used seed %d", seed))
+	f.usedSeed.Show()
+}
+
+// FocusPrompt puts the cursor in the prompt.
+func (f *Form) FocusPrompt() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(f.prompt); c != nil {
+		c.Focus(f.prompt)
+	}
+}
+
+func (f *Form) note(field string) *note {
+	n := newNote()
+	f.notes[field] = n
+	return n
+}
+
+func (f *Form) newEntry(multi bool, text, placeholder string) *entry {
+	e := newEntry(multi, f.cfg.Shortcut)
+	e.SetText(text)
+	e.SetPlaceHolder(placeholder)
+	e.OnChanged = func(string) { f.update() }
+	return e
+}
+
+func (f *Form) build(in Input) {
+	f.prompt = f.newEntry(true, in.Prompt, "Describe the shot: subject, action, setting, light, sound…")
+	f.prompt.SetMinRowsVisible(4)
+	f.negative = f.newEntry(true, in.Negative, "What to avoid")
+	f.negative.SetMinRowsVisible(2)
+	f.width = f.newEntry(false, in.Width, "width")
+	f.height = f.newEntry(false, in.Height, "height")
+	f.seconds = f.newEntry(false, in.Seconds, "seconds")
+	f.fps = f.newEntry(false, in.FPS, "fps")
+	f.seed = f.newEntry(false, in.Seed, "a new random seed each run")
+	f.random = widget.NewCheck("Random", func(on bool) {
+		if on {
+			f.seed.Disable()
+		} else {
+			f.seed.Enable()
+		}
+		f.update()
+	})
+	f.random.SetChecked(in.RandomSeed)
+	f.usedSeed = widget.NewLabel("")
+	f.usedSeed.Hide()
+	f.buildChoices(in)
+	f.sizeText, f.framesText = dim(""), dim("")
+
+	rows := []fyne.CanvasObject{
+		label("Prompt"), vbox(f.prompt, f.note("prompt").box),
+		label("Size"), vbox(container.NewGridWithColumns(2, suffixed(f.width, "W"), suffixed(f.height, "H")), f.sizeText, f.note("size").box),
+		label("Duration"), vbox(container.NewGridWithColumns(2, suffixed(f.seconds, "s"), suffixed(f.fps, "fps")), f.framesText, f.note("duration").box),
+		label("Seed"), vbox(container.NewBorder(nil, nil, nil, f.random, f.seed), f.usedSeed, f.note("seed").box),
+		label("Preset"), vbox(f.preset, f.presetText, f.note("preset").box),
+		label("Camera"), vbox(f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength), f.note("camera").box),
+	}
+	advanced := container.New(layout.NewFormLayout(),
+		label("Negative"), vbox(f.negative, f.note("negative").box),
+		label("Precision"), vbox(f.precision, dim("fp8 fits 24–32 GB cards; bf16 needs 48 GB or more"), f.note("precision").box),
+	)
+	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced", advanced))
+
+	title := widget.NewLabelWithStyle(f.mode.Label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	top := []fyne.CanvasObject{title, dim(f.mode.Description)}
+	if len(f.mode.Slots) > 0 {
+		cards := make([]fyne.CanvasObject, 0, len(f.mode.Slots))
+		for _, def := range f.mode.Slots {
+			s := f.newSlot(def)
+			f.slots = append(f.slots, s)
+			cards = append(cards, s.content)
+		}
+		top = append(top, container.NewGridWithColumns(len(cards), cards...))
+	}
+	body := append(top, container.New(layout.NewFormLayout(), rows...), acc)
+	// Extra room on the right keeps the scroll bar off the fields.
+	f.content = container.New(layout.NewCustomPaddedLayout(8, 8, 8, 18), container.NewVBox(body...))
+}
+
+func (f *Form) buildChoices(in Input) {
+	presets := workflows.Presets()
+	labels := make([]string, len(presets))
+	for i, p := range presets {
+		labels[i] = p.Label
+	}
+	f.presetText = dim("")
+	f.preset = widget.NewRadioGroup(labels, func(string) { f.update() })
+	f.preset.Horizontal = true
+	f.preset.Required = true
+	for _, p := range presets {
+		if p.ID == in.Preset {
+			f.preset.SetSelected(p.Label)
+		}
+	}
+
+	cams := workflows.Cameras()
+	camLabels := make([]string, len(cams))
+	for i, c := range cams {
+		camLabels[i] = c.Label
+	}
+	f.camera = widget.NewSelect(camLabels, func(string) { f.update() })
+	for _, c := range cams {
+		if c.ID == in.Camera {
+			f.camera.SetSelected(c.Label)
+		}
+	}
+	f.strengthText = unit("1.00")
+	f.strength = widget.NewSlider(0, workflows.MaxCamStrength)
+	f.strength.Step = 0.05
+	f.strength.SetValue(in.CameraStrength)
+	f.strength.OnChanged = func(float64) { f.update() }
+
+	f.precision = widget.NewRadioGroup([]string{string(workflows.FP8), string(workflows.BF16)}, func(string) { f.update() })
+	f.precision.Horizontal = true
+	f.precision.Required = true
+	f.precision.SetSelected(string(in.Precision))
+}
+
+// input reads the widgets.
+func (f *Form) input() Input {
+	in := Input{
+		Prompt: f.prompt.Text, Negative: f.negative.Text,
+		Width: f.width.Text, Height: f.height.Text,
+		Seconds: f.seconds.Text, FPS: f.fps.Text, Seed: f.seed.Text,
+		RandomSeed: f.random.Checked, CameraStrength: f.strength.Value,
+		Precision: workflows.Precision(f.precision.Selected), Media: f.media,
+	}
+	for _, p := range workflows.Presets() {
+		if p.Label == f.preset.Selected {
+			in.Preset = p.ID
+		}
+	}
+	for _, c := range workflows.Cameras() {
+		if c.Label == f.camera.Selected {
+			in.Camera = c.ID
+		}
+	}
+	return in
+}
+
+// update recomputes the Result and every note; it runs after each edit.
+func (f *Form) update() {
+	if !f.built { // widgets fire OnChanged while they are being set up
+		return
+	}
+	in := f.input()
+	f.res = Evaluate(f.mode, in)
+	e := f.res.Errors
+	f.notes["prompt"].set(e["prompt"], kindFor(strings.TrimSpace(in.Prompt) == ""))
+	f.notes["size"].set(join(e["width"], e["height"]), noteError)
+	f.notes["duration"].set(join(e["seconds"], e["fps"]), noteError)
+	for _, k := range []string{"seed", "preset", "negative", "precision"} {
+		f.notes[k].set(e[k], noteError)
+	}
+	f.notes["camera"].set(join(e["camera"], e["camera_strength"]), noteError)
+	for _, s := range f.slots {
+		md := f.media[s.def.ID]
+		s.note.set(e["media."+s.def.ID], kindFor(md.Path == "" || md.Probing))
+	}
+	setDim(f.sizeText, f.res.SizeText(f.mode))
+	setDim(f.framesText, f.res.FramesText())
+	if t := strconv.FormatFloat(f.strength.Value, 'f', 2, 64); t != f.strengthText.Text {
+		f.strengthText.Text = t
+		f.strengthText.Refresh()
+	}
+	for _, p := range workflows.Presets() {
+		if p.ID == f.res.Form.Preset {
+			setDim(f.presetText, p.Steps+" Cost: "+p.Cost+".")
+		}
+	}
+	if f.cfg.OnChange != nil {
+		f.cfg.OnChange()
+	}
+}
+
+// kindFor shows "fill this in" as a hint rather than an error.
+func kindFor(empty bool) int {
+	if empty {
+		return noteHint
+	}
+	return noteError
+}
+
+func join(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+func label(s string) *widget.Label { return widget.NewLabel(s) }
+
+func vbox(objs ...fyne.CanvasObject) *fyne.Container { return container.NewVBox(objs...) }
+
+func suffixed(e *entry, u string) fyne.CanvasObject {
+	return container.NewBorder(nil, nil, nil, container.NewCenter(unit(u)), e)
+}

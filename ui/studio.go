@@ -1,0 +1,266 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ltxstudio/ltx-studio/ui/meter"
+	"github.com/ltxstudio/ltx-studio/ui/modeform"
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+// SampleInterval is how often the VRAM meter reads the GPU.
+const SampleInterval = time.Second
+
+// Studio is the main window's content and its view state.
+type Studio struct {
+	deps   Deps
+	ctx    context.Context
+	win    fyne.Window
+	modes  []workflows.Mode
+	forms  map[workflows.ModeID]*modeform.Form
+	active *modeform.Form
+
+	header   *header
+	sidebar  *widget.List
+	formArea *container.Scroll
+	generate *widget.Button
+	reason   *widget.Label
+	output   *fyne.Container
+	content  fyne.CanvasObject
+}
+
+// New builds the window content, sets it on w, and registers the keyboard
+// shortcuts and file drops. ctx bounds all background work (meter, probes).
+func New(ctx context.Context, w fyne.Window, d Deps) *Studio {
+	d.defaults()
+	s := &Studio{deps: d, ctx: ctx, win: w, modes: workflows.Modes(), forms: map[workflows.ModeID]*modeform.Form{}}
+	cfg := modeform.Config{
+		Probe: d.Probe, PickFile: s.pickFile, Go: d.Go,
+		Shortcut: s.onShortcut, OnChange: s.onFormChange,
+	}
+	for _, m := range s.modes {
+		s.forms[m.ID] = modeform.New(ctx, m, cfg)
+	}
+	s.build()
+	w.SetContent(s.content)
+	s.registerShortcuts(w.Canvas())
+	w.SetOnDropped(s.onDropped)
+	s.SelectMode(s.modes[0].ID)
+	if d.Sampler != nil {
+		m := s.header.meter
+		d.Go(func() { meter.Run(ctx, d.Sampler, m, SampleInterval) })
+	}
+	return s
+}
+
+func (s *Studio) build() {
+	s.header = newHeader()
+	s.sidebar = newSidebar(s.modes, func(id workflows.ModeID) { s.SelectMode(id) })
+	s.formArea = container.NewVScroll(container.NewStack())
+	s.generate = widget.NewButtonWithIcon("Generate", theme.MediaPlayIcon(), s.Generate)
+	s.generate.Importance = widget.HighImportance
+	s.reason = widget.NewLabel("")
+	s.reason.Wrapping = fyne.TextWrapWord
+	s.reason.SizeName = theme.SizeNameCaptionText
+	hint := widget.NewLabelWithStyle("Ctrl+Enter", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	hint.SizeName = theme.SizeNameCaptionText
+	actions := container.NewPadded(container.NewVBox(
+		container.NewBorder(nil, nil, nil, hint, s.generate), s.reason))
+	formColumn := container.NewBorder(nil, actions, nil, nil, s.formArea)
+	s.output = container.NewStack(newPlaceholder())
+	split := container.NewHSplit(formColumn, panel(s.output))
+	split.Offset = 0.52
+	side := panel(container.NewPadded(container.NewGridWrap(fyne.NewSize(210, 6*44), s.sidebar)))
+	s.content = container.NewBorder(s.header.box, nil, side, nil, split)
+}
+
+// Content is the window's root object.
+func (s *Studio) Content() fyne.CanvasObject { return s.content }
+
+// Mode is the active mode.
+func (s *Studio) Mode() workflows.ModeID { return s.active.Mode().ID }
+
+// Form returns a mode's form (tests, and later the job layer to show the seed used).
+func (s *Studio) Form(id workflows.ModeID) *modeform.Form { return s.forms[id] }
+
+// Meter is the header's VRAM meter (the job layer marks job start/end on it).
+func (s *Studio) Meter() *meter.Meter { return s.header.meter }
+
+// SetBackendStatus shows the ComfyUI backend's state in the header.
+func (s *Studio) SetBackendStatus(text string, ok bool) { s.header.setStatus(text, ok) }
+
+// SetOutput replaces the output area (the player and job list plug in here).
+func (s *Studio) SetOutput(o fyne.CanvasObject) {
+	s.output.Objects = []fyne.CanvasObject{o}
+	s.output.Refresh()
+}
+
+// SelectMode shows a mode's form; each form keeps its input while hidden.
+func (s *Studio) SelectMode(id workflows.ModeID) {
+	f, ok := s.forms[id]
+	if !ok || f == s.active {
+		return
+	}
+	s.active = f
+	s.formArea.Content = f.Content()
+	s.formArea.ScrollToTop()
+	s.formArea.Refresh()
+	s.header.setMode(f.Mode())
+	for i, m := range s.modes {
+		if m.ID == id {
+			s.sidebar.Select(i)
+		}
+	}
+	s.onFormChange()
+}
+
+// Generate hands the active form to OnGenerate when it is valid.
+func (s *Studio) Generate() {
+	r := s.active.Result()
+	if !r.Ready() {
+		return
+	}
+	if s.deps.OnGenerate != nil {
+		s.deps.OnGenerate(r.Form)
+	}
+}
+
+func (s *Studio) onFormChange() {
+	if s.active == nil || s.generate == nil {
+		return
+	}
+	r := s.active.Result()
+	if r.Ready() {
+		s.generate.Enable()
+		s.reason.SetText(r.SizeText(s.active.Mode()) + " · " + r.FramesText())
+		return
+	}
+	s.generate.Disable()
+	s.reason.SetText(firstReason(s.active.Mode(), r.Errors))
+}
+
+func (s *Studio) pickFile(kind workflows.MediaKind, done func(string)) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			done("")
+			return
+		}
+		_ = r.Close()
+		done(r.URI().Path())
+	}, s.win)
+	d.SetFilter(storage.NewExtensionFileFilter(extensions(kind)))
+	d.Resize(fyne.NewSize(820, 560))
+	d.Show()
+}
+
+// extensions only narrows the dialog's listing; the slot still checks content.
+func extensions(k workflows.MediaKind) []string {
+	switch k {
+	case workflows.MediaAudio:
+		return []string{".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus"}
+	case workflows.MediaVideo:
+		return []string{".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v"}
+	}
+	return []string{".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif"}
+}
+
+func (s *Studio) onDropped(pos fyne.Position, uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	if len(paths) > 0 {
+		s.active.Drop(pos, paths)
+	}
+}
+
+// Shortcuts: Ctrl+Enter generates, Ctrl+1…6 switch mode.
+func (s *Studio) registerShortcuts(c fyne.Canvas) {
+	for _, sc := range s.shortcuts() {
+		c.AddShortcut(sc, func(sc fyne.Shortcut) { s.onShortcut(sc) })
+	}
+}
+
+func (s *Studio) shortcuts() []*desktop.CustomShortcut {
+	mod := fyne.KeyModifierShortcutDefault
+	list := []*desktop.CustomShortcut{
+		{KeyName: fyne.KeyReturn, Modifier: mod},
+		{KeyName: fyne.KeyEnter, Modifier: mod},
+	}
+	for i := range s.modes {
+		list = append(list, &desktop.CustomShortcut{KeyName: modeKey(i), Modifier: mod})
+	}
+	return list
+}
+
+func modeKey(i int) fyne.KeyName { return fyne.KeyName(itoa(i + 1)) }
+
+// onShortcut runs a window shortcut and reports whether it was one.
+func (s *Studio) onShortcut(sc fyne.Shortcut) bool {
+	cs, ok := sc.(*desktop.CustomShortcut)
+	if !ok || cs.Modifier != fyne.KeyModifierShortcutDefault {
+		return false
+	}
+	switch cs.KeyName {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		s.Generate()
+		return true
+	}
+	for i, m := range s.modes {
+		if cs.KeyName == modeKey(i) {
+			s.SelectMode(m.ID)
+			return true
+		}
+	}
+	return false
+}
+
+// fieldOrder is the order fields appear in, so the reason under Generate
+// names the first problem a person would meet.
+var fieldOrder = []string{"prompt", "width", "height", "seconds", "fps", "seed", "preset", "camera", "camera_strength", "negative", "precision"}
+
+var fieldNames = map[string]string{
+	"prompt": "Prompt", "width": "Width", "height": "Height", "seconds": "Duration", "fps": "Frame rate",
+	"seed": "Seed", "preset": "Preset", "camera": "Camera", "camera_strength": "Camera strength",
+	"negative": "Negative prompt", "precision": "Precision",
+}
+
+// firstReason says why Generate is off: the first field's problem, and how many more.
+func firstReason(m workflows.Mode, errs map[string]string) string {
+	keys := make([]string, 0, len(m.Slots)+len(fieldOrder))
+	names := map[string]string{}
+	for _, sl := range m.Slots {
+		keys = append(keys, "media."+sl.ID)
+		names["media."+sl.ID] = sl.Label
+	}
+	keys = append(keys, fieldOrder...)
+	for _, k := range keys {
+		msg, ok := errs[k]
+		if !ok {
+			continue
+		}
+		name := names[k]
+		if name == "" {
+			name = fieldNames[k]
+		}
+		text := name + ": " + msg
+		if n := len(errs) - 1; n == 1 {
+			text += " (and 1 more)"
+		} else if n > 1 {
+			text += " (and " + itoa(n) + " more)"
+		}
+		return text
+	}
+	return "Check the form."
+}
