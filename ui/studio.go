@@ -120,6 +120,7 @@ func (s *Studio) SelectMode(id workflows.ModeID) {
 			s.sidebar.Select(i)
 		}
 	}
+	f.FocusPrompt(s.win.Canvas())
 	s.onFormChange()
 }
 

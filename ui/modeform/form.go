@@ -77,11 +77,7 @@ func (f *Form) SetUsedSeed(seed int64) {
 }
 
 // FocusPrompt puts the cursor in the prompt.
-func (f *Form) FocusPrompt() {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(f.prompt); c != nil {
-		c.Focus(f.prompt)
-	}
-}
+func (f *Form) FocusPrompt(c fyne.Canvas) { c.Focus(f.prompt) }
 
 func (f *Form) note(field string) *note {
 	n := newNote()
