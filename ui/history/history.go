@@ -179,7 +179,7 @@ type row struct {
 }
 
 func (v *View) newRow() fyne.CanvasObject {
-	r := &row{thumb: canvas.NewImageFromImage(nil)}
+	r := &row{id: -1, thumb: canvas.NewImageFromImage(nil)} // -1 until bound: the list also makes rows just to measure
 	r.thumb.FillMode = canvas.ImageFillContain
 	r.thumb.SetMinSize(fyne.NewSize(112, 63))
 	r.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -189,7 +189,7 @@ func (v *View) newRow() fyne.CanvasObject {
 	r.meta.Importance = widget.LowImportance
 	btn := func(icon fyne.Resource, f func(Item)) *widget.Button {
 		b := widget.NewButtonWithIcon("", icon, func() {
-			if r.id < len(v.shown) {
+			if r.id >= 0 && r.id < len(v.shown) {
 				f(v.shown[r.id])
 			}
 		})
@@ -225,7 +225,7 @@ func (v *View) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	case it.ThumbnailPath != "":
 		r.thumb.File = it.ThumbnailPath
 	default: // no thumbnail yet: a neutral video glyph, not a hole
-		r.thumb.Resource = theme.MediaVideoIcon()
+		r.thumb.Resource = theme.NewDisabledResource(theme.MediaVideoIcon())
 	}
 	r.thumb.Refresh()
 	r.title.SetText(Title(it))

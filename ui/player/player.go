@@ -36,6 +36,15 @@ type Frames interface {
 	Close() error
 }
 
+// Audio plays the video's sound beside the picture (e.g. ffplay -nodisp -ss
+// at). Both methods run on the player's controller goroutine and must not
+// block: start or kill a process and return. Stop may be called when not
+// playing.
+type Audio interface {
+	Start(at time.Duration) error
+	Stop()
+}
+
 // Opener starts a fresh decode from the first frame; Restart calls it again.
 type Opener func() (Frames, error)
 
@@ -64,6 +73,9 @@ type Player struct {
 	// OpenURL opens a file URL in the system's handler. It defaults to the
 	// current app's OpenURL; tests replace it.
 	OpenURL func(*url.URL) error
+	// Audio, when set before the first Play, follows play, pause, restart,
+	// the end and Close. Nil = silent playback.
+	Audio Audio
 
 	path string
 	open Opener
@@ -216,6 +228,11 @@ func (p *Player) play() {
 	}
 	p.ticker = time.NewTicker(time.Duration(float64(time.Second) / p.fps))
 	p.setState(Playing)
+	if p.Audio != nil {
+		if err := p.Audio.Start(p.position()); err != nil {
+			fyne.LogError("starting audio playback", err) // the picture still plays
+		}
+	}
 	if p.shown == 0 {
 		p.step() // show the first frame now, not one tick later
 	}
@@ -227,7 +244,7 @@ func (p *Player) step() {
 	if p.next == nil {
 		return
 	}
-	frame, at := p.next, time.Duration(float64(p.shown)/p.fps*float64(time.Second))
+	frame, at := p.next, p.position()
 	p.shown++
 	fyne.Do(func() {
 		p.img.Image = frame
@@ -259,11 +276,20 @@ func (p *Player) decode() bool {
 	return false
 }
 
+// stopTicker stops the picture and, with it, the sound.
 func (p *Player) stopTicker() {
 	if p.ticker != nil {
 		p.ticker.Stop()
 		p.ticker = nil
+		if p.Audio != nil {
+			p.Audio.Stop()
+		}
 	}
+}
+
+// position is the time of the next frame to paint.
+func (p *Player) position() time.Duration {
+	return time.Duration(float64(p.shown) / p.fps * float64(time.Second))
 }
 
 func (p *Player) closeSource() {

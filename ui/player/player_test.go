@@ -182,6 +182,34 @@ func TestPauseResumeRestartClose(t *testing.T) {
 	}
 }
 
+type audioLog struct{ calls []string }
+
+func (a *audioLog) Start(at time.Duration) error {
+	a.calls = append(a.calls, "start "+at.String())
+	return nil
+}
+func (a *audioLog) Stop() { a.calls = append(a.calls, "stop") }
+
+func TestAudioFollowsPicture(t *testing.T) {
+	test.NewTempApp(t)
+	o := &opener{n: 1000, fps: 100}
+	p, ch := hooked(t, o)
+	a := &audioLog{}
+	p.Audio = a
+	p.Play()
+	waitFrame(t, ch, 5)
+	p.Pause()
+	var at time.Duration
+	p.send(func() { at = p.position() })
+	p.Play()
+	p.Restart()
+	p.Close()
+	want := []string{"start 0s", "stop", "start " + at.String(), "stop", "start 0s", "stop"}
+	if strings.Join(a.calls, ",") != strings.Join(want, ",") {
+		t.Fatalf("audio calls %v, want %v", a.calls, want)
+	}
+}
+
 func TestDecodeErrorKeepsLastFrame(t *testing.T) {
 	test.NewTempApp(t)
 	o := &opener{n: 10, fps: 200, failAt: 3}
@@ -274,4 +302,37 @@ func TestGenerateProgressDonePlayer(t *testing.T) {
 		t.Fatal("system player button defaults to the player's")
 	}
 	shot(t, w, "flow-2-result.png")
+}
+
+// endless is a decoder that hands out 1280×720 frames from a small pool
+// forever (a benchmark may reuse pixels; the player never writes them).
+type endless struct {
+	pool []*image.RGBA
+	i    int
+}
+
+func (e *endless) Next() (*image.RGBA, error) { e.i++; return e.pool[e.i%len(e.pool)], nil }
+func (e *endless) FPS() float64               { return 30 }
+func (e *endless) Close() error               { return nil }
+
+// BenchmarkStep720p is the player's own cost per 720p frame (paint + decode
+// call) on the test driver, i.e. everything except ffmpeg and the GPU upload.
+func BenchmarkStep720p(b *testing.B) {
+	test.NewTempApp(b)
+	src := &endless{}
+	for range 3 {
+		src.pool = append(src.pool, image.NewRGBA(image.Rect(0, 0, 1280, 720)))
+	}
+	p := New("bench.mp4", func() (Frames, error) { return src, nil })
+	w := test.NewTempWindow(b, p.Content())
+	w.Resize(fyne.NewSize(1280, 800))
+	p.send(func() {
+		p.src, p.fps = src, 30
+		p.decode()
+	})
+	b.ReportAllocs()
+	for b.Loop() {
+		p.send(p.step)
+	}
+	p.Close()
 }

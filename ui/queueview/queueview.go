@@ -90,12 +90,12 @@ type row struct {
 }
 
 func (v *View) newRow() fyne.CanvasObject {
-	r := &row{title: widget.NewLabel(""), note: widget.NewLabel(""), bar: widget.NewProgressBar()}
+	r := &row{id: -1, title: widget.NewLabel(""), note: widget.NewLabel(""), bar: widget.NewProgressBar()} // -1 until bound: the list also makes rows just to measure
 	r.title.Truncation = fyne.TextTruncateEllipsis
 	r.note.Importance = widget.LowImportance
 	act := func(icon fyne.Resource, f func(string)) *widget.Button {
 		b := widget.NewButtonWithIcon("", icon, func() {
-			if f != nil && r.id < len(v.jobs) {
+			if f != nil && r.id >= 0 && r.id < len(v.jobs) {
 				f(v.jobs[r.id].ID)
 			}
 		})

@@ -77,6 +77,7 @@ type View struct {
 	offline, notify                            *widget.Check
 	save                                       *widget.Button
 	errLabel, okLabel                          *widget.Label
+	form                                       *widget.Form
 	root                                       fyne.CanvasObject
 }
 
@@ -102,6 +103,7 @@ func New(st Store, opt Options) *View {
 	v.vram = widget.NewSelect(labels(len(vramModes), func(i int) string { return vramModes[i].label }), nil)
 	v.precision = widget.NewRadioGroup([]string{precFP8, precBF16}, nil)
 	v.precision.Horizontal = true
+	v.backend.Required, v.precision.Required = true, true // a second tap must not clear the choice
 	v.offline = widget.NewCheck("Offline: never use the network (checks that every file is present)", nil)
 	v.notify = widget.NewCheck("Notify me when a video is done and the window is in the background", nil)
 	v.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { _ = v.Save() })
@@ -112,7 +114,7 @@ func New(st Store, opt Options) *View {
 	v.okLabel = widget.NewLabel("")
 	v.okLabel.Importance = widget.SuccessImportance
 
-	form := widget.NewForm(
+	v.form = widget.NewForm(
 		widget.NewFormItem("ComfyUI", v.backend),
 		widget.NewFormItem("Managed location", v.browse(v.managedDir)),
 		widget.NewFormItem("ComfyUI folder", v.browse(v.folderPath)),
@@ -128,7 +130,7 @@ func New(st Store, opt Options) *View {
 		widget.NewFormItem("", v.notify),
 	)
 	actions := container.NewHBox(v.save, v.okLabel)
-	body := container.NewVBox(form, actions, v.errLabel)
+	body := container.NewVBox(v.form, actions, v.errLabel)
 	if m := v.maintenance(); m != nil {
 		body.Add(widget.NewSeparator())
 		body.Add(m)
@@ -279,6 +281,9 @@ func (v *View) onBackend(label string) {
 	set(v.managedDir, label == backends[0].label)
 	set(v.folderPath, label == backends[1].label)
 	set(v.remoteURLs, label == backends[2].label)
+	if v.form != nil {
+		v.form.Refresh() // grey the labels of the fields that do not apply
+	}
 }
 
 func (v *View) onRemoveToken() {

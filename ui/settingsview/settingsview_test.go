@@ -47,6 +47,9 @@ func TestRoundTripThroughStore(t *testing.T) {
 	if v.backend.Selected != "Managed by the app" || v.precision.Selected != precFP8 || v.vram.Selected != "Auto" {
 		t.Fatalf("defaults not loaded: %q %q %q", v.backend.Selected, v.precision.Selected, v.vram.Selected)
 	}
+	if v.managedDir.Disabled() || !v.folderPath.Disabled() || !v.remoteURLs.Disabled() {
+		t.Fatal("managed backend: only its location is editable")
+	}
 
 	v.backend.SetSelected("Remote servers")
 	if !v.folderPath.Disabled() || v.remoteURLs.Disabled() {

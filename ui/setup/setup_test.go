@@ -238,3 +238,20 @@ func TestSpeedText(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkInstallLog is the cost of one installer line once the 500-line
+// window is full (pip can print hundreds of lines a second).
+func BenchmarkInstallLog(b *testing.B) {
+	test.NewTempApp(b)
+	f := New(Actions{})
+	w := test.NewTempWindow(b, f.Content())
+	w.Resize(fyne.NewSize(760, 560))
+	f.show(StepInstall)
+	for i := range logKeep {
+		f.install.log(fmt.Sprintf("warm-up line %d", i))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.install.log("Downloading torch-2.9.1-cp312-cp312-manylinux_2_28_x86_64.whl (899.7 MB)")
+	}
+}
