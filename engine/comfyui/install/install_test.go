@@ -168,6 +168,7 @@ func kinds(evs []Event, k EventKind) []string {
 }
 
 func TestInstallLifecycle(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	root := filepath.Join(t.TempDir(), "comfyui")
 	good, broken, good2 := f.comfyCommits[0], f.comfyCommits[1], f.comfyCommits[2]
@@ -225,6 +226,20 @@ func TestInstallLifecycle(t *testing.T) {
 		}
 	})
 
+	t.Run("GPU appearing upgrades a CPU install", func(t *testing.T) {
+		cfg := f.config(root, good)
+		cfg.DriverVersion = func(context.Context) (string, error) { return "580.159.04", nil }
+		in := New(cfg)
+		evs, err := collect(t, in, func(e Event) bool { return e.Kind == StepStarted }) // stop at once
+		if !errors.Is(err, context.Canceled) || len(kinds(evs, StepStarted)) != 1 {
+			t.Fatalf("a new CUDA build should have started: %v %v", err, kinds(evs, StepStarted))
+		}
+		st, _ := in.Status()
+		if st.Current == nil || st.Current.ID != first || st.Pending == nil || st.Pending.Torch != "cu130" {
+			t.Fatalf("status %+v", st)
+		}
+	})
+
 	t.Run("failed self-test keeps current", func(t *testing.T) {
 		in := New(f.config(root, broken))
 		evs, err := collect(t, in, nil)
@@ -272,6 +287,7 @@ func TestInstallLifecycle(t *testing.T) {
 }
 
 func TestPinnedCommitMustExist(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	cfg := f.config(t.TempDir(), strings.Repeat("ab", 20))
 	evs, err := collect(t, New(cfg), nil)

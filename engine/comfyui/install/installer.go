@@ -194,14 +194,15 @@ func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
 	}
 	torch := ChooseTorch(driver)
 	r.py, r.torch = py, torch
-	fp := fingerprint(cfg, torch, py)
+	fp := fingerprint(cfg)
 
 	p, err := readPointer(cfg.Root)
 	if err != nil {
 		return err
 	}
 	if p.Current != "" {
-		if cur, err := loadBuild(cfg.Root, p.Current); err == nil && cur.Completed && cur.Fingerprint == fp {
+		cur, err := loadBuild(cfg.Root, p.Current)
+		if err == nil && cur.Completed && cur.Fingerprint == fp && !(cur.Torch == "cpu" && torch.GPU()) {
 			if _, err := os.Stat(cur.PythonPath()); err == nil {
 				r.build = &cur
 				r.emit(ctx, Event{Kind: Finished, Message: "ComfyUI is already installed and up to date"})
@@ -218,7 +219,7 @@ func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
 	resumed := false
 	if p.Pending != "" {
 		old, err := loadBuild(cfg.Root, p.Pending)
-		if err == nil && old.Fingerprint == fp && !old.Completed {
+		if err == nil && old.Fingerprint == fp && old.Torch == torch.Variant && old.PythonMode == py.Mode() && !old.Completed {
 			b, resumed = old, true
 		} else if p.Pending != p.Current && p.Pending != p.Previous {
 			os.RemoveAll(filepath.Join(cfg.Root, "builds", p.Pending))

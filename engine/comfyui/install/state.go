@@ -117,11 +117,14 @@ func writePointer(root string, p pointer) error {
 	return settings.WriteFileAtomic(filepath.Join(root, "current.json"), data, 0o644)
 }
 
-// fingerprint identifies what a build contains; a resumed build must match
-// it, and an install whose current build matches has nothing to do.
-func fingerprint(c Config, t Torch, py Python) string {
+// fingerprint identifies what a build must contain: ComfyUI and pack
+// commits and the torch packages. The Python used and the torch variant are
+// recorded beside it; a changed Python never forces a rebuild, and a changed
+// driver only does when a CPU-only install can now use the GPU (a driver
+// probe that fails for a moment must not swap a CUDA install for a CPU one).
+func fingerprint(c Config) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "comfy %s\ntorch %s %s\npython %s %s\n", c.ComfyCommit, t.Variant, strings.Join(c.TorchPackages, ","), py.Mode(), py.Exe)
+	fmt.Fprintf(h, "comfy %s\ntorch %s\n", c.ComfyCommit, strings.Join(c.TorchPackages, ","))
 	for _, p := range c.Packs {
 		fmt.Fprintf(h, "pack %s %s\n", p.Name, p.Commit)
 	}

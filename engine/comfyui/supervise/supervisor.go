@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -354,7 +355,7 @@ func (s *Supervisor) launch() (*child, error) {
 	}
 	// custom_nodes/ must exist (startup crashes without it) and so must the
 	// user directory (argparse exits 2).
-	for _, d := range []string{cfg.BaseDir + "/custom_nodes", cfg.BaseDir + "/models", cfg.UserDir, cfg.InputDir, cfg.OutputDir, cfg.TempDir} {
+	for _, d := range []string{filepath.Join(cfg.BaseDir, "custom_nodes"), filepath.Join(cfg.BaseDir, "models"), cfg.UserDir, cfg.InputDir, cfg.OutputDir, cfg.TempDir} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, fmt.Errorf("creating ComfyUI folder %s: %w", d, err)
 		}
