@@ -57,7 +57,7 @@ func (p *checksPage) set(r CheckResult) {
 	}
 	p.results[r.ID] = r
 	row.icon.SetResource(verdictIcon(r.Verdict))
-	row.name.SetText(r.Name + ": " + verdictWord(r.Verdict))
+	row.name.SetText(r.Name + ": " + r.Verdict.String())
 	row.detail.SetText(r.Detail)
 	row.fix.SetText("")
 	row.fix.Hide()
@@ -96,8 +96,6 @@ func (p *checksPage) refreshSummary() {
 		p.next.Disable()
 	}
 }
-
-func verdictWord(v Verdict) string { return [...]string{"ok", "warning", "problem"}[v] }
 
 func verdictImportance(v Verdict) widget.Importance {
 	return [...]widget.Importance{widget.SuccessImportance, widget.WarningImportance, widget.DangerImportance}[v]

@@ -39,6 +39,8 @@ const (
 	Fail         // setup cannot go on until fixed
 )
 
+func (v Verdict) String() string { return [...]string{"ok", "warning", "problem"}[v] }
+
 // State is an install step's state.
 type State int
 
@@ -49,6 +51,10 @@ const (
 	Failed
 	Skipped
 )
+
+func (s State) String() string {
+	return [...]string{"pending", "running", "done", "failed", "skipped"}[s]
+}
 
 // Event is something the engine reports; feed it with Flow.Feed.
 type Event interface{ isEvent() }
