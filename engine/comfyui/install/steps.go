@@ -129,7 +129,9 @@ func (r *runner) pip(ctx context.Context, index *string, args ...string) error {
 		src = append(src, "--no-index")
 	case index != nil:
 		src = append(src, "--index-url", *index)
-		if o.IndexURL != "" {
+		// pip merges indexes and ranks torch 2.x+cu130 above PyPI's 2.x; uv
+		// would prefer the extra index, so it gets the PyTorch index alone.
+		if o.IndexURL != "" && r.py.Mode() != "uv" {
 			src = append(src, "--extra-index-url", o.IndexURL)
 		}
 	case o.IndexURL != "":
