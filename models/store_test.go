@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -202,19 +203,29 @@ func TestFreshDownloadWritesHFLayoutAndLinks(t *testing.T) {
 	}
 }
 
+// onDisk calls fn once the client has written at least n bytes (the server
+// counts bytes into the socket, which can run ahead of the client).
+func onDisk(n int64, fn func()) func(Progress) {
+	var once sync.Once
+	return func(p Progress) {
+		if p.Done >= n {
+			once.Do(fn)
+		}
+	}
+}
+
 func TestCancelMidwayThenResumeFetchesNoByteTwice(t *testing.T) {
 	fx := newFixture(t)
 	const total = 3_000_000
 	fx.srv.PauseAfter.Store(1_200_000)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
-	go func() { errc <- fx.store(nil).Ensure(ctx, []Ref{upscaler}, nil) }()
+	go func() { errc <- fx.store(nil).Ensure(ctx, []Ref{upscaler}, onDisk(600_000, cancel)) }()
 	select {
-	case <-fx.srv.Paused:
+	case <-ctx.Done():
 	case <-time.After(20 * time.Second):
-		t.Fatal("server never reached the pause point")
+		t.Fatal("the download never got going")
 	}
-	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Ensure after cancel = %v", err)
 	}
@@ -261,8 +272,12 @@ func TestServerGoneMidwayResumesFromAnotherServer(t *testing.T) {
 	fx.srv.PauseAfter.Store(700_000)
 	errc := make(chan error, 1)
 	s := fx.store(func(o *Options) { o.Download.MaxTries = 1 })
-	go func() { errc <- s.Ensure(context.Background(), []Ref{gemma}, nil) }()
-	<-fx.srv.Paused
+	reached := make(chan struct{})
+	var once sync.Once
+	go func() {
+		errc <- s.Ensure(context.Background(), []Ref{gemma}, onDisk(350_000, func() { once.Do(func() { close(reached) }) }))
+	}()
+	<-reached
 	fx.srv.Close() // the "network" dies mid-transfer
 	if err := <-errc; err == nil {
 		t.Fatal("Ensure succeeded with the server gone")

@@ -339,6 +339,40 @@ func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
 			}
 		}
 	}()
+	// Hash the contiguous finished prefix while the rest still downloads, so
+	// verification costs little after the last byte (the pages are still hot).
+	h := newHash(m)
+	var hashed int64
+	var hashErr error
+	prefix := func() int64 {
+		for i, p := range st.Parts {
+			if d := dones[i].Load(); d < p.End-p.Start {
+				return p.Start + d
+			}
+		}
+		return m.Size
+	}
+	hashTo := func(limit int64) {
+		if hashErr == nil && limit > hashed {
+			_, hashErr = io.Copy(h, io.NewSectionReader(f, hashed, limit-hashed))
+			hashed = limit
+		}
+	}
+	stopHasher := make(chan struct{})
+	hasherDone := make(chan struct{})
+	go func() {
+		defer close(hasherDone)
+		tk := time.NewTicker(50 * time.Millisecond)
+		defer tk.Stop()
+		for {
+			select {
+			case <-tk.C:
+				hashTo(prefix())
+			case <-stopHasher:
+				return
+			}
+		}
+	}()
 	var wg sync.WaitGroup
 	var firstErr error
 	var errOnce sync.Once
@@ -357,12 +391,14 @@ func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
 	}
 	wg.Wait()
 	close(stopSaver)
+	close(stopHasher)
 	<-saverDone
-	save()
+	<-hasherDone
 	if firstErr == nil && ctx.Err() != nil {
 		firstErr = ctx.Err()
 	}
 	if firstErr != nil {
+		save()
 		f.Close()
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -370,7 +406,8 @@ func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
 		return firstErr
 	}
 	t.phase.Store(int32(Verifying))
-	got, err := hashFile(f, m)
+	hashTo(m.Size)
+	got, err := hex.EncodeToString(h.Sum(nil)), hashErr
 	f.Close()
 	if err != nil {
 		return fmt.Errorf("download: read back %s: %w", Incomplete(dest), err)
@@ -388,20 +425,15 @@ func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
 	return nil
 }
 
-// hashFile computes the etag of the content: sha256 for 64-hex etags (LFS),
+// newHash computes the etag of the content: sha256 for 64-hex etags (LFS),
 // git blob sha1 for 40-hex ones.
-func hashFile(f *os.File, m Meta) (string, error) {
-	var h hash.Hash
+func newHash(m Meta) hash.Hash {
 	if len(m.Etag) == 40 {
-		h = sha1.New()
+		h := sha1.New()
 		fmt.Fprintf(h, "blob %d\x00", m.Size)
-	} else {
-		h = sha256.New()
+		return h
 	}
-	if _, err := io.Copy(h, io.NewSectionReader(f, 0, m.Size)); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return sha256.New()
 }
 
 type fatal struct{ error }

@@ -1,0 +1,274 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ltxstudio/ltx-studio/engine/appdirs"
+	"github.com/ltxstudio/ltx-studio/models"
+	"github.com/ltxstudio/ltx-studio/models/download"
+	"github.com/ltxstudio/ltx-studio/models/hfcache"
+	"github.com/ltxstudio/ltx-studio/models/link"
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+func init() {
+	register(Command{Name: "models", Summary: "model files: status | pull | update | link", Run: runModels})
+}
+
+const modelsUsage = `usage: ltx-studio models <status|pull|update|link> [flags]
+  status   which files the chosen modes need, what is missing, free disk space
+  pull     download what is missing (resumable; Ctrl-C pauses) and link it into ComfyUI
+  update   move the lock file's pins to the hub's current commits (downloads nothing)
+  link     link already-downloaded files into ComfyUI
+flags:`
+
+// fileList collects repeated --file folder/name flags.
+type fileList []models.Ref
+
+func (f *fileList) String() string { return fmt.Sprint(*f) }
+func (f *fileList) Set(v string) error {
+	folder, name, ok := strings.Cut(v, "/")
+	if !ok || folder == "" || name == "" || strings.Contains(name, "/") {
+		return fmt.Errorf("want folder/name, e.g. loras/x.safetensors, got %q", v)
+	}
+	*f = append(*f, models.Ref{Folder: folder, Name: name})
+	return nil
+}
+
+type modelsFlags struct {
+	mode, preset, precision, comfyui, lock string
+	all                                    bool
+	files                                  fileList
+}
+
+func runModels(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(env.Stdout, modelsUsage)
+		newModelsFlagSet(io.Discard, &modelsFlags{}).PrintDefaults()
+		return nil
+	}
+	sub := args[0]
+	var mf modelsFlags
+	fs := newModelsFlagSet(env.Stderr, &mf)
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	refs, scope, err := modelRefs(mf)
+	if err != nil {
+		return err
+	}
+	st := models.New(models.Options{
+		Env:      hfcache.FromEnv(os.Getenv),
+		LockPath: mf.lock,
+		ComfyUI:  mf.comfyui,
+	})
+	switch sub {
+	case "status":
+		return modelsStatus(ctx, env.Stdout, st, refs, scope)
+	case "pull":
+		return modelsPull(ctx, env.Stdout, st, refs, scope)
+	case "update":
+		changed, err := st.UpdateLocks(ctx, refs)
+		for _, r := range changed {
+			fmt.Fprintf(env.Stdout, "new version pinned: %s\n", r)
+		}
+		if len(changed) == 0 && err == nil {
+			fmt.Fprintln(env.Stdout, "all pins are current")
+		}
+		return err
+	case "link":
+		rep, err := st.Link(refs)
+		printModelLinks(env.Stdout, rep.Results, rep.YAMLPath)
+		return err
+	default:
+		return fmt.Errorf("unknown models command %q (status, pull, update, link)", sub)
+	}
+}
+
+func newModelsFlagSet(out io.Writer, mf *modelsFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet("models", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&mf.mode, "mode", "", "mode (t2v, i2v, a2v, lipsync, keyframe, style); default: all six")
+	fs.StringVar(&mf.preset, "preset", string(workflows.Balanced), "preset: fast, balanced, quality")
+	fs.StringVar(&mf.precision, "precision", string(workflows.FP8), "weights: fp8 or bf16")
+	fs.BoolVar(&mf.all, "all", false, "every file of the registry, whatever the modes use")
+	fs.Var(&mf.files, "file", "a single file as folder/name (repeatable)")
+	fs.StringVar(&mf.comfyui, "comfyui", os.Getenv("LTX_COMFYUI_BASE"), "ComfyUI base folder to link into (env LTX_COMFYUI_BASE); empty: no linking")
+	fs.StringVar(&mf.lock, "lock", filepath.Join(appdirs.Default().Data, "models.lock.json"), "lock file pinning each file's commit and sha256")
+	return fs
+}
+
+// modelRefs turns the flags into the files to look at, and says in words
+// what was chosen.
+func modelRefs(mf modelsFlags) ([]models.Ref, string, error) {
+	if mf.all {
+		return models.LTX23().Refs(), "every registry file", nil
+	}
+	if len(mf.files) > 0 {
+		return mf.files, fmt.Sprintf("%d file(s)", len(mf.files)), nil
+	}
+	var modes []workflows.ModeID
+	if mf.mode != "" {
+		if _, ok := workflows.Lookup(workflows.ModeID(mf.mode)); !ok {
+			return nil, "", fmt.Errorf("unknown mode %q (t2v, i2v, a2v, lipsync, keyframe, style)", mf.mode)
+		}
+		modes = []workflows.ModeID{workflows.ModeID(mf.mode)}
+	} else {
+		for _, m := range workflows.Modes() {
+			modes = append(modes, m.ID)
+		}
+	}
+	seen := map[models.Ref]bool{}
+	var refs []models.Ref
+	for _, id := range modes {
+		rs, err := requiredFor(id, workflows.Preset(mf.preset), workflows.Precision(mf.precision))
+		if err != nil {
+			return nil, "", err
+		}
+		for _, r := range rs {
+			if !seen[r] {
+				seen[r] = true
+				refs = append(refs, r)
+			}
+		}
+	}
+	scope := fmt.Sprintf("mode %s, preset %s, %s", mf.mode, mf.preset, mf.precision)
+	if mf.mode == "" {
+		scope = fmt.Sprintf("all modes, preset %s, %s", mf.preset, mf.precision)
+	}
+	return refs, scope, nil
+}
+
+// requiredFor builds the mode's graph from a default form (placeholder prompt
+// and media names: only the loaders matter) and walks it for model files.
+func requiredFor(id workflows.ModeID, preset workflows.Preset, prec workflows.Precision) ([]models.Ref, error) {
+	f := workflows.DefaultForm(id)
+	f.Prompt = "model check"
+	f.Preset = preset
+	f.Precision = prec
+	f.Camera = workflows.CameraNone
+	m, _ := workflows.Lookup(id)
+	for _, s := range m.Slots {
+		ext := map[workflows.MediaKind]string{workflows.MediaImage: ".png", workflows.MediaAudio: ".wav", workflows.MediaVideo: ".mp4"}[s.Kind]
+		f.Media[s.ID] = "placeholder" + ext
+	}
+	p, err := workflows.Build(f, workflows.BuildOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("build the %s graph: %w", id, err)
+	}
+	wr, err := workflows.RequiredModels(p.JSON)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]models.Ref, len(wr))
+	for i, r := range wr {
+		out[i] = models.Ref{Folder: r.Folder, Name: r.Name}
+	}
+	return out, nil
+}
+
+func modelsStatus(ctx context.Context, w io.Writer, st *models.Store, refs []models.Ref, scope string) error {
+	plan, err := st.Plan(ctx, refs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Models for %s (cache %s%s):\n", scope, plan.CacheDir, map[bool]string{true: ", offline"}[plan.Offline])
+	for _, f := range plan.Files {
+		state := "present"
+		if !f.Present {
+			state = "MISSING (size unknown)"
+			if f.Size >= 0 {
+				state = "MISSING " + download.HumanBytes(f.Missing)
+			}
+		}
+		fmt.Fprintf(w, "  %-60s %s\n", f.Folder+"/"+f.Name, state)
+		if f.Problem != "" {
+			fmt.Fprintf(w, "      ! %s\n", f.Problem)
+		}
+	}
+	fmt.Fprintf(w, "Missing: %s", download.HumanBytes(plan.MissingBytes))
+	if plan.UnknownSizes > 0 {
+		fmt.Fprintf(w, " + %d file(s) of unknown size", plan.UnknownSizes)
+	}
+	fmt.Fprintf(w, "; free on disk: %s", download.HumanBytes(int64(plan.FreeBytes)))
+	if !plan.Fits() {
+		fmt.Fprint(w, " — NOT ENOUGH SPACE")
+	}
+	fmt.Fprintln(w)
+	return nil
+}
+
+func modelsPull(ctx context.Context, w io.Writer, st *models.Store, refs []models.Ref, scope string) error {
+	fmt.Fprintf(w, "Fetching models for %s\n", scope)
+	var last time.Time
+	var barShown bool
+	err := st.Ensure(ctx, refs, func(p models.Progress) {
+		switch p.Phase {
+		case models.PhaseDownloading, models.PhaseVerifying:
+			if time.Since(last) < 200*time.Millisecond {
+				return
+			}
+			last = time.Now()
+			fmt.Fprintf(w, "\r%s", modelsProgressLine(p))
+			barShown = true
+		case models.PhaseDone:
+			if barShown {
+				fmt.Fprintln(w)
+				barShown = false
+			}
+			fmt.Fprintf(w, "✓ %s (%s)\n", p.File, download.HumanBytes(p.Total))
+		case models.PhaseFailed:
+			if barShown {
+				fmt.Fprintln(w)
+				barShown = false
+			}
+			fmt.Fprintf(w, "✗ %s: %v\n", p.File, p.Err)
+		case models.PhaseLinked:
+			printModelLinks(w, p.Link.Results, p.Link.YAMLPath)
+		}
+	})
+	if barShown {
+		fmt.Fprintln(w)
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(w, "Paused. Run the same command again to resume where it stopped.")
+	}
+	return err
+}
+
+func modelsProgressLine(p models.Progress) string {
+	const width = 30
+	frac := 0.0
+	if p.AllTotal > 0 {
+		frac = float64(p.AllDone) / float64(p.AllTotal)
+	}
+	n := min(int(frac*width), width)
+	bar := strings.Repeat("#", n) + strings.Repeat(".", width-n)
+	eta := "--:--"
+	if p.ETA > 0 {
+		eta = p.ETA.Round(time.Second).String()
+	}
+	verb := ""
+	if p.Phase == models.PhaseVerifying {
+		verb = " verifying"
+	}
+	return fmt.Sprintf("[%s] %3.0f%% %s/%s %s/s ETA %s %s%s   ", bar, frac*100,
+		download.HumanBytes(p.AllDone), download.HumanBytes(p.AllTotal), download.HumanBytes(int64(p.Rate)), eta, p.File.Name, verb)
+}
+
+func printModelLinks(w io.Writer, results []link.Result, yamlPath string) {
+	for _, r := range results {
+		fmt.Fprintf(w, "  %-13s %-17s %s\n", r.Action, r.Method, r.Path)
+	}
+	if yamlPath != "" {
+		fmt.Fprintf(w, "ComfyUI must be started with --extra-model-paths-config %s\n", yamlPath)
+	}
+}
