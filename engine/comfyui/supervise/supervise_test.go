@@ -391,3 +391,28 @@ func TestCleanExitFromOutsideIsAStop(t *testing.T) {
 	}
 	s.Stop(t.Context())
 }
+
+func TestCancelledStartLeavesNothing(t *testing.T) {
+	cfg := testConfig(t, "FAKECOMFY_START_DELAY=30s")
+	s := New(cfg)
+	ch, cancelSub := s.Subscribe()
+	defer cancelSub()
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() {
+		waitFor(t, ch, status.Starting)
+		for s.PID() == 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+	}()
+	err := s.Start(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if st := s.State(); st.State != status.Stopped {
+		t.Fatalf("state %v", st.State)
+	}
+	if _, err := os.Stat(cfg.PidFile); !errors.Is(err, os.ErrNotExist) {
+		t.Error("pidfile left")
+	}
+}

@@ -159,6 +159,7 @@ func (s *Supervisor) startOnce(ctx context.Context, attempt int) (*child, error)
 		s.terminate(context.WithoutCancel(ctx), c)
 		s.clearChild(c)
 		if ctx.Err() != nil {
+			s.hub.Publish(status.Event{State: status.Stopped, Message: "The start of ComfyUI was cancelled"})
 			return nil, fmt.Errorf("start of ComfyUI cancelled: %w", ctx.Err())
 		}
 		var tail []string
