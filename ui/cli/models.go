@@ -112,7 +112,7 @@ func modelRefs(mf modelsFlags) ([]models.Ref, string, error) {
 	if mf.all {
 		return models.LTX23().Refs(), "every registry file", nil
 	}
-	if len(mf.files) > 0 {
+	if len(mf.files) > 0 && mf.mode == "" {
 		return mf.files, fmt.Sprintf("%d file(s)", len(mf.files)), nil
 	}
 	var modes []workflows.ModeID
@@ -128,6 +128,10 @@ func modelRefs(mf modelsFlags) ([]models.Ref, string, error) {
 	}
 	seen := map[models.Ref]bool{}
 	var refs []models.Ref
+	for _, r := range mf.files { // --mode plus --file: both
+		seen[r] = true
+		refs = append(refs, r)
+	}
 	for _, id := range modes {
 		rs, err := requiredFor(id, workflows.Preset(mf.preset), workflows.Precision(mf.precision))
 		if err != nil {

@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ltxstudio/ltx-studio/models"
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+// Every file any mode/preset/precision loads must have a download source.
+func TestEveryModeNeedsOnlyRegistryFiles(t *testing.T) {
+	for _, m := range workflows.Modes() {
+		for _, p := range []workflows.Preset{workflows.Fast, workflows.Balanced, workflows.Quality} {
+			for _, prec := range []workflows.Precision{workflows.FP8, workflows.BF16} {
+				refs, err := requiredFor(m.ID, p, prec)
+				if err != nil || len(refs) == 0 {
+					t.Fatalf("%s/%s/%s: %v %v", m.ID, p, prec, refs, err)
+				}
+				for _, r := range refs {
+					if _, ok := models.Lookup(r.Folder, r.Name); !ok {
+						t.Errorf("%s/%s/%s needs %s, which the registry does not know", m.ID, p, prec, r)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestModelsStatusOffline(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HF_HUB_CACHE", dir+"/hub")
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	t.Setenv("HF_TOKEN", "")
+	t.Setenv("LTX_STUDIO_HOME", dir)
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), Env{Stdout: &out, Stderr: &errb},
+		[]string{"models", "status", "--mode", "t2v", "--preset", "fast", "--file", "vae/taeltx2_3.safetensors"})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	s := out.String()
+	if !strings.Contains(s, "vae/taeltx2_3.safetensors") || !strings.Contains(s, "MISSING (size unknown)") || !strings.Contains(s, "offline") {
+		t.Errorf("status output:\n%s", s)
+	}
+	code = Run(context.Background(), Env{Stdout: &out, Stderr: &errb}, []string{"models", "status", "--file", "nofolder"})
+	if code == 0 {
+		t.Error("a bad --file was accepted")
+	}
+	code = Run(context.Background(), Env{Stdout: &out, Stderr: &errb}, []string{"models", "pull", "--file", "vae/taeltx2_3.safetensors"})
+	if code == 0 || !strings.Contains(errb.String(), "HF_HUB_OFFLINE") {
+		t.Errorf("offline pull: exit %d, %s", code, errb.String())
+	}
+}
