@@ -175,8 +175,26 @@ func entry(f File, commit string, size int64, etag string) LockEntry {
 
 func (s *Store) loadLock() (Lock, error) { return LoadLock(s.opt.LockPath) }
 
+// saveLock adds lk's new pins to the file on disk. Existing pins are never
+// replaced here (only UpdateLocks moves a pin), so two concurrent Ensure calls
+// cannot undo each other's records.
 func (s *Store) saveLock(lk Lock) {
-	if err := lk.Save(s.opt.LockPath); err != nil {
+	disk, err := s.loadLock()
+	if err != nil {
+		s.log.Warn("models: lock file unreadable; not updating it", "err", err)
+		return
+	}
+	changed := false
+	for k, e := range lk.Files {
+		if _, ok := disk.Files[k]; !ok {
+			disk.Files[k] = e
+			changed = true
+		}
+	}
+	if !changed {
+		return
+	}
+	if err := disk.Save(s.opt.LockPath); err != nil {
 		s.log.Warn("models: could not save the lock file", "err", err)
 	}
 }
@@ -453,6 +471,7 @@ func (s *Store) fetchOne(ctx context.Context, f File, m download.Meta, tick func
 	}
 	blob := s.cache.BlobPath(f.Repo, m.Etag)
 	if _, err := os.Stat(blob); err != nil {
+		s.log.Info("models: downloading", "repo", f.Repo, "path", f.PathInRepo, "commit", m.Commit, "bytes", m.Size)
 		t := s.dl.Start(m, blob)
 		waitErr := make(chan error, 1)
 		go func() { waitErr <- s.dl.Wait(ctx, t) }()
@@ -471,6 +490,7 @@ func (s *Store) fetchOne(ctx context.Context, f File, m download.Meta, tick func
 			}
 		}
 		tick(t.Done(), download.Verifying)
+		s.log.Info("models: downloaded and verified", "repo", f.Repo, "path", f.PathInRepo, "etag", m.Etag)
 	}
 	if !hfcache.IsCommit(f.Revision) {
 		if err := s.cache.WriteRef(f.Repo, f.Revision, m.Commit); err != nil {
