@@ -399,7 +399,11 @@ func TestCancelledStartLeavesNothing(t *testing.T) {
 	defer cancelSub()
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() {
-		waitFor(t, ch, status.Starting)
+		for e := range ch { // cancel once the child is up and logging
+			if e.State == status.Starting {
+				break
+			}
+		}
 		for s.PID() == 0 {
 			time.Sleep(10 * time.Millisecond)
 		}
