@@ -242,6 +242,9 @@ func (s *Store) Plan(ctx context.Context, refs []Ref) (Plan, error) {
 			st.Missing = st.Size
 			if etag != "" {
 				st.Missing -= s.partial(f.Repo, etag)
+				if _, err := os.Stat(s.cache.BlobPath(f.Repo, etag)); err == nil {
+					st.Missing = 0 // same bytes already cached under another commit
+				}
 			}
 			p.MissingBytes += st.Missing
 		} else {
@@ -376,6 +379,7 @@ func (s *Store) Ensure(ctx context.Context, refs []Ref, progress func(Progress))
 		s.mu.Unlock()
 		if ok {
 			present[f.Ref()] = c.Path
+			progress(Progress{File: f.Ref(), Phase: PhaseDone, Done: c.Size, Total: c.Size})
 			continue
 		}
 		if s.opt.Env.Offline {

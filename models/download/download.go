@@ -33,6 +33,7 @@ type Config struct {
 	MaxTries     int                              // tries per part, stalls not counted (6)
 	Backoff      time.Duration                    // first retry pause, doubled each try (500 ms)
 	SaveEvery    time.Duration                    // part-state checkpoint period (1 s)
+	MetaTimeout  time.Duration                    // one HEAD on the hub, like HF_HUB_ETAG_TIMEOUT (10 s)
 	FreeSpace    func(dir string) (uint64, error) // free bytes on dir's volume (gopsutil)
 	Redact       func(string) string              // strips secrets from messages
 	Logf         func(format string, args ...any) // optional debug log
@@ -78,6 +79,9 @@ func New(cfg Config) *Downloader {
 	}
 	if cfg.SaveEvery <= 0 {
 		cfg.SaveEvery = time.Second
+	}
+	if cfg.MetaTimeout <= 0 {
+		cfg.MetaTimeout = 10 * time.Second
 	}
 	if cfg.FreeSpace == nil {
 		cfg.FreeSpace = DiskFree

@@ -84,6 +84,8 @@ func (d *Downloader) Resolve(ctx context.Context, endpoint, repo, rev, p string)
 		return Meta{}, fmt.Errorf("bad hub endpoint %q: %w", endpoint, err)
 	}
 	origin := cur.Host
+	ctx, cancel := context.WithTimeout(ctx, d.cfg.MetaTimeout)
+	defer cancel()
 	for hops := 0; ; hops++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodHead, cur.String(), nil)
 		if err != nil {
