@@ -243,6 +243,16 @@ func TestDecoderRefusesNonVideo(t *testing.T) {
 	if err == nil || err.Error() != "this file is a PNG image, the slot wants a video" {
 		t.Fatalf("err = %v", err)
 	}
+	// A render that stopped half-way has no moov box yet.
+	clip := makeClip(t, ffmpeg, "clip.mp4", append(video1s, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-an")...)
+	b, err := os.ReadFile(clip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := write(t, "half.mp4", b[:len(b)/2])
+	if _, err := OpenVideo(context.Background(), ffmpeg, half, 0, 0); err == nil || !strings.Contains(err.Error(), "the file may be unfinished") {
+		t.Fatalf("half-written mp4: %v", err)
+	}
 	if _, err := OpenVideo(context.Background(), "", png, 0, 0); !errors.Is(err, ErrNoFFmpeg) {
 		t.Fatalf("no ffmpeg: %v", err)
 	}

@@ -129,11 +129,13 @@ func probeISO(s src) (Info, error) {
 		}
 		return nil
 	}
-	if err := walkBoxes(s, 0, s.size, visit); err != nil && movieScale == 0 {
-		return Info{}, errors.New("damaged " + info.Format + " file: " + err.Error())
-	}
-	if movieScale == 0 {
-		return Info{}, errors.New("damaged " + info.Format + " file: no movie header (moov) found; the file may be unfinished")
+	// A walk error after moov was read (a cut-short mdat) does not matter.
+	if err := walkBoxes(s, 0, s.size, visit); movieScale == 0 {
+		why := "no movie header (moov) found"
+		if err != nil {
+			why += " (" + err.Error() + ")"
+		}
+		return Info{}, errors.New("damaged " + info.Format + " file: " + why + "; the file may be unfinished or cut short")
 	}
 	info.Duration = secs(float64(movieDur), float64(movieScale))
 	for _, t := range tracks {

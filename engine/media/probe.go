@@ -89,7 +89,7 @@ func (p Prober) Probe(ctx context.Context, path string) (Info, error) {
 	}
 	if p.FFprobe != "" {
 		info, ferr := ffprobeInfo(ctx, p.FFprobe, path)
-		if ferr == nil && (native != nil || info.Kind != Unknown) {
+		if ferr == nil && info.Kind != Unknown {
 			if native != nil {
 				// Keep our plain format names ("MP4", not "mov,mp4,m4a,3gp,3g2,mj2").
 				if n, err := native(s); err == nil {
@@ -107,9 +107,6 @@ func (p Prober) Probe(ctx context.Context, path string) (Info, error) {
 	}
 	info, err := native(s)
 	if err != nil {
-		if errors.Is(err, ErrNotMedia) {
-			return Info{}, fmt.Errorf("%s: %w", filepath.Base(path), err)
-		}
 		return Info{}, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
 	return info, nil
