@@ -14,7 +14,7 @@ import (
 
 	"github.com/ltxstudio/ltx-studio/models/download"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
-	"github.com/ltxstudio/ltx-studio/models/internal/hfserver"
+	"github.com/ltxstudio/ltx-studio/models/hftest"
 	"github.com/ltxstudio/ltx-studio/models/link"
 )
 
@@ -36,8 +36,8 @@ func payload(seed uint64, n int) []byte {
 // fixture is a stand-in hub with three repos, a registry naming their files,
 // and a store pointed at a fresh cache and ComfyUI folder.
 type fixture struct {
-	srv      *hfserver.Server
-	repos    map[string]hfserver.Repo
+	srv      *hftest.Server
+	repos    map[string]hftest.Repo
 	reg      Registry
 	cacheDir string
 	comfy    string
@@ -55,15 +55,15 @@ var (
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	fx := &fixture{
-		repos: map[string]hfserver.Repo{
-			"Lightricks/LTX-2.3": {Commit: commitA, Files: map[string]hfserver.File{
+		repos: map[string]hftest.Repo{
+			"Lightricks/LTX-2.3": {Commit: commitA, Files: map[string]hftest.File{
 				"ltx-2.3-spatial-upscaler-x2-1.0.safetensors": {Data: payload(1, 3_000_000), LFS: true},
 				"config.json": {Data: []byte(`{"small": "non-LFS file"}`)},
 			}},
-			"Comfy-Org/ltx-2": {Commit: commitB, Files: map[string]hfserver.File{
+			"Comfy-Org/ltx-2": {Commit: commitB, Files: map[string]hftest.File{
 				"split_files/text_encoders/gemma_3_12B_it_fp4_mixed.safetensors": {Data: payload(2, 2_000_000), LFS: true},
 			}},
-			"Lightricks/Gated": {Commit: commitA, Gated: true, Files: map[string]hfserver.File{
+			"Lightricks/Gated": {Commit: commitA, Gated: true, Files: map[string]hftest.File{
 				"gated.safetensors": {Data: payload(3, 100_000), LFS: true},
 			}},
 		},
@@ -75,7 +75,7 @@ func newFixture(t *testing.T) *fixture {
 			hf("Lightricks/LTX-2.3", "missing.safetensors", "loras"),
 		}},
 	}
-	fx.srv = hfserver.New(fx.repos)
+	fx.srv = hftest.New(fx.repos)
 	fx.srv.Token = token
 	t.Cleanup(fx.srv.Close)
 	dir := t.TempDir()
@@ -249,7 +249,7 @@ func TestCancelMidwayThenResumeFetchesNoByteTwice(t *testing.T) {
 	// A fresh server for the resume, so late handlers of the cancelled run
 	// cannot count as resume traffic.
 	fx.srv.Close()
-	fx.srv = hfserver.New(fx.repos)
+	fx.srv = hftest.New(fx.repos)
 	defer fx.srv.Close()
 	if err := fx.store(nil).Ensure(context.Background(), []Ref{upscaler}, nil); err != nil {
 		t.Fatal(err)
@@ -282,7 +282,7 @@ func TestServerGoneMidwayResumesFromAnotherServer(t *testing.T) {
 	if err := <-errc; err == nil {
 		t.Fatal("Ensure succeeded with the server gone")
 	}
-	srv2 := hfserver.New(fx.repos)
+	srv2 := hftest.New(fx.repos)
 	defer srv2.Close()
 	fx.srv = srv2
 	if err := fx.store(nil).Ensure(context.Background(), []Ref{gemma}, nil); err != nil {
@@ -456,7 +456,7 @@ func TestPinnedFileChangedOnHubIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := fx.repos["Lightricks/LTX-2.3"]
-	r.Files["ltx-2.3-spatial-upscaler-x2-1.0.safetensors"] = hfserver.File{Data: payload(9, 3_000_000), LFS: true}
+	r.Files["ltx-2.3-spatial-upscaler-x2-1.0.safetensors"] = hftest.File{Data: payload(9, 3_000_000), LFS: true}
 	err := fx.store(nil).Ensure(context.Background(), []Ref{upscaler}, nil)
 	if err == nil || !strings.Contains(err.Error(), "pinned commit") {
 		t.Fatalf("err = %v", err)

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ltxstudio/ltx-studio/models/internal/hfserver"
+	"github.com/ltxstudio/ltx-studio/models/hftest"
 )
 
 const commit = "0123456789abcdef0123456789abcdef01234567"
@@ -27,9 +27,9 @@ func data(n int) []byte {
 	return b
 }
 
-func serve(t testing.TB, n int) (*hfserver.Server, hfserver.File) {
-	f := hfserver.File{Data: data(n), LFS: true}
-	s := hfserver.New(map[string]hfserver.Repo{"org/m": {Commit: commit, Files: map[string]hfserver.File{"w.safetensors": f}}})
+func serve(t testing.TB, n int) (*hftest.Server, hftest.File) {
+	f := hftest.File{Data: data(n), LFS: true}
+	s := hftest.New(map[string]hftest.Repo{"org/m": {Commit: commit, Files: map[string]hftest.File{"w.safetensors": f}}})
 	t.Cleanup(s.Close)
 	return s, f
 }

@@ -3,10 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/ltxstudio/ltx-studio/models"
+	"github.com/ltxstudio/ltx-studio/models/hftest"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -52,5 +54,36 @@ func TestModelsStatusOffline(t *testing.T) {
 	code = Run(context.Background(), Env{Stdout: &out, Stderr: &errb}, []string{"models", "pull", "--file", "vae/taeltx2_3.safetensors"})
 	if code == 0 || !strings.Contains(errb.String(), "HF_HUB_OFFLINE") {
 		t.Errorf("offline pull: exit %d, %s", code, errb.String())
+	}
+}
+
+func TestModelsPullDownloadsAndLinks(t *testing.T) {
+	const commit = "0123456789abcdef0123456789abcdef01234567"
+	srv := hftest.New(map[string]hftest.Repo{
+		"Kijai/LTX2.3_comfy": {Commit: commit, Files: map[string]hftest.File{
+			"vae/taeltx2_3.safetensors": {Data: bytes.Repeat([]byte("tae"), 300_000), LFS: true}}},
+	})
+	defer srv.Close()
+	dir := t.TempDir()
+	t.Setenv("HF_HUB_CACHE", dir+"/hub")
+	t.Setenv("HF_HUB_OFFLINE", "")
+	t.Setenv("HF_ENDPOINT", srv.URL())
+	t.Setenv("HF_TOKEN", "")
+	t.Setenv("LTX_STUDIO_HOME", dir)
+	var out, errb bytes.Buffer
+	args := []string{"models", "pull", "--file", "vae/taeltx2_3.safetensors", "--comfyui", dir + "/ComfyUI"}
+	if code := Run(context.Background(), Env{Stdout: &out, Stderr: &errb}, args); code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errb.String(), out.String())
+	}
+	if b, err := os.ReadFile(dir + "/ComfyUI/models/vae/taeltx2_3.safetensors"); err != nil || len(b) != 900_000 {
+		t.Fatalf("linked file: %d bytes, %v\n%s", len(b), err, out.String())
+	}
+	if !strings.Contains(out.String(), "✓ vae/taeltx2_3.safetensors") || !strings.Contains(out.String(), "symlink") {
+		t.Errorf("pull output:\n%s", out.String())
+	}
+	out.Reset()
+	args[1] = "status"
+	if code := Run(context.Background(), Env{Stdout: &out, Stderr: &errb}, args); code != 0 || !strings.Contains(out.String(), "present") {
+		t.Errorf("status after pull (exit %d):\n%s", code, out.String())
 	}
 }

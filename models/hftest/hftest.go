@@ -1,8 +1,9 @@
-// Package hfserver is a real HTTP stand-in for the Hugging Face hub's resolve
-// protocol, for tests and benchmarks: HEAD metadata, a 302 to a storage host
+// Package hftest is a real HTTP stand-in for the Hugging Face hub's resolve
+// protocol, for tests and benchmarks only (like net/http/httptest): HEAD
+// metadata, a 302 to a storage host
 // with a different host name, byte ranges, 404 with X-Repo-Commit, 401/403 for
 // gated repos. It counts every request and every byte it serves.
-package hfserver
+package hftest
 
 import (
 	"crypto/sha1"
