@@ -52,7 +52,7 @@ type modelsFlags struct {
 func runModels(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(env.Stdout, modelsUsage)
-		newModelsFlagSet(io.Discard, &modelsFlags{}).PrintDefaults()
+		newModelsFlagSet(env.Stdout, &modelsFlags{}).PrintDefaults()
 		return nil
 	}
 	sub := args[0]
