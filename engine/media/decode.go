@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -37,13 +38,14 @@ type Decoder struct {
 	out    io.ReadCloser
 	stderr *lastLines
 	bufs   [2]*image.RGBA
-	n      int
+	n      atomic.Int64 // frames returned so far
 
-	mu      sync.Mutex
-	audio   *exec.Cmd
-	waitErr error
-	waited  bool
-	closed  bool
+	mu        sync.Mutex
+	audio     *exec.Cmd
+	audioDone chan struct{}
+	waitErr   error
+	waited    bool
+	closed    bool
 }
 
 // Options tune Open. Zero values are fine.
@@ -183,13 +185,18 @@ func (d *Decoder) Info() Info { return d.info }
 
 // Position is the time of the next frame Next will return.
 func (d *Decoder) Position() time.Duration {
-	return d.start + time.Duration(float64(d.n)*float64(time.Second)/d.fps)
+	return d.at(d.n.Load())
+}
+
+// at is the time of frame i (counted from the decoder's start).
+func (d *Decoder) at(i int64) time.Duration {
+	return d.start + time.Duration(float64(i)*float64(time.Second)/d.fps)
 }
 
 // Next returns the next frame, or io.EOF after the last one. See Decoder for
 // how long a frame stays valid.
 func (d *Decoder) Next() (*image.RGBA, error) {
-	i := d.n % 2
+	i := d.n.Load() % 2
 	if d.bufs[i] == nil {
 		d.bufs[i] = image.NewRGBA(image.Rect(0, 0, d.w, d.h))
 	}
@@ -203,7 +210,7 @@ func (d *Decoder) Next() (*image.RGBA, error) {
 		}
 		return nil, io.EOF // a cut-short last frame counts as the end
 	}
-	d.n++
+	d.n.Add(1)
 	return buf, nil
 }
 
@@ -217,11 +224,12 @@ func (d *Decoder) wait() error {
 	return d.waitErr
 }
 
-// StartAudio plays the file's sound with `ffplay -nodisp -autoexit` from the
-// decoder's start position; call it when the first frame is shown. It does
-// nothing when the file has no sound or ffplay is "" (silent playback).
-// Close stops it. ffplay keeps its own clock, so long clips may drift a
-// little from the picture.
+// StartAudio plays the file's sound with `ffplay -nodisp -autoexit`, from
+// the time of the frame Next returned last (the start, before the first
+// frame): call it when that frame is shown, and again after StopAudio to
+// resume. It does nothing when the file has no sound, ffplay is "" (silent
+// playback) or sound is already playing. ffplay keeps its own clock and
+// takes a moment to start, so sound may trail the picture slightly.
 func (d *Decoder) StartAudio(ffplay string) error {
 	if ffplay == "" || !d.info.HasAudio {
 		return nil
@@ -231,9 +239,10 @@ func (d *Decoder) StartAudio(ffplay string) error {
 	if d.closed || d.audio != nil {
 		return nil
 	}
+	from := d.at(max(d.n.Load()-1, 0))
 	args := []string{"-nodisp", "-autoexit", "-loglevel", "quiet", "-nostats"}
-	if d.start > 0 {
-		args = append(args, "-ss", strconv.FormatFloat(d.start.Seconds(), 'f', 3, 64))
+	if from > 0 {
+		args = append(args, "-ss", strconv.FormatFloat(from.Seconds(), 'f', 3, 64))
 	}
 	args = append(args, inputArg(d.file))
 	cmd := exec.CommandContext(d.ctx, ffplay, args...)
@@ -242,9 +251,28 @@ func (d *Decoder) StartAudio(ffplay string) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("cannot start ffplay for the sound: %w", err)
 	}
-	d.audio = cmd
-	go func() { _ = cmd.Wait() }()
+	done := make(chan struct{})
+	d.audio, d.audioDone = cmd, done
+	go func() { _ = cmd.Wait(); close(done) }()
 	return nil
+}
+
+// StopAudio stops the sound (for pause); StartAudio resumes it from the
+// current frame. Both ways work the same on every OS.
+func (d *Decoder) StopAudio() {
+	d.mu.Lock()
+	cmd, done := d.audio, d.audioDone
+	d.audio, d.audioDone = nil, nil
+	d.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	if cmd.Cancel != nil {
+		_ = cmd.Cancel()
+	} else {
+		_ = cmd.Process.Kill()
+	}
+	<-done
 }
 
 // Close stops ffmpeg and ffplay and waits for them. Safe to call twice.
@@ -257,6 +285,7 @@ func (d *Decoder) Close() error {
 	d.closed = true
 	d.mu.Unlock()
 	d.cancel()
+	d.StopAudio()
 	_ = d.wait()
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -294,7 +295,7 @@ func TestThumbnail(t *testing.T) {
 	}
 }
 
-func TestAudioStopsOnClose(t *testing.T) {
+func TestAudioPauseResumeClose(t *testing.T) {
 	ffmpeg, _ := needFFmpeg(t)
 	ffplay := FindFFplay(ffmpeg)
 	if ffplay == "" {
@@ -312,15 +313,34 @@ func TestAudioStopsOnClose(t *testing.T) {
 	if _, err := d.Next(); err != nil {
 		t.Fatal(err)
 	}
-	pid := d.audio.Process.Pid
-	d.Close()
-	deadline := time.Now().Add(5 * time.Second)
-	for processRunning(pid) {
-		if time.Now().After(deadline) {
-			t.Fatalf("ffplay %d still running after Close", pid)
+	gone := func(pid int) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for processRunning(pid) {
+			if time.Now().After(deadline) {
+				t.Fatalf("ffplay %d still running", pid)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
+	// Pause stops the sound; resuming starts a fresh ffplay at the frame.
+	first := d.audio.Process.Pid
+	d.StopAudio()
+	gone(first)
+	for range 5 {
+		if _, err := d.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.StartAudio(ffplay); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(d.audio.Args, "0.500") { // frame 5 at 10 fps
+		t.Errorf("resumed ffplay args %v, want -ss 0.500", d.audio.Args)
+	}
+	second := d.audio.Process.Pid
+	d.Close()
+	gone(second)
 }
 
 // processRunning reports whether pid is alive and not a zombie (Linux /proc;
