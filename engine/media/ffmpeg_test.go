@@ -45,6 +45,9 @@ var (
 
 // Real files from ffmpeg: ffprobe and the built-in parsers must agree.
 func TestProbeRealFilesNativeMatchesFFprobe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("encodes 12 files with ffmpeg")
+	}
 	ffmpeg, ffprobe := needFFmpeg(t)
 	if ffprobe == "" {
 		t.Skip("no ffprobe")
