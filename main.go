@@ -9,11 +9,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"github.com/ltxstudio/ltx-studio/engine/gpu"
+	"github.com/ltxstudio/ltx-studio/engine/media"
 	"github.com/ltxstudio/ltx-studio/ui"
 	"github.com/ltxstudio/ltx-studio/ui/cli"
 	"github.com/ltxstudio/ltx-studio/ui/topaz"
@@ -24,6 +26,9 @@ import (
 const appID = "io.github.ltxstudio.studio"
 
 func main() { os.Exit(run(os.Args[1:])) }
+
+// start is when main began; the start-up log line measures from it.
+var start = time.Now()
 
 func run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -43,12 +48,12 @@ func run(args []string) int {
 
 	ui.New(ctx, w, ui.Deps{
 		Sampler: gpu.New(log),
-		// TODO(lead): wire engine/media.Probe here once it lands, adapted to
-		// modeform.Prober; until then every chosen file says checking is unavailable.
-		Probe: nil,
+		Probe:   ui.ProbeWith(media.Probe),
 		// TODO(lead): hand the form to the job queue (engine/jobs).
-		OnGenerate: func(f workflows.Form) { log.Info("generate requested", "mode", f.Mode, "frames", workflows.Frames(f.Seconds, f.FPS)) },
-		Log:        log,
+		OnGenerate: func(f workflows.Form) {
+			log.Info("generate requested", "mode", f.Mode, "frames", workflows.Frames(f.Seconds, f.FPS))
+		},
+		Log: log,
 	})
 
 	// Ctrl+C in the terminal closes the window like the close button does.
@@ -56,6 +61,9 @@ func run(args []string) int {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
 	}()
+	a.Lifecycle().SetOnStarted(func() {
+		log.Info("window started", "since_start", time.Since(start).Round(time.Millisecond))
+	})
 	w.ShowAndRun()
 	return 0
 }

@@ -43,13 +43,6 @@ type Studio struct {
 func New(ctx context.Context, w fyne.Window, d Deps) *Studio {
 	d.defaults()
 	s := &Studio{deps: d, ctx: ctx, win: w, modes: workflows.Modes(), forms: map[workflows.ModeID]*modeform.Form{}}
-	cfg := modeform.Config{
-		Probe: d.Probe, PickFile: s.pickFile, Go: d.Go,
-		Shortcut: s.onShortcut, OnChange: s.onFormChange,
-	}
-	for _, m := range s.modes {
-		s.forms[m.ID] = modeform.New(ctx, m, cfg)
-	}
 	s.build()
 	w.SetContent(s.content)
 	s.registerShortcuts(w.Canvas())
@@ -89,8 +82,24 @@ func (s *Studio) Content() fyne.CanvasObject { return s.content }
 // Mode is the active mode.
 func (s *Studio) Mode() workflows.ModeID { return s.active.Mode().ID }
 
-// Form returns a mode's form (tests, and later the job layer to show the seed used).
-func (s *Studio) Form(id workflows.ModeID) *modeform.Form { return s.forms[id] }
+// Form returns a mode's form, building it on first use: forms are built
+// lazily because laying out text is most of the start-up time. Nil for an
+// unknown mode.
+func (s *Studio) Form(id workflows.ModeID) *modeform.Form {
+	if f, ok := s.forms[id]; ok {
+		return f
+	}
+	m, ok := workflows.Lookup(id)
+	if !ok {
+		return nil
+	}
+	f := modeform.New(s.ctx, m, modeform.Config{
+		Probe: s.deps.Probe, PickFile: s.pickFile, Go: s.deps.Go,
+		Shortcut: s.onShortcut, OnChange: s.onFormChange,
+	})
+	s.forms[id] = f
+	return f
+}
 
 // Meter is the header's VRAM meter (the job layer marks job start/end on it).
 func (s *Studio) Meter() *meter.Meter { return s.header.meter }
@@ -106,8 +115,8 @@ func (s *Studio) SetOutput(o fyne.CanvasObject) {
 
 // SelectMode shows a mode's form; each form keeps its input while hidden.
 func (s *Studio) SelectMode(id workflows.ModeID) {
-	f, ok := s.forms[id]
-	if !ok || f == s.active {
+	f := s.Form(id)
+	if f == nil || f == s.active {
 		return
 	}
 	s.active = f

@@ -100,6 +100,23 @@ func (s *state) push(p Point) {
 	}
 }
 
+// look sums up what the meter draws, at pixel resolution: the texts, the
+// bar lengths, and each sparkline point's height.
+func (s *state) look() string {
+	var b strings.Builder
+	b.WriteString(s.gpuText())
+	b.WriteString(s.ramText())
+	fmt.Fprintf(&b, "|%d|%d|%d|%d|", int(frac(s.used, s.total)*gpuW), int(frac(s.ramUsed, s.ramT)*ramW), len(s.hist), len(s.marks))
+	for _, p := range s.hist {
+		b.WriteByte(byte(frac(p.Used, p.Total)*sparkH) + 'A')
+		b.WriteByte(byte(frac(p.Comfy, p.Total)*sparkH) + 'A')
+	}
+	for _, mk := range s.marks {
+		fmt.Fprintf(&b, "%d,", mk.T.Unix())
+	}
+	return b.String()
+}
+
 func gib(mib uint64) float64 { return float64(mib) / 1024 }
 
 func (s *state) gpuText() string {
@@ -133,13 +150,19 @@ func frac(a, b uint64) float32 {
 // does that for samples arriving from a sampler.
 type Meter struct {
 	widgetBase
-	st state
+	st   state
+	last string // what was last drawn, see look
 }
 
-// Set shows a new sample.
+// Set shows a new sample. It redraws only when something visible changed: a
+// redraw repaints the whole window, which is most of an idle app's CPU under
+// software GL.
 func (m *Meter) Set(s gpu.Sample) {
 	m.st.apply(s)
-	m.Refresh()
+	if k := m.st.look(); k != m.last {
+		m.last = k
+		m.Refresh()
+	}
 }
 
 // AddMark ticks the sparkline (job start and end, from the job layer).

@@ -26,6 +26,7 @@ const (
 	barH               = 6
 	height             = 34
 	maxMarks           = 8
+	sparkH             = height - 8 // drawing height of the sparkline
 )
 
 // CreateRenderer draws with plain canvas objects made once; Refresh only
@@ -129,7 +130,7 @@ func (r *renderer) place() {
 	sx := x + gpuW + gap
 	r.sparkBack.Move(fyne.NewPos(sx, 2))
 	r.sparkBack.Resize(fyne.NewSize(sparkW, height-4))
-	r.placeSpark(sx+2, 4, sparkW-4, height-8)
+	r.placeSpark(sx+2, 4, sparkW-4, sparkH)
 
 	rx := sx + sparkW + gap
 	r.ramLabel.Move(fyne.NewPos(rx, textY))
