@@ -68,7 +68,7 @@ func (c Config) withDefaults() Config {
 		c.ComfyURL = DefaultComfyUIURL
 	}
 	if c.ComfyCommit == "" {
-		c.ComfyCommit = ComfyUICommit
+		c.ComfyCommit = pinnedCommit() // ComfyUICommit except in -tags e2e builds (testpin*.go)
 	}
 	if c.TorchPackages == nil {
 		c.TorchPackages = []string{"torch", "torchvision", "torchaudio"}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,14 +14,15 @@ import (
 	"strings"
 )
 
-// fakeMP4 is a tiny file that starts like an MP4 (an ftyp box), so content
-// sniffers take it for one.
-func fakeMP4(id string) []byte {
-	b := []byte{0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'i', 's', 'o', 'm', 'i', 's', 'o', '2'}
-	free := []byte("free" + "fakecomfy " + id)
-	n := len(free) + 4
-	return append(append(b, byte(n>>24), byte(n>>16), byte(n>>8), byte(n)), free...)
-}
+// outputMP4 is what SaveVideo writes: a real, playable H.264/AAC MP4 (1 s,
+// 320x192, 24 fps, test pattern and a 440 Hz tone; 9 KB) so players,
+// probes and thumbnails downstream work on the stand-in's output. Made with
+// ffmpeg -f lavfi -i testsrc=size=320x192:rate=24:duration=1 -f lavfi -i
+// sine=frequency=440:sample_rate=48000:duration=1 -c:v libx264 -crf 40
+// -pix_fmt yuv420p -c:a aac -b:a 32k -ac 1 -movflags +faststart.
+//
+//go:embed testdata/output.mp4
+var outputMP4 []byte
 
 // writeOutput saves the file of an output node and returns its UI dict.
 func (s *Server) writeOutput(j *job, id string, n node) map[string]any {
@@ -61,7 +63,7 @@ func (s *Server) writeOutput(j *job, id string, n node) map[string]any {
 				break
 			}
 		}
-		data := fakeMP4(j.id)
+		data := outputMP4
 		if ext != "mp4" {
 			data = []byte("fakecomfy " + ext + " " + j.id)
 		}
