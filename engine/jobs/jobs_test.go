@@ -371,3 +371,34 @@ func TestCancelRequestFromAnotherProcess(t *testing.T) {
 		t.Error("requested cancel ignored")
 	}
 }
+
+// TestReconnectRecoversFromHistory: the socket drops mid-job and the job
+// ends while it is down; after the reconnect the outcome comes from history.
+func TestReconnectRecoversFromHistory(t *testing.T) {
+	_, b := newFake(t, "local", false, nil)
+	e := newEngine(t, t.TempDir(), b)
+	ch, stop := e.Subscribe()
+	defer stop()
+	j, _ := e.Submit(form("fakecomfy:drop"))
+	run(t, e)
+	sawReconnect := false
+	guard := time.After(10 * time.Second)
+	for {
+		select {
+		case ev := <-ch:
+			switch x := ev.(type) {
+			case ProgressUpdate:
+				sawReconnect = sawReconnect || x.Progress.Phase == PhaseReconnect
+			case Changed:
+				if x.Job.ID == j.ID && x.Job.State.Finished() {
+					if x.Job.State != Done || x.Job.Output == "" || !sawReconnect {
+						t.Fatalf("state %s %q, reconnect seen %v", x.Job.State, x.Job.Error, sawReconnect)
+					}
+					return
+				}
+			}
+		case <-guard:
+			t.Fatal("job did not finish")
+		}
+	}
+}

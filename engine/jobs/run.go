@@ -56,6 +56,10 @@ func (e *Engine) execute(ctx context.Context, b Backend, c *comfyapi.Client, w *
 	e.finish(a, err)
 }
 
+// quietCheck is how long a running job may go without any event before
+// the engine asks the server about it.
+const quietCheck = 15 * time.Second
+
 // outcome errors that are not failures of the job itself.
 var (
 	errCancelled = errors.New("cancelled")
@@ -168,6 +172,11 @@ func (a *attempt) submitAndFollow() error {
 func (a *attempt) follow() error {
 	var dead <-chan time.Time
 	var tick <-chan time.Time
+	// quiet catches a lost final event: after a long silence, ask the
+	// server where the job is.
+	quiet := time.NewTimer(quietCheck)
+	defer quiet.Stop()
+	reconnected := false
 	if a.e.cfg.VRAMPoll > 0 {
 		t := time.NewTicker(a.e.cfg.VRAMPoll)
 		defer t.Stop()
@@ -183,11 +192,18 @@ func (a *attempt) follow() error {
 		case <-tick:
 			a.pollAsync()
 			continue
+		case <-quiet.C:
+			quiet.Reset(quietCheck)
+			if done, err := a.recover(); done || err != nil {
+				return err
+			}
+			continue
 		case x, ok := <-a.w.Events():
 			if !ok {
 				return a.ctx.Err()
 			}
 			ev = x
+			quiet.Reset(quietCheck)
 		}
 		switch e := ev.(type) {
 		case comfyapi.Disconnected:
@@ -196,12 +212,16 @@ func (a *attempt) follow() error {
 			continue
 		case comfyapi.Connected:
 			dead = nil
-			if !e.Reconnect {
-				continue
-			}
-			done, err := a.recover()
-			if done || err != nil {
-				return err
+			reconnected = reconnected || e.Reconnect
+			continue
+		case comfyapi.Status:
+			// The first status after a reconnect means the server has our
+			// socket again; what happened meanwhile is in queue/history.
+			if reconnected && e.SID != "" {
+				reconnected = false
+				if done, err := a.recover(); done || err != nil {
+					return err
+				}
 			}
 			continue
 		case comfyapi.Preview:

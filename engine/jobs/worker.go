@@ -31,7 +31,9 @@ func (e *Engine) worker(ctx context.Context, b Backend) {
 				}
 				continue
 			}
-			online = true
+			// Online once the server's first status frame arrives: that is
+			// when it has registered our socket, so no job event is lost.
+			online = false
 		}
 		e.mu.Lock()
 		wake := e.wake
@@ -62,9 +64,9 @@ func (e *Engine) worker(ctx context.Context, b Backend) {
 			if !ok {
 				return
 			}
-			switch ev.(type) {
-			case comfyapi.Connected:
-				online = true
+			switch x := ev.(type) {
+			case comfyapi.Status:
+				online = online || x.SID != ""
 			case comfyapi.Disconnected:
 				online = false
 			}

@@ -70,6 +70,9 @@ func (s *Server) execute(j *job) (status string, outputs map[string]any, message
 				s.die()
 				return "", nil, nil, true
 			}
+			if j.magic["drop"] && step == 1 {
+				s.closeSockets() // the network blips; the job carries on
+			}
 			v, m := jsonInt(step), jsonInt(steps)
 			r.state(id, v, m, "running")
 			r.send("progress", map[string]any{"value": step, "max": steps, "prompt_id": j.id, "node": id})
@@ -96,7 +99,7 @@ func jsonInt(i int) string { b, _ := json.Marshal(i); return string(b) }
 // wait sleeps one step; false means the job was interrupted.
 func (r *run) wait(step int) bool {
 	d := r.s.opt.StepDelay
-	if r.j.magic["slow"] || r.j.magic["die"] {
+	if r.j.magic["slow"] || r.j.magic["die"] || r.j.magic["drop"] {
 		d = 25 * time.Millisecond
 	}
 	if d <= 0 {

@@ -110,3 +110,7 @@ func (s *Server) closeSockets() {
 		so.conn.CloseNow()
 	}
 }
+
+// DropSockets closes every WebSocket, like a network blip; tests use it to
+// exercise reconnecting clients.
+func (s *Server) DropSockets() { s.closeSockets() }
