@@ -171,6 +171,16 @@ func (m *Meter) AddMark(t time.Time, k MarkKind) {
 	m.Refresh()
 }
 
+// SetComfy records how much of the newest sample ComfyUI's processes hold
+// (gpu.SplitVRAM); the sparkline draws it as a second, amber line.
+func (m *Meter) SetComfy(mib uint64) {
+	if n := len(m.st.hist); n > 0 && m.st.hist[n-1].Comfy != mib {
+		m.st.hist[n-1].Comfy = mib
+		m.last = m.st.look()
+		m.Refresh()
+	}
+}
+
 // Stopped shows that sampling ended with err.
 func (m *Meter) Stopped(err error) {
 	m.st.stopped = err.Error()

@@ -76,6 +76,13 @@ func TestMeterSparklineAndMarks(t *testing.T) {
 	if first, last := r.used[0].Position1.Y, r.used[len(r.used)-1].Position2.Y; last >= first {
 		t.Errorf("sparkline does not rise: %v → %v", first, last)
 	}
+	if r.comfy[len(r.comfy)-1].Visible() {
+		t.Error("ComfyUI line drawn without a split")
+	}
+	m.SetComfy(30000)
+	if !r.comfy[len(r.comfy)-1].Visible() {
+		t.Error("ComfyUI share not drawn")
+	}
 	m.AddMark(t0.Add(50*time.Second), JobStart)
 	m.AddMark(t0.Add(62*time.Second), JobEnd)
 	if !r.marks[0].Visible() || !r.marks[1].Visible() || r.marks[2].Visible() {

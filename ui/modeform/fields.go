@@ -2,6 +2,8 @@ package modeform
 
 import (
 	"image/color"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -44,9 +46,10 @@ func (e *entry) TypedShortcut(s fyne.Shortcut) {
 // note is the line under a field: a dim hint, a read-out, or an error on the
 // error background.
 type note struct {
-	text *widget.RichText
-	back *canvas.Rectangle
-	box  *fyne.Container
+	text     *widget.RichText
+	back     *canvas.Rectangle
+	box      *fyne.Container
+	relayout func() // called when the note appears or goes
 }
 
 func newNote() *note {
@@ -65,6 +68,12 @@ const (
 )
 
 func (n *note) set(text string, kind int) {
+	was := n.box.Visible()
+	defer func() {
+		if n.relayout != nil && was != n.box.Visible() {
+			n.relayout()
+		}
+	}()
 	if text == "" {
 		n.box.Hide()
 		return
@@ -74,13 +83,20 @@ func (n *note) set(text string, kind int) {
 		colour, back = theme.ColorNameError, topaz.ErrorBack
 	}
 	n.text.Segments = []widget.RichTextSegment{&widget.TextSegment{
-		Text:  text,
+		Text:  sentence(text),
 		Style: widget.RichTextStyle{ColorName: colour, SizeName: theme.SizeNameCaptionText, Inline: true},
 	}}
 	n.back.FillColor = back
 	n.back.Refresh()
 	n.text.Refresh()
 	n.box.Show()
+}
+
+// sentence capitalises a message from workflows ("describe the video…"),
+// which are lower-case so they can also follow a field name.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // Text is the note's text ("" when hidden); tests read it.

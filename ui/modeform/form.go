@@ -74,15 +74,27 @@ func (f *Form) Result() Result { return f.res }
 func (f *Form) SetUsedSeed(seed int64) {
 	f.usedSeed.SetText(fmt.Sprintf("Last run used seed %d", seed))
 	f.usedSeed.Show()
+	f.relayout()
+}
+
+// relayout lays the form out again after a line appeared or went. The GL
+// driver would also catch it on the next frame; this keeps the software
+// canvas (tests, captures) right too. Not called per keystroke.
+func (f *Form) relayout() {
+	if f.built {
+		f.content.Refresh()
+	}
 }
 
 // FocusPrompt puts the cursor in the prompt.
 func (f *Form) FocusPrompt(c fyne.Canvas) { c.Focus(f.prompt) }
 
-func (f *Form) note(field string) *note {
+// field stacks a field's widgets with its note under them.
+func (f *Form) field(key string, objs ...fyne.CanvasObject) *fyne.Container {
 	n := newNote()
-	f.notes[field] = n
-	return n
+	f.notes[key] = n
+	n.relayout = f.relayout
+	return container.NewVBox(append(objs, n.box)...)
 }
 
 func (f *Form) newEntry(multi bool, text, placeholder string) *entry {
@@ -118,16 +130,16 @@ func (f *Form) build(in Input) {
 	f.sizeText, f.framesText = dim(""), dim("")
 
 	rows := []fyne.CanvasObject{
-		label("Prompt"), vbox(f.prompt, f.note("prompt").box),
-		label("Size"), vbox(container.NewGridWithColumns(2, suffixed(f.width, "W"), suffixed(f.height, "H")), f.sizeText, f.note("size").box),
-		label("Duration"), vbox(container.NewGridWithColumns(2, suffixed(f.seconds, "s"), suffixed(f.fps, "fps")), f.framesText, f.note("duration").box),
-		label("Seed"), vbox(container.NewBorder(nil, nil, nil, f.random, f.seed), f.usedSeed, f.note("seed").box),
-		label("Preset"), vbox(f.preset, f.presetText, f.note("preset").box),
-		label("Camera"), vbox(f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength), f.note("camera").box),
+		label("Prompt"), f.field("prompt", f.prompt),
+		label("Size"), f.field("size", container.NewGridWithColumns(2, suffixed(f.width, "W"), suffixed(f.height, "H")), f.sizeText),
+		label("Duration"), f.field("duration", container.NewGridWithColumns(2, suffixed(f.seconds, "s"), suffixed(f.fps, "fps")), f.framesText),
+		label("Seed"), f.field("seed", container.NewBorder(nil, nil, nil, f.random, f.seed), f.usedSeed),
+		label("Preset"), f.field("preset", f.preset, f.presetText),
+		label("Camera"), f.field("camera", f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength)),
 	}
 	advanced := container.New(layout.NewFormLayout(),
-		label("Negative"), vbox(f.negative, f.note("negative").box),
-		label("Precision"), vbox(f.precision, dim("fp8 fits 24–32 GB cards; bf16 needs 48 GB or more"), f.note("precision").box),
+		label("Negative"), f.field("negative", f.negative),
+		label("Precision"), f.field("precision", f.precision, dim("fp8 fits 24–32 GB cards; bf16 needs 48 GB or more")),
 	)
 	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced", advanced))
 
@@ -263,8 +275,6 @@ func join(a, b string) string {
 }
 
 func label(s string) *widget.Label { return widget.NewLabel(s) }
-
-func vbox(objs ...fyne.CanvasObject) *fyne.Container { return container.NewVBox(objs...) }
 
 func suffixed(e *entry, u string) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, container.NewCenter(unit(u)), e)

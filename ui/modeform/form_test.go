@@ -123,7 +123,7 @@ func TestBadMediaGivesFieldError(t *testing.T) {
 			test.Type(f.prompt, "a test")
 			f.SetFile(tt.slot, tt.path)
 			s := f.slotByID(tt.slot)
-			if got := s.note.Text(); got != tt.wantErr || !s.note.IsError() {
+			if got := s.note.Text(); got != sentence(tt.wantErr) || !s.note.IsError() {
 				t.Errorf("note %q (error %v), want %q", got, s.note.IsError(), tt.wantErr)
 			}
 			if f.Result().Ready() {

@@ -8,7 +8,7 @@ import (
 
 func (f *Form) newSlot(def workflows.MediaSlot) *slot {
 	var s *slot
-	s = newSlot(def, func() {
+	s = newSlot(def, f.relayout, func() {
 		if f.cfg.PickFile == nil {
 			return
 		}

@@ -32,8 +32,9 @@ type slot struct {
 	content *fyne.Container
 }
 
-func newSlot(def workflows.MediaSlot, onChoose, onClear func()) *slot {
+func newSlot(def workflows.MediaSlot, relayout, onChoose, onClear func()) *slot {
 	s := &slot{def: def, note: newNote()}
+	s.note.relayout = relayout
 	s.thumb = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleSmooth}
 	s.thumb.SetMinSize(fyne.NewSize(96, 64))
 	s.thumb.Hide()
@@ -48,15 +49,14 @@ func newSlot(def workflows.MediaSlot, onChoose, onClear func()) *slot {
 
 	title := widget.NewLabelWithStyle(def.Label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	preview := container.NewStack(container.NewCenter(s.icon), s.thumb)
-	info := container.NewVBox(s.name, s.detail)
-	buttons := container.NewHBox(s.choose, s.clear)
+	info := container.NewVBox(container.NewBorder(nil, nil, nil, s.clear, s.name), s.detail)
 	body := container.NewBorder(nil, nil, preview, nil, info)
 	back := canvas.NewRectangle(topaz.Raised)
 	back.CornerRadius = 6
 	back.StrokeColor = topaz.Line
 	back.StrokeWidth = 1
 	s.card = container.NewStack(back, container.NewPadded(container.NewVBox(
-		container.NewBorder(nil, nil, nil, buttons, title), body)))
+		container.NewBorder(nil, nil, nil, s.choose, title), body)))
 	s.content = container.NewVBox(s.card, s.note.box)
 	s.show()
 	return s
@@ -74,6 +74,7 @@ func kindIcon(k workflows.MediaKind) fyne.Resource {
 
 // show redraws the card from s.state.
 func (s *slot) show() {
+	defer s.card.Refresh() // the file name and Clear button appear and go
 	st := s.state
 	if st.Path == "" {
 		s.name.SetText("No file")
