@@ -374,14 +374,15 @@ func TestCancelRequestFromAnotherProcess(t *testing.T) {
 
 // TestReconnectRecoversFromHistory: the socket drops mid-job and the job
 // ends while it is down; after the reconnect the outcome comes from history.
+// The preview frame sent before the drop reaches the UI.
 func TestReconnectRecoversFromHistory(t *testing.T) {
 	_, b := newFake(t, "local", false, nil)
 	e := newEngine(t, t.TempDir(), b)
 	ch, stop := e.Subscribe()
 	defer stop()
-	j, _ := e.Submit(form("fakecomfy:drop"))
+	j, _ := e.Submit(form("fakecomfy:drop fakecomfy:preview"))
 	run(t, e)
-	sawReconnect := false
+	sawReconnect, sawPreview := false, false
 	guard := time.After(10 * time.Second)
 	for {
 		select {
@@ -389,10 +390,12 @@ func TestReconnectRecoversFromHistory(t *testing.T) {
 			switch x := ev.(type) {
 			case ProgressUpdate:
 				sawReconnect = sawReconnect || x.Progress.Phase == PhaseReconnect
+			case PreviewFrame:
+				sawPreview = sawPreview || (x.ID == j.ID && x.ImageType == "image/jpeg" && len(x.Image) > 4)
 			case Changed:
 				if x.Job.ID == j.ID && x.Job.State.Finished() {
-					if x.Job.State != Done || x.Job.Output == "" || !sawReconnect {
-						t.Fatalf("state %s %q, reconnect seen %v", x.Job.State, x.Job.Error, sawReconnect)
+					if x.Job.State != Done || x.Job.Output == "" || !sawReconnect || !sawPreview {
+						t.Fatalf("state %s %q, reconnect seen %v, preview seen %v", x.Job.State, x.Job.Error, sawReconnect, sawPreview)
 					}
 					return
 				}

@@ -10,6 +10,8 @@
 //	fakecomfy:slow     40 sampler steps of 25 ms, long enough to interrupt
 //	fakecomfy:die      call Options.Die at the first sampler step (process exit)
 //	fakecomfy:hostile  report an output file named "../../hostile.mp4"
+//	fakecomfy:preview  send a JPEG preview frame per sampler step (code 4 to
+//	                   clients that asked for metadata, else code 1)
 //	fakecomfy:drop     close every WebSocket at the first sampler step and
 //	                   finish the job anyway (events are lost, history is not)
 package api

@@ -70,12 +70,15 @@ func (s *Server) execute(j *job) (status string, outputs map[string]any, message
 				s.die()
 				return "", nil, nil, true
 			}
-			if j.magic["drop"] && step == 1 {
-				s.closeSockets() // the network blips; the job carries on
+			if j.magic["preview"] {
+				s.sendPreview(j.clientID, j.id, id)
 			}
 			v, m := jsonInt(step), jsonInt(steps)
 			r.state(id, v, m, "running")
 			r.send("progress", map[string]any{"value": step, "max": steps, "prompt_id": j.id, "node": id})
+			if j.magic["drop"] && step == 1 {
+				s.closeSockets() // the network blips; the job carries on
+			}
 		}
 		if out := s.writeOutput(j, id, n); out != nil {
 			outputs[id] = out

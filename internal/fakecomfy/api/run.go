@@ -89,7 +89,7 @@ func (s *Server) postPrompt(w http.ResponseWriter, r *http.Request) {
 
 func magicOf(raw json.RawMessage) map[string]bool {
 	m := map[string]bool{}
-	for _, k := range []string{"fail", "oom", "slow", "die", "hostile", "drop"} {
+	for _, k := range []string{"fail", "oom", "slow", "die", "hostile", "drop", "preview"} {
 		if bytes.Contains(raw, []byte("fakecomfy:"+k)) {
 			m[k] = true
 		}

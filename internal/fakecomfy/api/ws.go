@@ -2,8 +2,10 @@ package api
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -13,6 +15,7 @@ import (
 
 type sock struct {
 	conn *websocket.Conn
+	meta atomic.Bool // sent supports_preview_metadata: gets code-4 previews
 }
 
 func gjsonInt(b []byte, path string) int64 { return gjson.GetBytes(b, path).Int() }
@@ -65,6 +68,7 @@ func (s *Server) ws(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if first && gjson.GetBytes(msg, "type").String() == "feature_flags" {
+			me.meta.Store(gjson.GetBytes(msg, "data.supports_preview_metadata").Bool())
 			_ = conn.Write(ctx, websocket.MessageText, frame("feature_flags", serverFlags))
 		}
 		first = false
@@ -114,3 +118,32 @@ func (s *Server) closeSockets() {
 // DropSockets closes every WebSocket, like a network blip; tests use it to
 // exercise reconnecting clients.
 func (s *Server) DropSockets() { s.closeSockets() }
+
+// fakeJPEG is the start of a JPEG file; enough for a preview frame.
+var fakeJPEG = []byte{0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'J', 'F', 'I', 'F', 0, 0xff, 0xd9}
+
+// sendPreview sends a preview frame the way ComfyUI picks it per socket:
+// code 4 with metadata for sockets that asked, code 1 for the others.
+func (s *Server) sendPreview(clientID, promptID, node string) {
+	s.mu.Lock()
+	so := s.sockets[clientID]
+	s.mu.Unlock()
+	if so == nil {
+		return
+	}
+	var b []byte
+	if so.meta.Load() {
+		meta, _ := json.Marshal(map[string]any{"node_id": node, "prompt_id": promptID, "display_node_id": node,
+			"parent_node_id": nil, "real_node_id": node, "image_type": "image/jpeg"})
+		b = binary.BigEndian.AppendUint32(nil, 4)
+		b = binary.BigEndian.AppendUint32(b, uint32(len(meta)))
+		b = append(append(b, meta...), fakeJPEG...)
+	} else {
+		b = binary.BigEndian.AppendUint32(nil, 1)
+		b = binary.BigEndian.AppendUint32(b, 1)
+		b = append(b, fakeJPEG...)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = so.conn.Write(ctx, websocket.MessageBinary, b)
+}
