@@ -170,24 +170,23 @@ func (a *attempt) submitAndFollow() error {
 // follow reads events until this prompt ends. The history entry, not the
 // socket, is the final word (events are dropped while disconnected).
 func (a *attempt) follow() error {
-	var dead <-chan time.Time
 	var tick <-chan time.Time
 	// quiet catches a lost final event: after a long silence, ask the
 	// server where the job is.
 	quiet := time.NewTimer(quietCheck)
 	defer quiet.Stop()
-	reconnected := false
 	if a.e.cfg.VRAMPoll > 0 {
 		t := time.NewTicker(a.e.cfg.VRAMPoll)
 		defer t.Stop()
 		tick = t.C
 	}
+	var l link
 	for {
 		var ev comfyapi.Event
 		select {
 		case <-a.ctx.Done():
 			return a.ctx.Err()
-		case <-dead:
+		case <-l.dead:
 			return &lostError{why: fmt.Sprintf("ComfyUI at %s stopped responding for %s", a.b.URL, a.e.cfg.DeadAfter)}
 		case <-tick:
 			a.pollAsync()
@@ -205,38 +204,44 @@ func (a *attempt) follow() error {
 			ev = x
 			quiet.Reset(quietCheck)
 		}
-		switch e := ev.(type) {
-		case comfyapi.Disconnected:
-			dead = time.After(a.e.cfg.DeadAfter)
-			a.progress(PhaseReconnect, true)
-			continue
-		case comfyapi.Connected:
-			dead = nil
-			reconnected = reconnected || e.Reconnect
-			continue
-		case comfyapi.Status:
-			// The first status after a reconnect means the server has our
-			// socket again; what happened meanwhile is in queue/history.
-			if reconnected && e.SID != "" {
-				reconnected = false
-				if done, err := a.recover(); done || err != nil {
-					return err
-				}
-			}
-			continue
-		case comfyapi.Preview:
-			if e.PromptID == a.pid || e.PromptID == "" {
-				a.e.emit(PreviewFrame{ID: a.job.ID, ImageType: e.ImageType, Image: e.Image})
-			}
-			continue
-		}
-		if ev.Prompt() != a.pid {
-			continue
-		}
-		if done, err := a.handle(ev); done {
+		if done, err := a.dispatch(&l, ev); done {
 			return err
 		}
 	}
+}
+
+// link tracks the socket during a job.
+type link struct {
+	dead        <-chan time.Time // fires DeadAfter after a drop
+	reconnected bool             // waiting for the first status after a reconnect
+}
+
+// dispatch handles one event; done ends the job with err.
+func (a *attempt) dispatch(l *link, ev comfyapi.Event) (done bool, err error) {
+	switch e := ev.(type) {
+	case comfyapi.Disconnected:
+		l.dead = time.After(a.e.cfg.DeadAfter)
+		a.progress(PhaseReconnect, true)
+	case comfyapi.Connected:
+		l.dead = nil
+		l.reconnected = l.reconnected || e.Reconnect
+	case comfyapi.Status:
+		// The first status after a reconnect means the server has our
+		// socket again; what happened meanwhile is in queue/history.
+		if l.reconnected && e.SID != "" {
+			l.reconnected = false
+			return a.recover()
+		}
+	case comfyapi.Preview:
+		if e.PromptID == a.pid || e.PromptID == "" {
+			a.e.emit(PreviewFrame{ID: a.job.ID, ImageType: e.ImageType, Image: e.Image})
+		}
+	default:
+		if ev.Prompt() == a.pid {
+			return a.handle(ev)
+		}
+	}
+	return false, nil
 }
 
 func (a *attempt) handle(ev comfyapi.Event) (done bool, err error) {
