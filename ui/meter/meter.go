@@ -183,7 +183,7 @@ func (m *Meter) SetComfy(mib uint64) {
 
 // Stopped shows that sampling ended with err.
 func (m *Meter) Stopped(err error) {
-	m.st.stopped = err.Error()
+	m.st.stopped = strings.TrimSpace(err.Error())
 	m.Refresh()
 }
 
@@ -200,8 +200,7 @@ func Run(ctx context.Context, sampler gpu.Sampler, m *Meter, interval time.Durat
 		fyne.Do(func() { m.Set(s) })
 	})
 	if err != nil && ctx.Err() == nil {
-		msg := strings.TrimSpace(err.Error())
-		fyne.Do(func() { m.Stopped(fmt.Errorf("%s", msg)) })
+		fyne.Do(func() { m.Stopped(err) })
 	}
 }
 
