@@ -192,16 +192,7 @@ func DecodeText(raw []byte) (Event, error) {
 	)
 	switch env.Type {
 	case "status":
-		var d struct {
-			Status struct {
-				ExecInfo struct {
-					QueueRemaining int `json:"queue_remaining"`
-				} `json:"exec_info"`
-			} `json:"status"`
-			SID string `json:"sid"`
-		}
-		err = json.Unmarshal(env.Data, &d)
-		ev = Status{QueueRemaining: d.Status.ExecInfo.QueueRemaining, SID: d.SID}
+		ev, err = decodeStatus(env.Data)
 	case "feature_flags":
 		ev = FeatureFlags{Flags: append(json.RawMessage(nil), env.Data...)}
 	case "execution_start":
@@ -209,33 +200,9 @@ func DecodeText(raw []byte) (Event, error) {
 	case "execution_cached":
 		ev, err = decodeInto[ExecutionCached](env.Data)
 	case "executing":
-		var d struct {
-			Node        *string `json:"node"`
-			DisplayNode *string `json:"display_node"`
-			PromptID    string  `json:"prompt_id"`
-		}
-		err = json.Unmarshal(env.Data, &d)
-		e := Executing{PromptID: d.PromptID, Done: d.Node == nil}
-		if d.Node != nil {
-			e.Node = *d.Node
-		}
-		if d.DisplayNode != nil {
-			e.DisplayNode = *d.DisplayNode
-		}
-		ev = e
+		ev, err = decodeExecuting(env.Data)
 	case "progress":
-		var d struct {
-			Value    float64 `json:"value"`
-			Max      float64 `json:"max"`
-			PromptID string  `json:"prompt_id"`
-			Node     *string `json:"node"`
-		}
-		err = json.Unmarshal(env.Data, &d)
-		e := Progress{PromptID: d.PromptID, Value: int(math.Round(d.Value)), Max: int(math.Round(d.Max))}
-		if d.Node != nil {
-			e.Node = *d.Node
-		}
-		ev = e
+		ev, err = decodeProgress(env.Data)
 	case "progress_state":
 		ev, err = decodeInto[ProgressState](env.Data)
 	case "executed":
@@ -255,6 +222,52 @@ func DecodeText(raw []byte) (Event, error) {
 		return nil, fmt.Errorf("decode comfyui %q event: %w", env.Type, err)
 	}
 	return ev, nil
+}
+
+func decodeStatus(data json.RawMessage) (Event, error) {
+	var d struct {
+		Status struct {
+			ExecInfo struct {
+				QueueRemaining int `json:"queue_remaining"`
+			} `json:"exec_info"`
+		} `json:"status"`
+		SID string `json:"sid"`
+	}
+	err := json.Unmarshal(data, &d)
+	return Status{QueueRemaining: d.Status.ExecInfo.QueueRemaining, SID: d.SID}, err
+}
+
+func decodeExecuting(data json.RawMessage) (Event, error) {
+	var d struct {
+		Node        *string `json:"node"`
+		DisplayNode *string `json:"display_node"`
+		PromptID    string  `json:"prompt_id"`
+	}
+	err := json.Unmarshal(data, &d)
+	e := Executing{PromptID: d.PromptID, Done: d.Node == nil}
+	if d.Node != nil {
+		e.Node = *d.Node
+	}
+	if d.DisplayNode != nil {
+		e.DisplayNode = *d.DisplayNode
+	}
+	return e, err
+}
+
+// decodeProgress accepts integer or float values (ComfyUI sends both).
+func decodeProgress(data json.RawMessage) (Event, error) {
+	var d struct {
+		Value    float64 `json:"value"`
+		Max      float64 `json:"max"`
+		PromptID string  `json:"prompt_id"`
+		Node     *string `json:"node"`
+	}
+	err := json.Unmarshal(data, &d)
+	e := Progress{PromptID: d.PromptID, Value: int(math.Round(d.Value)), Max: int(math.Round(d.Max))}
+	if d.Node != nil {
+		e.Node = *d.Node
+	}
+	return e, err
 }
 
 func decodeInto[T any](data json.RawMessage) (T, error) {

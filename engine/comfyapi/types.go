@@ -44,19 +44,8 @@ func (f FileRef) Safe() error {
 	bad := func(why string) error {
 		return fmt.Errorf("%w: %q in %q: %s", ErrUnsafeName, f.Filename, f.Subfolder, why)
 	}
-	n := f.Filename
-	switch {
-	case n == "" || n == "." || n == "..":
-		return bad("empty or dot name")
-	case strings.ContainsAny(n, `/\:`+"\x00"):
-		return bad("separator in file name")
-	case strings.HasPrefix(n, "-"):
-		return bad("leading dash")
-	}
-	for _, r := range n {
-		if r < 0x20 || r == 0x7f {
-			return bad("control character")
-		}
+	if why := badName(f.Filename); why != "" {
+		return bad(why)
 	}
 	if f.Subfolder != "" {
 		s := strings.ReplaceAll(f.Subfolder, `\`, "/")
@@ -78,6 +67,24 @@ func (f FileRef) Safe() error {
 		return bad("unknown folder type " + f.Type)
 	}
 	return nil
+}
+
+// badName says why a file name is unusable, or "".
+func badName(n string) string {
+	switch {
+	case n == "" || n == "." || n == "..":
+		return "empty or dot name"
+	case strings.ContainsAny(n, `/\:`+"\x00"):
+		return "separator in file name"
+	case strings.HasPrefix(n, "-"):
+		return "leading dash"
+	}
+	for _, r := range n {
+		if r < 0x20 || r == 0x7f {
+			return "control character"
+		}
+	}
+	return ""
 }
 
 // HistoryEntry is one job in /api/history.

@@ -41,6 +41,24 @@ type Config struct {
 	Claim func(Job) bool
 }
 
+func (cfg *Config) defaults() {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{}
+	}
+	if cfg.DeadAfter <= 0 {
+		cfg.DeadAfter = 20 * time.Second
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 2
+	}
+	if cfg.VRAMPoll == 0 {
+		cfg.VRAMPoll = time.Second
+	}
+}
+
 // ErrNotFound is returned for an unknown job id.
 var ErrNotFound = errors.New("no such job")
 
@@ -72,21 +90,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Builder == nil || len(cfg.Backends) == 0 || cfg.QueueDir == "" || cfg.OutputDir == "" {
 		return nil, errors.New("jobs: Builder, Backends, QueueDir and OutputDir are required")
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{}
-	}
-	if cfg.DeadAfter <= 0 {
-		cfg.DeadAfter = 20 * time.Second
-	}
-	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = 2
-	}
-	if cfg.VRAMPoll == 0 {
-		cfg.VRAMPoll = time.Second
-	}
+	cfg.defaults()
 	st, err := openStore(cfg.QueueDir)
 	if err != nil {
 		return nil, err

@@ -82,17 +82,7 @@ func (t *tracker) apply(ev comfyapi.Event, now time.Time) bool {
 			t.frac[id] = math.Max(t.frac[id], math.Min(f, 1))
 		}
 	case comfyapi.Progress:
-		t.setNode(e.Node)
-		if e.Max > 0 {
-			t.frac[e.Node] = math.Max(t.frac[e.Node], float64(e.Value)/float64(e.Max))
-		}
-		t.p.Step, t.p.Steps = e.Value, e.Max
-		m, ok := t.rateAt[e.Node]
-		if !ok || e.Value < m.value {
-			t.rateAt[e.Node] = rateMark{e.Value, now}
-		} else if dt := now.Sub(m.at).Seconds(); dt > 0 && e.Value > m.value {
-			t.p.Rate = float64(e.Value-m.value) / dt
-		}
+		t.progress(e, now)
 	case comfyapi.ExecutionSuccess:
 		for id := range t.stages {
 			t.frac[id] = 1
@@ -101,6 +91,21 @@ func (t *tracker) apply(ev comfyapi.Event, now time.Time) bool {
 		return false
 	}
 	return true
+}
+
+// progress records a step of a node and its step rate.
+func (t *tracker) progress(e comfyapi.Progress, now time.Time) {
+	t.setNode(e.Node)
+	if e.Max > 0 {
+		t.frac[e.Node] = math.Max(t.frac[e.Node], float64(e.Value)/float64(e.Max))
+	}
+	t.p.Step, t.p.Steps = e.Value, e.Max
+	m, ok := t.rateAt[e.Node]
+	if !ok || e.Value < m.value {
+		t.rateAt[e.Node] = rateMark{e.Value, now}
+	} else if dt := now.Sub(m.at).Seconds(); dt > 0 && e.Value > m.value {
+		t.p.Rate = float64(e.Value-m.value) / dt
+	}
 }
 
 func (t *tracker) setNode(id string) {

@@ -35,22 +35,8 @@ func (e *Engine) worker(ctx context.Context, b Backend) {
 			// when it has registered our socket, so no job event is lost.
 			online = false
 		}
-		e.mu.Lock()
-		wake := e.wake
-		var (
-			j  Job
-			ok bool
-		)
-		removed := e.takeCancelRequestsLocked()
-		if online {
-			j, ok = e.claimLocked(b)
-		}
-		e.mu.Unlock()
-		for _, id := range removed {
-			e.emit(Removed{ID: id})
-		}
+		j, ok, wake := e.next(b, online)
 		if ok {
-			e.emit(Changed{Job: j})
 			e.execute(ctx, b, c, w, j)
 			continue
 		}
@@ -72,6 +58,25 @@ func (e *Engine) worker(ctx context.Context, b Backend) {
 			}
 		}
 	}
+}
+
+// next claims a job for b when it is online, after dropping jobs another
+// process asked to cancel. wake is closed on the next queue change.
+func (e *Engine) next(b Backend, online bool) (j Job, ok bool, wake chan struct{}) {
+	e.mu.Lock()
+	wake = e.wake
+	removed := e.takeCancelRequestsLocked()
+	if online {
+		j, ok = e.claimLocked(b)
+	}
+	e.mu.Unlock()
+	for _, id := range removed {
+		e.emit(Removed{ID: id})
+	}
+	if ok {
+		e.emit(Changed{Job: j})
+	}
+	return j, ok, wake
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

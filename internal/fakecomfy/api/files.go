@@ -33,21 +33,12 @@ func (s *Server) writeOutput(j *job, id string, n node) map[string]any {
 		}
 		return p
 	}
-	var ext, key, def string
-	switch {
-	case n.ClassType == "SaveVideo" || n.ClassType == "VHS_VideoCombine" || n.ClassType == "SaveWEBM":
-		ext, key, def = "mp4", "images", "video/ComfyUI"
-		if n.ClassType == "VHS_VideoCombine" {
-			key, def = "gifs", "AnimateDiff"
-		}
-	case strings.HasPrefix(n.ClassType, "SaveAudio"):
-		ext, key, def = "flac", "audio", "audio/ComfyUI"
-	case n.ClassType == "SaveImage":
-		ext, key, def = "png", "images", "ComfyUI"
-	case n.ClassType == "PreviewAny":
-		return map[string]any{"text": []string{"fakecomfy"}}
-	default:
+	ext, key, def := outputKind(n.ClassType)
+	switch key {
+	case "":
 		return nil
+	case "text":
+		return map[string]any{"text": []string{"fakecomfy"}}
 	}
 	sub, base := path.Split(prefix(def))
 	sub = strings.TrimSuffix(sub, "/")
@@ -85,6 +76,24 @@ func (s *Server) writeOutput(j *job, id string, n node) map[string]any {
 		}
 	}
 	return map[string]any{key: []any{ref}}
+}
+
+// outputKind is what an output node class saves: extension, UI key and
+// default prefix ("" key: nothing this stand-in writes).
+func outputKind(class string) (ext, key, def string) {
+	switch {
+	case class == "VHS_VideoCombine":
+		return "mp4", "gifs", "AnimateDiff"
+	case class == "SaveVideo" || class == "SaveWEBM":
+		return "mp4", "images", "video/ComfyUI"
+	case strings.HasPrefix(class, "SaveAudio"):
+		return "flac", "audio", "audio/ComfyUI"
+	case class == "SaveImage":
+		return "png", "images", "ComfyUI"
+	case class == "PreviewAny":
+		return "", "text", ""
+	}
+	return "", "", ""
 }
 
 func (s *Server) folder(typ string) string {

@@ -240,23 +240,7 @@ func (s *Server) checkInput(p map[string]node, name string, spec, v json.RawMess
 	}
 	switch typ {
 	case "INT", "FLOAT":
-		var f float64
-		if json.Unmarshal(v, &f) != nil {
-			return withCfg("invalid_input_type", fmt.Sprintf("Failed to convert an input value to a %s value", typ),
-				fmt.Sprintf("%s, %s", name, v))
-		}
-		if m, ok := opts["min"]; ok {
-			var lo float64
-			if json.Unmarshal(m, &lo) == nil && f < lo {
-				return withCfg("value_smaller_than_min", fmt.Sprintf("Value %s smaller than min of %s", v, m), name)
-			}
-		}
-		if m, ok := opts["max"]; ok {
-			var hi float64
-			if json.Unmarshal(m, &hi) == nil && f > hi {
-				return withCfg("value_bigger_than_max", fmt.Sprintf("Value %s bigger than max of %s", v, m), name)
-			}
-		}
+		return checkNumber(typ, name, v, opts, withCfg)
 	case "COMBO":
 		var val string
 		if json.Unmarshal(v, &val) != nil {
@@ -276,6 +260,23 @@ func (s *Server) checkInput(p map[string]node, name string, spec, v json.RawMess
 			e.ExtraInfo["input_config"] = nil
 		}
 		return e
+	}
+	return nil
+}
+
+func checkNumber(typ, name string, v json.RawMessage, opts map[string]json.RawMessage,
+	withCfg func(t, msg, details string) *errObj) *errObj {
+	var f float64
+	if json.Unmarshal(v, &f) != nil {
+		return withCfg("invalid_input_type", fmt.Sprintf("Failed to convert an input value to a %s value", typ),
+			fmt.Sprintf("%s, %s", name, v))
+	}
+	var lo, hi float64
+	if m, ok := opts["min"]; ok && json.Unmarshal(m, &lo) == nil && f < lo {
+		return withCfg("value_smaller_than_min", fmt.Sprintf("Value %s smaller than min of %s", v, m), name)
+	}
+	if m, ok := opts["max"]; ok && json.Unmarshal(m, &hi) == nil && f > hi {
+		return withCfg("value_bigger_than_max", fmt.Sprintf("Value %s bigger than max of %s", v, m), name)
 	}
 	return nil
 }
