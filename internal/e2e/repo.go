@@ -27,7 +27,7 @@ import torchvision  # noqa: F401
 import torchaudio  # noqa: F401
 import ltx_e2e_dep  # noqa: F401  installed from requirements.txt
 
-FAKECOMFY = os.environ.get("LTX_E2E_FAKECOMFY") or %q
+FAKECOMFY = %q
 sys.stdout.flush()
 sys.stderr.flush()
 os.execv(FAKECOMFY, [FAKECOMFY] + sys.argv[1:])

@@ -81,13 +81,16 @@ func TestStandinsDriveTheWholeChain(t *testing.T) {
 		t.Fatalf("LTX_STUDIO_HOME not honoured: %+v", dirs)
 	}
 
-	// Install. The test binary is not built with -tags e2e, so the pin is
-	// set here (a -tags e2e app takes LTX_E2E_COMFYUI_COMMIT itself). No
-	// NVIDIA driver is reported even on a GPU host: the fake torch has no CUDA.
+	// Install. Built with -tags e2e the installer takes its pin from
+	// LTX_E2E_COMFYUI_COMMIT like the e2e app binary; otherwise it is set
+	// here. No NVIDIA driver is reported even on a GPU host: the fake torch
+	// has no CUDA.
 	start = time.Now()
 	backend := comfyui.New(comfyui.Options{Dirs: dirs, Settings: settings.Defaults(),
 		Install: func(c *install.Config) {
-			c.ComfyCommit = w.Commit
+			if !e2eBuild {
+				c.ComfyCommit = w.Commit
+			}
 			c.DriverVersion = func(context.Context) (string, error) { return "", nil }
 		}})
 	evs := make(chan install.Event)
