@@ -55,7 +55,9 @@ func TestStandinsDriveTheWholeChain(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	phase := func(name string, start time.Time) { t.Logf("phase %-28s %6d ms", name, time.Since(start).Milliseconds()) }
+	phase := func(name string, start time.Time) {
+		t.Logf("phase %-28s %6d ms", name, time.Since(start).Milliseconds())
+	}
 	total := time.Now()
 
 	start := time.Now()
