@@ -84,14 +84,8 @@ func (a *attempt) collect() error {
 	if a.e.cfg.VRAMPoll > 0 {
 		a.pollAsync()
 	}
-	dst, n, err := a.download(ref)
-	a.polls.Wait()
+	dst, side, err := a.save(ref)
 	if err != nil {
-		return err
-	}
-	a.t.Finished = time.Now()
-	side := strings.TrimSuffix(dst, filepath.Ext(dst)) + ".json"
-	if err := a.writeSidecar(side, dst, n, ref); err != nil {
 		return err
 	}
 	a.job.Output, a.job.Sidecar = dst, side
@@ -125,41 +119,68 @@ func pickVideo(outs map[string]comfyapi.Output, node string) (comfyapi.FileRef, 
 	return comfyapi.FileRef{}, ErrNoVideo
 }
 
-// download streams the file into a hidden partial file, then gives it its
-// final, unique, readable name. Nothing half-written ever has that name.
-func (a *attempt) download(ref comfyapi.FileRef) (string, int64, error) {
-	dir := a.e.cfg.OutputDir
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", 0, fmt.Errorf("create output folder: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".ltx-*.partial")
+// save downloads the video and writes the sidecar. Both go to hidden temp
+// files first and are flushed to disk (in parallel) before either gets its
+// final name, so nothing half-written ever looks complete.
+func (a *attempt) save(ref comfyapi.FileRef) (dst, side string, err error) {
+	tmp, n, err := a.download(ref)
+	a.polls.Wait()
 	if err != nil {
-		return "", 0, fmt.Errorf("save video: %w", err)
+		return "", "", err
 	}
 	defer os.Remove(tmp.Name()) // no-op once renamed
+	synced := make(chan error, 1)
+	go func() {
+		err := tmp.Sync()
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		synced <- err
+	}()
+	dst, err = reserveName(a.e.cfg.OutputDir, outputBase(a.job, a.t.Started), strings.ToLower(filepath.Ext(ref.Filename)))
+	if err != nil {
+		<-synced
+		return "", "", err
+	}
+	a.t.Finished = time.Now()
+	side = strings.TrimSuffix(dst, filepath.Ext(dst)) + ".json"
+	sideTmp, err := a.writeSidecar(side, dst, n, ref)
+	if serr := <-synced; err == nil && serr != nil {
+		err = fmt.Errorf("save video: %w", serr)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), dst)
+	}
+	if err == nil {
+		err = os.Rename(sideTmp, side)
+	}
+	if err != nil {
+		os.Remove(dst)
+		os.Remove(sideTmp)
+		return "", "", err
+	}
+	return dst, side, nil
+}
+
+// download streams the file into a hidden partial file in the output folder.
+func (a *attempt) download(ref comfyapi.FileRef) (*os.File, int64, error) {
+	if err := os.MkdirAll(a.e.cfg.OutputDir, 0o755); err != nil {
+		return nil, 0, fmt.Errorf("create output folder: %w", err)
+	}
+	tmp, err := os.CreateTemp(a.e.cfg.OutputDir, ".ltx-*.partial")
+	if err != nil {
+		return nil, 0, fmt.Errorf("save video: %w", err)
+	}
 	n, err := a.c.View(a.ctx, ref, tmp)
 	if err == nil && n == 0 {
 		err = errors.New("ComfyUI sent an empty file")
 	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
-		return "", 0, fmt.Errorf("download the video from ComfyUI: %w", err)
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, 0, fmt.Errorf("download the video from ComfyUI: %w", err)
 	}
-	ext := strings.ToLower(filepath.Ext(ref.Filename))
-	dst, err := reserveName(dir, outputBase(a.job, a.t.Started), ext)
-	if err != nil {
-		return "", 0, err
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		os.Remove(dst)
-		return "", 0, fmt.Errorf("save video: %w", err)
-	}
-	return dst, n, nil
+	return tmp, n, nil
 }
 
 // outputBase is "2026-11-28 12.10.05 t2v a-cat-on-a-beach".
@@ -206,7 +227,9 @@ func reserveName(dir, base, ext string) (string, error) {
 	return "", errors.New("save video: no free file name")
 }
 
-func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef) error {
+// writeSidecar writes the sidecar to a flushed temp file beside path and
+// returns its name; the caller renames it.
+func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef) (string, error) {
 	var s Sidecar
 	s.App.Name, s.App.Version = "LTX 2.3 Studio", a.e.cfg.AppVersion
 	f := a.job.Form
@@ -241,10 +264,11 @@ func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef
 	s.Output.File, s.Output.Bytes, s.Output.Source = filepath.Base(video), n, ref
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
-		return err
+		return "", err
 	}
-	if err := writeAtomic(path, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write the sidecar: %w", err)
+	tmp, err := writeTemp(path, append(b, '\n'), 0o644)
+	if err != nil {
+		return "", fmt.Errorf("write the sidecar: %w", err)
 	}
-	return nil
+	return tmp, nil
 }

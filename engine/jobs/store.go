@@ -98,9 +98,22 @@ func (s *store) remove(id string) {
 // writeAtomic replaces path with data so that readers see the old or the
 // new file, never a partial one.
 func writeAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := writeTemp(path, data, perm)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeTemp writes data to a flushed hidden temp file beside path.
+func writeTemp(path string, data []byte, perm os.FileMode) (string, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
 	name := tmp.Name()
 	_, err = tmp.Write(data)
@@ -113,12 +126,9 @@ func writeAtomic(path string, data []byte, perm os.FileMode) error {
 	if err == nil {
 		err = os.Chmod(name, perm)
 	}
-	if err == nil {
-		err = os.Rename(name, path)
-	}
 	if err != nil {
 		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, err)
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
-	return nil
+	return name, nil
 }
