@@ -213,13 +213,13 @@ func (e *Engine) Cancel(ctx context.Context, id string) error {
 			return nil
 		}
 		a.cancelled = true
-		client, pid := a.client, a.promptID
-		if pid == "" {
-			a.cancel() // not submitted yet: stop preparing
-		}
+		client, pid, stop := a.client, a.promptID, a.cancel
 		e.mu.Unlock()
+		// The attempt stops following at once and ends as Cancelled; the
+		// server is told to interrupt the prompt if it runs and to drop it
+		// if it still waits (no event would come for a dropped prompt).
+		defer stop()
 		if pid != "" {
-			// Interrupt stops it if it runs; delete drops it if it still waits.
 			if err := client.Interrupt(ctx, pid); err != nil {
 				return fmt.Errorf("cancel: %w", err)
 			}
