@@ -36,6 +36,18 @@ func prompt(extra string) json.RawMessage {
 	return json.RawMessage(strings.Replace(trivialPrompt, "%s", extra, 1))
 }
 
+// registered waits for the server's first status frame: from then on the
+// server routes this client's job events to the socket.
+func registered(t *testing.T, w *Watcher) {
+	t.Helper()
+	for ev := range w.Events() {
+		if x, ok := ev.(Status); ok && x.SID != "" {
+			return
+		}
+	}
+	t.Fatal("watcher closed before the server's status")
+}
+
 // waitDone reads events until executing{null} for pid and returns them.
 func waitDone(t *testing.T, w *Watcher, pid string) []Event {
 	t.Helper()
@@ -68,6 +80,7 @@ func TestClientAgainstStandIn(t *testing.T) {
 	if _, ok := (<-w.Events()).(Connected); !ok {
 		t.Fatal("first event is not Connected")
 	}
+	registered(t, w)
 
 	// A rejected prompt is a *PromptError naming node and input.
 	_, err = c.QueuePrompt(ctx, "", json.RawMessage(`{"1": {"class_type": "EmptyImage", "inputs": {"width": 0, "height": 64, "batch_size": 1, "color": 0}}, "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "x"}}}`))
@@ -137,6 +150,7 @@ func TestInterruptAndDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
+	registered(t, w)
 	a, err := c.QueuePrompt(ctx, "", json.RawMessage(`{"1": {"class_type": "EmptyImage", "inputs": {"width": 64, "height": 64, "batch_size": 1, "color": 0}},
  "2": {"class_type": "VAELoader", "inputs": {"vae_name": "pixel_space"}},
  "3": {"class_type": "VAEEncode", "inputs": {"pixels": ["1", 0], "vae": ["2", 0]}},
