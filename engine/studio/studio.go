@@ -1,0 +1,456 @@
+// Package studio is the engine's front door: it composes the settings, the
+// managed (or user-given) ComfyUI, the model store, the job queue, the GPU
+// sampler and the history into the one object the window and the CLI talk
+// to. It holds no UI code; ui/ presents what it reports.
+package studio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ltxstudio/ltx-studio/engine/appdirs"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
+	"github.com/ltxstudio/ltx-studio/engine/history"
+	"github.com/ltxstudio/ltx-studio/engine/jobs"
+	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/models"
+	"github.com/ltxstudio/ltx-studio/models/hfcache"
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+// Version is the app version written into every sidecar.
+const Version = "0.1.0"
+
+// Options configure Open. Zero values mean the real user's machine.
+type Options struct {
+	Dirs   appdirs.Dirs        // zero: appdirs.Default()
+	Getenv func(string) string // zero: os.Getenv
+	Log    *slog.Logger
+	// Install adjusts the installer's configuration (tests pin the stand-in
+	// repo's commit here; the app leaves it nil).
+	Install func(*install.Config)
+}
+
+// Studio is one running app's engine. Create with Open, end with Close.
+type Studio struct {
+	dirs    appdirs.Dirs
+	getenv  func(string) string
+	log     *slog.Logger
+	store   settings.Store
+	install func(*install.Config)
+
+	mu       sync.Mutex
+	set      settings.Settings
+	backend  *comfyui.Backend
+	port     int // the managed ComfyUI's port for this run, so job URLs stay valid across restarts
+	models   *models.Store
+	modelsAt string // the ComfyUI base the store links into
+	jobs     *jobs.Engine
+	stopJobs context.CancelFunc
+	jobsDone chan struct{}
+}
+
+// Open loads the settings and builds the pieces; it starts nothing.
+// A damaged settings file is reported in the log and replaced by defaults
+// rather than keeping the app from opening.
+func Open(opt Options) (*Studio, error) {
+	if opt.Dirs == (appdirs.Dirs{}) {
+		opt.Dirs = appdirs.Default()
+	}
+	if opt.Getenv == nil {
+		opt.Getenv = os.Getenv
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if err := opt.Dirs.Ensure(); err != nil {
+		return nil, fmt.Errorf("creating the app's folders: %w", err)
+	}
+	s := &Studio{dirs: opt.Dirs, getenv: opt.Getenv, log: opt.Log, store: settings.Store{Dir: opt.Dirs.Config}, install: opt.Install}
+	set, err := s.store.Load()
+	if err != nil {
+		s.log.Warn("settings", "err", err)
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, fmt.Errorf("no free local port for ComfyUI: %w", err)
+	}
+	s.port = port
+	s.apply(set)
+	return s, nil
+}
+
+// Dirs are the app's folders.
+func (s *Studio) Dirs() appdirs.Dirs { return s.dirs }
+
+// SettingsStore is where the settings view loads and saves.
+func (s *Studio) SettingsStore() settings.Store { return s.store }
+
+// Settings returns the settings in force.
+func (s *Studio) Settings() settings.Settings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.set
+}
+
+// Backend is the ComfyUI this app uses (managed, folder or remote).
+func (s *Studio) Backend() *comfyui.Backend {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.backend
+}
+
+// apply (re)builds what depends on the settings. The caller stops the old
+// backend first when it was running.
+func (s *Studio) apply(set settings.Settings) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.set = set
+	packs := make([]install.Pack, len(workflows.CustomNodePacks))
+	for i, p := range workflows.CustomNodePacks {
+		packs[i] = install.Pack{Name: p.Name, URL: p.URL, Commit: p.Commit}
+	}
+	port := s.port
+	s.backend = comfyui.New(comfyui.Options{Dirs: s.dirs, Settings: set, Packs: packs, Getenv: s.getenv, Logger: s.log,
+		Install: s.install, Supervise: func(c *supervise.Config) { c.Port = port }})
+	s.models, s.modelsAt = nil, ""
+}
+
+// ApplySettings saves new settings and rebuilds the backend with them,
+// stopping the old ComfyUI (jobs re-queue themselves) and starting the new one
+// when setup is done.
+func (s *Studio) ApplySettings(ctx context.Context, set settings.Settings) error {
+	if err := s.store.Save(set); err != nil {
+		return err
+	}
+	s.stopJobEngine()
+	if err := s.Backend().Stop(ctx); err != nil {
+		s.log.Warn("stopping ComfyUI for new settings", "err", err)
+	}
+	s.apply(set)
+	return nil
+}
+
+// Installed reports whether the ComfyUI the settings name is ready to start.
+func (s *Studio) Installed() bool {
+	set := s.Settings()
+	switch set.Backend {
+	case settings.BackendManaged:
+		_, err := s.Backend().Installer().Current()
+		return err == nil
+	case settings.BackendFolder:
+		_, err := supervise.FolderConfig(set.FolderPath)
+		return err == nil
+	}
+	return len(set.RemoteURLs) > 0
+}
+
+// NeedsSetup is true until the first-run flow finished (or when ComfyUI is gone).
+func (s *Studio) NeedsSetup() bool { return !s.Settings().SetupDone || !s.Installed() }
+
+// MarkSetupDone records that the first-run flow finished with these choices.
+func (s *Studio) MarkSetupDone(modes []workflows.ModeID, p workflows.Precision) error {
+	set := s.Settings()
+	set.SetupDone, set.Precision, set.Modes = true, string(p), nil
+	for _, m := range modes {
+		set.Modes = append(set.Modes, string(m))
+	}
+	if err := s.store.Save(set); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.set = set
+	s.mu.Unlock()
+	return nil
+}
+
+// Install runs (or resumes) the managed ComfyUI install.
+func (s *Studio) Install(ctx context.Context, events chan<- install.Event) error {
+	s.stopJobEngine()
+	return s.Backend().Install(ctx, events)
+}
+
+// Start starts (or connects to) ComfyUI, links the model files already in
+// the cache into it (so its combos list them), and starts the job engine.
+// Safe to call again after a stop.
+func (s *Studio) Start(ctx context.Context) error {
+	if s.comfyBase() != "" {
+		if st, err := s.Models(); err == nil {
+			// Files not downloaded yet are reported by Link and fetched by the
+			// first job that needs them; that is not a start failure.
+			if rep, err := st.Link(models.LTX23().Refs()); err != nil && len(rep.Results) == 0 {
+				s.log.Debug("linking models", "err", err)
+			}
+		}
+	}
+	if err := s.Backend().Start(ctx); err != nil {
+		return err
+	}
+	return s.startJobEngine()
+}
+
+// Stop stops the job engine and ComfyUI (the whole process tree).
+func (s *Studio) Stop(ctx context.Context) error {
+	s.stopJobEngine()
+	return s.Backend().Stop(ctx)
+}
+
+// Close is Stop with a bounded wait: quitting the app must never leave a
+// Python process behind, nor hang.
+func (s *Studio) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return s.Stop(ctx)
+}
+
+// comfyBase is where model files are linked for the ComfyUI in use ("" for a
+// remote server: it has its own models).
+func (s *Studio) comfyBase() string {
+	set := s.Settings()
+	switch set.Backend {
+	case settings.BackendManaged:
+		b, err := s.Backend().Installer().Current()
+		if err != nil {
+			return ""
+		}
+		return b.BaseDir()
+	case settings.BackendFolder:
+		c, err := supervise.FolderConfig(set.FolderPath)
+		if err != nil {
+			return ""
+		}
+		return c.BaseDir
+	}
+	return ""
+}
+
+// Models is the model store for the ComfyUI in use (rebuilt when an install
+// or a settings change moves its models folder).
+func (s *Studio) Models() (*models.Store, error) {
+	base := s.comfyBase()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.models != nil && s.modelsAt == base {
+		return s.models, nil
+	}
+	env := hfcache.FromEnv(s.getenv)
+	if s.set.HFCache != "" {
+		env.CacheDir = s.set.HFCache
+	}
+	if tok := s.store.Token(); tok != "" {
+		env.Token = tok
+	}
+	env.Offline = env.Offline || s.set.Offline
+	s.models = models.New(models.Options{Env: env, LockPath: filepath.Join(s.dirs.Data, "models.lock.json"), ComfyUI: base, Logger: s.log})
+	s.modelsAt = base
+	return s.models, nil
+}
+
+// RefsFor lists the model files the given modes need at the Balanced preset
+// (what setup downloads); other presets' extra files are fetched by the job
+// that needs them.
+func RefsFor(modes []workflows.ModeID, p workflows.Precision) ([]models.Ref, error) {
+	seen := map[models.Ref]bool{}
+	var out []models.Ref
+	for _, m := range modes {
+		f := workflows.DefaultForm(m)
+		f.Precision = p
+		refs, err := FormRefs(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range refs {
+			if !seen[r] {
+				seen[r] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
+}
+
+// FormRefs lists the model files one form's graph loads. Media are not
+// needed to know that, so missing media slots are filled with placeholders.
+func FormRefs(f workflows.Form) ([]models.Ref, error) {
+	mode, ok := workflows.Lookup(f.Mode)
+	if !ok {
+		return nil, fmt.Errorf("unknown mode %q", f.Mode)
+	}
+	names := map[string]string{}
+	media := map[string]string{}
+	for k, v := range f.Media {
+		media[k] = v
+	}
+	for _, sl := range mode.Slots {
+		if media[sl.ID] == "" {
+			media[sl.ID] = "placeholder-" + sl.ID
+		}
+		names[sl.ID] = "placeholder-" + sl.ID + ".bin"
+	}
+	f.Media = media
+	if f.Prompt == "" {
+		f.Prompt = "placeholder"
+	}
+	p, err := workflows.Build(f, workflows.BuildOptions{MediaNames: names})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]models.Ref, len(p.Models))
+	for i, m := range p.Models {
+		out[i] = models.Ref{Folder: m.Folder, Name: m.Name}
+	}
+	return out, nil
+}
+
+// Plan says what the given files need: present, missing bytes, free disk.
+func (s *Studio) Plan(ctx context.Context, refs []models.Ref) (models.Plan, error) {
+	st, err := s.Models()
+	if err != nil {
+		return models.Plan{}, err
+	}
+	return st.Plan(ctx, refs)
+}
+
+// Download fetches and links the files; cancel ctx to pause (it resumes).
+func (s *Studio) Download(ctx context.Context, refs []models.Ref, progress func(models.Progress)) error {
+	st, err := s.Models()
+	if err != nil {
+		return err
+	}
+	return st.Ensure(ctx, refs, progress)
+}
+
+// History lists finished generations in the output folder.
+func (s *Studio) History() ([]history.Entry, error) { return history.List(s.OutputDir()) }
+
+// OutputDir is where videos and sidecars go.
+func (s *Studio) OutputDir() string {
+	if d := s.Settings().OutputDir; d != "" {
+		return d
+	}
+	return s.dirs.Videos
+}
+
+// Jobs is the job engine, or nil while ComfyUI has not been started.
+func (s *Studio) Jobs() *jobs.Engine {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.jobs
+}
+
+// QueueDir holds the persisted queue (readable while the engine is down).
+func (s *Studio) QueueDir() string { return filepath.Join(s.dirs.Data, "jobs") }
+
+func (s *Studio) backends() []jobs.Backend {
+	set := s.Settings()
+	var out []jobs.Backend
+	switch set.Backend {
+	case settings.BackendManaged, settings.BackendFolder:
+		b := jobs.Backend{Name: "local", URL: fmt.Sprintf("http://127.0.0.1:%d", s.port)}
+		if set.Backend == settings.BackendManaged {
+			b.InputDir = filepath.Join(comfyui.Root(s.dirs, set), "input")
+			if cur, err := s.Backend().Installer().Current(); err == nil {
+				b.Commit = cur.ComfyCommit
+			}
+		} else if c, err := supervise.FolderConfig(set.FolderPath); err == nil {
+			b.InputDir = c.InputDir
+			if b.InputDir == "" {
+				b.InputDir = filepath.Join(c.BaseDir, "input")
+			}
+		}
+		out = append(out, b)
+	}
+	// Remote servers are extra workers for a local backend, or the only ones.
+	for i, u := range set.RemoteURLs {
+		out = append(out, jobs.Backend{Name: fmt.Sprintf("remote-%d %s", i+1, hostOf(u)), URL: strings.TrimRight(u, "/")})
+	}
+	return out
+}
+
+func hostOf(u string) string {
+	u = strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://")
+	return strings.TrimRight(u, "/")
+}
+
+type storeEnsurer struct{ s *Studio }
+
+func (e storeEnsurer) Ensure(ctx context.Context, refs []jobs.ModelRef, progress func(jobs.ModelProgress)) error {
+	if len(e.s.backends()) > 0 && e.s.Settings().Backend == settings.BackendRemote {
+		return nil // a remote server has its own models; its validation names what is missing
+	}
+	mr := make([]models.Ref, len(refs))
+	for i, r := range refs {
+		mr[i] = models.Ref{Folder: r.Folder, Name: r.Name}
+	}
+	st, err := e.s.Models()
+	if err != nil {
+		return err
+	}
+	return st.Ensure(ctx, mr, func(p models.Progress) {
+		if progress != nil {
+			progress(jobs.ModelProgress{File: p.File.String(), Done: p.AllDone, Total: p.AllTotal})
+		}
+	})
+}
+
+func (s *Studio) startJobEngine() error {
+	s.mu.Lock()
+	if s.jobs != nil {
+		s.mu.Unlock()
+		return nil
+	}
+	s.mu.Unlock()
+	bs := s.backends()
+	if len(bs) == 0 {
+		return errors.New("no ComfyUI to run jobs on; set one in Settings")
+	}
+	eng, err := jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
+		Models: storeEnsurer{s}, Backends: bs, AppVersion: Version, Logger: s.log})
+	if err != nil {
+		return fmt.Errorf("opening the job queue: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := eng.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Error("job engine", "err", err)
+		}
+	}()
+	s.mu.Lock()
+	s.jobs, s.stopJobs, s.jobsDone = eng, cancel, done
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *Studio) stopJobEngine() {
+	s.mu.Lock()
+	eng, cancel, done := s.jobs, s.stopJobs, s.jobsDone
+	s.jobs, s.stopJobs, s.jobsDone = nil, nil, nil
+	s.mu.Unlock()
+	if eng == nil {
+		return
+	}
+	cancel()
+	<-done
+	eng.Close()
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
