@@ -149,3 +149,33 @@ func TestWholeStudioAgainstStandins(t *testing.T) {
 		t.Fatalf("video outside the output folder: %s", hist[0].Video)
 	}
 }
+
+func TestChecksSayWhatToDo(t *testing.T) {
+	s, err := studio.Open(studio.Options{Dirs: appdirs.Under(t.TempDir()), Getenv: func(k string) string {
+		if k == "PATH" {
+			return ""
+		}
+		return ""
+	}, Install: func(c *install.Config) {
+		c.DriverVersion = func(context.Context) (string, error) { return "", nil }
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := s.Checks(t.Context())
+	ids := map[string]studio.Check{}
+	for _, c := range cs {
+		ids[c.ID] = c
+		if c.Verdict != studio.OK && c.Fix == "" {
+			t.Errorf("check %s is not OK but has no fix: %+v", c.ID, c)
+		}
+	}
+	for _, id := range []string{"gpu", "disk", "git", "python"} {
+		if _, ok := ids[id]; !ok {
+			t.Errorf("missing check %s in %+v", id, cs)
+		}
+	}
+	if ids["gpu"].Verdict != studio.Warn {
+		t.Errorf("no driver must warn: %+v", ids["gpu"])
+	}
+}

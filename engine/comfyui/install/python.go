@@ -127,3 +127,13 @@ func findPython(ctx context.Context, c Config) (Python, error) {
 	}
 	return Python{}, fmt.Errorf("no usable Python was found to run ComfyUI.%s %s", found, hint)
 }
+
+// FindPython tells which Python (or uv) an install would use, for the setup
+// checks; the error is the same actionable message the install would give.
+func (in *Installer) FindPython(ctx context.Context) (Python, error) { return findPython(ctx, in.cfg) }
+
+// Torch tells which torch build an install would choose on this machine.
+func (in *Installer) Torch(ctx context.Context) Torch {
+	d, _ := in.cfg.DriverVersion(ctx)
+	return ChooseTorch(d)
+}
