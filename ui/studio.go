@@ -274,3 +274,12 @@ func firstReason(m workflows.Mode, errs map[string]string) string {
 	}
 	return "Check the form."
 }
+
+// LoadForm switches to the form's mode and fills it in (re-run, history).
+func (s *Studio) LoadForm(f workflows.Form) {
+	s.SelectMode(f.Mode)
+	if form := s.Form(f.Mode); form != nil {
+		form.Load(f)
+	}
+	s.onFormChange()
+}

@@ -1,0 +1,596 @@
+// Package session connects one window to the engine: it turns engine events
+// (backend state, job progress, downloads) into view updates and view taps
+// into engine calls. Views stay dumb; the engine stays UI-free; this is the
+// one place where the two meet.
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
+	"github.com/ltxstudio/ltx-studio/engine/jobs"
+	"github.com/ltxstudio/ltx-studio/engine/media"
+	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/engine/studio"
+	"github.com/ltxstudio/ltx-studio/ui"
+	"github.com/ltxstudio/ltx-studio/ui/errorview"
+	"github.com/ltxstudio/ltx-studio/ui/history"
+	"github.com/ltxstudio/ltx-studio/ui/meter"
+	"github.com/ltxstudio/ltx-studio/ui/player"
+	"github.com/ltxstudio/ltx-studio/ui/progress"
+	"github.com/ltxstudio/ltx-studio/ui/queueview"
+	"github.com/ltxstudio/ltx-studio/ui/settingsview"
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+// Session is one window's connection to the engine.
+type Session struct {
+	ctx   context.Context
+	st    *studio.Studio
+	app   fyne.App
+	win   fyne.Window
+	shell *ui.Studio
+	log   *slog.Logger
+
+	tabs     *container.AppTabs
+	result   *fyne.Container // progress, result card or error
+	prog     *progress.Panel
+	errv     *errorview.View
+	queue    *queueview.View
+	hist     *history.View
+	settings *settingsview.View
+	logs     *widget.Entry
+
+	ffmpeg, ffprobe, ffplay string
+
+	mu       sync.Mutex
+	current  string // job ID the result tab follows
+	player   *player.Player
+	focused  bool
+	started  map[string]time.Time
+	unsubJob func()
+}
+
+// Options are what New needs besides the engine and the window.
+type Options struct {
+	App   fyne.App
+	Win   fyne.Window
+	Shell *ui.Studio
+	Log   *slog.Logger
+}
+
+// New builds the output area (Result · Queue · History · Settings · Logs),
+// puts it into the shell, and follows the engine. Call Begin once the window
+// is up to show setup or start ComfyUI.
+func New(ctx context.Context, st *studio.Studio, o Options) *Session {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Session{ctx: ctx, st: st, app: o.App, win: o.Win, shell: o.Shell, log: o.Log, focused: true, started: map[string]time.Time{}}
+	s.ffmpeg, s.ffprobe, _ = media.FindFFmpeg(s.venvBinDirs()...)
+	if s.ffmpeg != "" {
+		s.ffplay = media.FindFFplay(s.ffmpeg)
+	}
+	s.build()
+	if o.App != nil {
+		o.App.Lifecycle().SetOnEnteredForeground(func() { s.setFocused(true) })
+		o.App.Lifecycle().SetOnExitedForeground(func() { s.setFocused(false) })
+	}
+	go s.followBackend()
+	return s
+}
+
+// venvBinDirs are where the managed install may hold an ffmpeg (imageio-ffmpeg).
+func (s *Session) venvBinDirs() []string {
+	root := filepath.Join(s.st.Dirs().Data, "comfyui", "builds")
+	m, _ := filepath.Glob(filepath.Join(root, "*", "venv", "lib", "python3*", "site-packages", "imageio_ffmpeg", "binaries"))
+	return m
+}
+
+func (s *Session) build() {
+	s.prog = progress.New(s.cancelCurrent)
+	s.errv = errorview.New(errorview.Message{})
+	idle := widget.NewLabel("Your video appears here.\nPress Generate (Ctrl+Enter) to make one.")
+	idle.Alignment = fyne.TextAlignCenter
+	s.result = container.NewStack(container.NewCenter(idle))
+	s.queue = queueview.New(queueview.Actions{
+		MoveUp:   func(id string) { s.move(id, -1) },
+		MoveDown: func(id string) { s.move(id, 1) },
+		Cancel:   func(id string) { s.cancel(id) },
+	})
+	s.hist = history.New(s.loadHistory, history.Actions{
+		Play:         func(it history.Item) { s.showVideo(it.Path, it.Seed, 0, it.Sidecar) },
+		Open:         func(it history.Item) { s.openFolder(it.Path) },
+		Rerun:        func(it history.Item) { s.rerun(it.Sidecar, 0) },
+		LoadSettings: func(it history.Item) { s.loadSettings(it.Sidecar) },
+		Delete:       s.deleteHistory,
+	}, s.win)
+	s.settings = settingsview.New(s.st.SettingsStore(), settingsview.Options{
+		OnSaved:       s.settingsSaved,
+		Repair:        func() { s.ShowSetup() },
+		UpdateComfyUI: func() { s.ShowSetup() },
+		RollBack:      s.rollBack,
+		Window:        s.win,
+	})
+	s.logs = widget.NewMultiLineEntry()
+	s.logs.TextStyle = fyne.TextStyle{Monospace: true}
+	s.logs.Wrapping = fyne.TextWrapOff
+	refresh := widget.NewButton("Refresh", s.refreshLogs)
+	unload := widget.NewButton("Unload models", s.unload)
+	logsTab := container.NewBorder(container.NewHBox(widget.NewLabelWithStyle("ComfyUI log", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), refresh, unload), nil, nil, nil, s.logs)
+
+	s.tabs = container.NewAppTabs(
+		container.NewTabItem("Result", s.result),
+		container.NewTabItem("Queue", s.queue.Content()),
+		container.NewTabItem("History", s.hist.Content()),
+		container.NewTabItem("Settings", container.NewVScroll(s.settings.Content())),
+		container.NewTabItem("Logs", logsTab),
+	)
+	s.tabs.OnSelected = func(t *container.TabItem) {
+		switch t.Text {
+		case "History":
+			go s.hist.Reload()
+		case "Logs":
+			s.refreshLogs()
+		case "Settings":
+			s.settings.Reload()
+		}
+	}
+	if s.shell != nil {
+		s.shell.SetOutput(s.tabs)
+	}
+}
+
+// Begin shows the first-run setup when needed, else starts ComfyUI.
+func (s *Session) Begin() {
+	if s.st.NeedsSetup() {
+		s.ShowSetup()
+		return
+	}
+	go s.startBackend()
+}
+
+func (s *Session) setFocused(on bool) {
+	s.mu.Lock()
+	s.focused = on
+	s.mu.Unlock()
+}
+
+// startBackend starts ComfyUI and follows the job engine it brings.
+func (s *Session) startBackend() {
+	if err := s.st.Start(s.ctx); err != nil {
+		s.log.Error("starting ComfyUI", "err", err)
+		s.showError("ComfyUI did not start", err, "Open the Logs tab for its last lines; Settings → Repair reinstalls it.")
+		return
+	}
+	s.followJobs()
+}
+
+// followBackend mirrors the backend's state into the header. The backend
+// object changes when settings change, so it re-subscribes each time.
+func (s *Session) followBackend() {
+	for s.ctx.Err() == nil {
+		b := s.st.Backend()
+		ch, unsub := b.Subscribe()
+		s.showBackend(b.State())
+		changed := false
+		for !changed {
+			select {
+			case <-s.ctx.Done():
+				unsub()
+				return
+			case ev, ok := <-ch:
+				if !ok {
+					changed = true
+					break
+				}
+				s.showBackend(ev)
+			case <-time.After(time.Second):
+				changed = s.st.Backend() != b
+			}
+		}
+		unsub()
+	}
+}
+
+func (s *Session) showBackend(ev status.Event) {
+	text := "ComfyUI: " + ev.State.String()
+	if ev.Message != "" {
+		text = ev.Message
+	}
+	ok := ev.State == status.Ready
+	if s.shell != nil {
+		fyne.Do(func() { s.shell.SetBackendStatus(text, ok) })
+	}
+}
+
+// followJobs subscribes to the (current) job engine.
+func (s *Session) followJobs() {
+	eng := s.st.Jobs()
+	if eng == nil {
+		return
+	}
+	ch, unsub := eng.Subscribe()
+	s.mu.Lock()
+	if s.unsubJob != nil {
+		s.unsubJob()
+	}
+	s.unsubJob = unsub
+	s.mu.Unlock()
+	s.refreshQueue()
+	go func() {
+		for {
+			select {
+			case <-s.ctx.Done():
+				return
+			case ev, ok := <-ch:
+				if !ok {
+					return
+				}
+				s.onJobEvent(ev)
+			}
+		}
+	}()
+}
+
+func (s *Session) onJobEvent(ev jobs.Event) {
+	switch e := ev.(type) {
+	case jobs.Changed:
+		s.refreshQueue()
+		s.onJobChanged(e.Job)
+	case jobs.Removed:
+		s.refreshQueue()
+	case jobs.ProgressUpdate:
+		if s.isCurrent(e.ID) {
+			s.prog.Update(progressUpdate(e.Progress))
+		}
+	case jobs.PreviewFrame:
+		if s.isCurrent(e.ID) {
+			if img, err := decodeImage(e.Image); err == nil {
+				s.prog.SetPreview(img)
+			}
+		}
+	}
+}
+
+func (s *Session) isCurrent(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.current == id
+}
+
+func (s *Session) onJobChanged(j jobs.Job) {
+	s.mu.Lock()
+	_, seen := s.started[j.ID]
+	if j.State == jobs.Running && !seen {
+		s.started[j.ID] = time.Now()
+	}
+	if s.current == "" && j.State == jobs.Running {
+		s.current = j.ID // a job resumed from the persisted queue
+	}
+	cur := s.current == j.ID
+	focused := s.focused
+	s.mu.Unlock()
+	if j.State == jobs.Running && !seen {
+		s.mark(meter.JobStart)
+		if cur {
+			s.showProgress()
+		}
+	}
+	if !j.State.Finished() {
+		return
+	}
+	if seen {
+		s.mark(meter.JobEnd)
+	}
+	if !focused {
+		s.notify(j)
+	}
+	if !cur {
+		return
+	}
+	switch j.State {
+	case jobs.Done:
+		took := j.Finished.Sub(j.Started)
+		s.showVideo(j.Output, j.Form.Seed, took, j.Sidecar)
+		if s.shell != nil {
+			fyne.Do(func() {
+				if f := s.shell.Form(j.Form.Mode); f != nil {
+					f.SetUsedSeed(j.Form.Seed)
+				}
+			})
+		}
+		go s.hist.Reload()
+	case jobs.Failed:
+		s.showMessage(errorview.Message{What: j.Error, Do: whatToDo(j), Details: j.Note})
+	case jobs.Cancelled:
+		s.showMessage(errorview.Message{What: "The job was cancelled.", Do: "Change the form and press Generate to try again."})
+	}
+}
+
+func whatToDo(j jobs.Job) string {
+	if len(j.Fields) > 0 {
+		return "Fix the marked field and press Generate again."
+	}
+	return "Check the Logs tab for ComfyUI's side, then try again."
+}
+
+func (s *Session) mark(k meter.MarkKind) {
+	if s.shell == nil {
+		return
+	}
+	now := time.Now()
+	fyne.Do(func() { s.shell.Meter().AddMark(now, k) })
+}
+
+func (s *Session) notify(j jobs.Job) {
+	if s.app == nil {
+		return
+	}
+	title, body := "Video ready", j.Form.Prompt
+	if j.State != jobs.Done {
+		title, body = "Job "+j.State.String(), j.Error
+	}
+	s.app.SendNotification(fyne.NewNotification("LTX 2.3 Studio: "+title, body))
+}
+
+// Generate is the shell's OnGenerate: check what the job needs, then queue it.
+func (s *Session) Generate(f workflows.Form) {
+	eng := s.st.Jobs()
+	if eng == nil {
+		s.showMessage(errorview.Message{What: "ComfyUI is not running yet.", Do: "Wait until the header says it is ready, or finish the setup (Settings → Repair)."})
+		return
+	}
+	go func() {
+		if m, ok := s.missing(f); ok {
+			s.setCurrent("")
+			s.showProgress()
+			s.prog.ShowMissing(m, func() { s.submit(eng, f) })
+			return
+		}
+		s.submit(eng, f)
+	}()
+}
+
+// missing asks the model store what this form's graph lacks (quietly false
+// when that cannot be known: the job then downloads what it needs itself).
+func (s *Session) missing(f workflows.Form) (progress.Missing, bool) {
+	refs, err := studio.FormRefs(f)
+	if err != nil {
+		return progress.Missing{}, false
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, 15*time.Second)
+	defer cancel()
+	p, err := s.st.Plan(ctx, refs)
+	if err != nil || p.Complete() {
+		return progress.Missing{}, false
+	}
+	n := 0
+	for _, fs := range p.Files {
+		if !fs.Present {
+			n++
+		}
+	}
+	return progress.Missing{Files: n, Bytes: p.MissingBytes}, true
+}
+
+func (s *Session) submit(eng *jobs.Engine, f workflows.Form) {
+	j, err := eng.Submit(f)
+	if err != nil {
+		s.showError("The job could not be queued", err, "Fix the form and try again.")
+		return
+	}
+	s.setCurrent(j.ID)
+	s.prog.Reset()
+	s.prog.Update(progress.Update{Stage: "Queued"})
+	s.showProgress()
+}
+
+func (s *Session) setCurrent(id string) {
+	s.mu.Lock()
+	s.current = id
+	s.mu.Unlock()
+}
+
+func (s *Session) cancelCurrent() {
+	s.mu.Lock()
+	id := s.current
+	s.mu.Unlock()
+	if id != "" {
+		s.cancel(id)
+	}
+}
+
+func (s *Session) cancel(id string) {
+	eng := s.st.Jobs()
+	if eng == nil {
+		return
+	}
+	go func() {
+		if err := eng.Cancel(s.ctx, id); err != nil && !errors.Is(err, jobs.ErrNotFound) {
+			s.showError("Cancel failed", err, "The job may have finished already.")
+		}
+	}()
+}
+
+func (s *Session) move(id string, delta int) {
+	if eng := s.st.Jobs(); eng != nil {
+		if err := eng.Move(id, delta); err != nil {
+			s.log.Warn("reorder", "err", err)
+		}
+	}
+}
+
+func (s *Session) refreshQueue() {
+	eng := s.st.Jobs()
+	if eng == nil {
+		return
+	}
+	var rows []queueview.Job
+	for _, j := range eng.Jobs() {
+		var st queueview.State
+		switch j.State {
+		case jobs.Pending:
+			st = queueview.Pending
+		case jobs.Running:
+			st = queueview.Running
+		default:
+			continue
+		}
+		rows = append(rows, queueview.Job{ID: j.ID, Mode: j.Form.Mode, Prompt: j.Form.Prompt, State: st, Note: j.Note})
+	}
+	fyne.Do(func() { s.queue.Set(rows) })
+}
+
+// showProgress puts the progress panel in the Result tab and shows the tab.
+func (s *Session) showProgress() {
+	fyne.Do(func() {
+		s.closePlayer()
+		s.result.Objects = []fyne.CanvasObject{s.prog.Content()}
+		s.result.Refresh()
+		s.tabs.SelectIndex(0)
+	})
+}
+
+func (s *Session) showMessage(m errorview.Message) {
+	s.errv.Set(m)
+	fyne.Do(func() {
+		s.closePlayer()
+		s.result.Objects = []fyne.CanvasObject{container.NewPadded(s.errv.Content())}
+		s.result.Refresh()
+		s.tabs.SelectIndex(0)
+	})
+}
+
+func (s *Session) showError(what string, err error, do string) {
+	s.showMessage(errorview.Message{What: what + ": " + jobs.Human(err), Do: do, Details: err.Error()})
+}
+
+// closePlayer stops the shown video (kills its ffmpeg). UI goroutine.
+func (s *Session) closePlayer() {
+	s.mu.Lock()
+	p := s.player
+	s.player = nil
+	s.mu.Unlock()
+	if p != nil {
+		p.Close()
+	}
+}
+
+// showVideo plays a finished video in the Result tab with its actions.
+func (s *Session) showVideo(path string, seed int64, took time.Duration, sidecar string) {
+	var open player.Opener
+	if s.ffmpeg != "" {
+		open = func() (player.Frames, error) {
+			d, err := media.Open(s.ctx, s.ffmpeg, path, media.Options{MaxW: 960, MaxH: 540, FFprobe: s.ffprobe})
+			if err != nil {
+				return nil, err
+			}
+			return d.Owned(), nil
+		}
+	}
+	fyne.Do(func() {
+		s.closePlayer()
+		p := player.New(path, open)
+		if s.ffplay != "" {
+			p.Audio = &ffplayAudio{bin: s.ffplay, file: path}
+		}
+		if s.app != nil {
+			p.OpenURL = s.app.OpenURL
+		}
+		card := player.NewResultCard(player.Result{Path: path, Seed: seed, Took: took}, p, player.Actions{
+			OpenFolder:     func() { s.openFolder(path) },
+			Rerun:          func() { s.rerun(sidecar, 0) },
+			RerunNextSeed:  func() { s.rerun(sidecar, 1) },
+			LoadSettings:   func() { s.loadSettings(sidecar) },
+			ExportWorkflow: func() { s.exportWorkflow(sidecar) },
+		})
+		s.mu.Lock()
+		s.player = p
+		s.mu.Unlock()
+		s.result.Objects = []fyne.CanvasObject{card.Content()}
+		s.result.Refresh()
+		s.tabs.SelectIndex(0)
+		if open != nil {
+			p.Play()
+		}
+	})
+}
+
+func (s *Session) openFolder(path string) {
+	if s.app == nil {
+		return
+	}
+	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Dir(path))}
+	if err := s.app.OpenURL(u); err != nil {
+		s.log.Warn("open folder", "err", err)
+	}
+}
+
+func (s *Session) refreshLogs() {
+	lines := s.st.Backend().Logs()
+	if len(lines) > 500 {
+		lines = lines[len(lines)-500:]
+	}
+	text := ""
+	for _, l := range lines {
+		text += l + "\n"
+	}
+	if text == "" {
+		text = "ComfyUI has not written anything yet."
+	}
+	fyne.Do(func() { s.logs.SetText(text); s.logs.CursorRow = len(lines) })
+}
+
+func (s *Session) unload() {
+	eng := s.st.Jobs()
+	if eng == nil {
+		return
+	}
+	go func() {
+		if err := eng.Unload(s.ctx); err != nil {
+			s.showError("Unloading models failed", err, "ComfyUI may be busy; try again after the job.")
+		}
+	}()
+}
+
+func (s *Session) settingsSaved(set settings.Settings) {
+	go func() {
+		if err := s.st.ApplySettings(s.ctx, set); err != nil {
+			s.showError("The new settings could not be applied", err, "Check them in the Settings tab.")
+			return
+		}
+		s.Begin()
+	}()
+}
+
+func (s *Session) rollBack() {
+	go func() {
+		if _, err := s.st.Backend().Installer().Rollback(); err != nil {
+			s.showError("Roll back failed", err, "There may be no earlier install to go back to.")
+			return
+		}
+		_ = s.st.Stop(s.ctx)
+		s.startBackend()
+	}()
+}
+
+// Close ends the session: stops the player, then the engine (no Python left behind).
+func (s *Session) Close() {
+	fyne.DoAndWait(s.closePlayer)
+	if err := s.st.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "stopping ComfyUI:", err)
+	}
+}

@@ -1,0 +1,134 @@
+package session
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/ltxstudio/ltx-studio/engine/appdirs"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
+	"github.com/ltxstudio/ltx-studio/engine/studio"
+	"github.com/ltxstudio/ltx-studio/internal/e2e"
+	"github.com/ltxstudio/ltx-studio/ui"
+	"github.com/ltxstudio/ltx-studio/ui/errorview"
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+// waitFor polls the UI state (the engine works on its own goroutines).
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func resultIs[T any](s *Session) bool {
+	var ok bool
+	fyne.DoAndWait(func() {
+		if len(s.result.Objects) == 1 {
+			_, ok = s.result.Objects[0].(T)
+		}
+	})
+	return ok
+}
+
+func TestFreshDataDirShowsSetup(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("t")
+	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(t.TempDir()), Getenv: func(string) string { return "" },
+		Install: func(c *install.Config) { c.DriverVersion = func(context.Context) (string, error) { return "", nil } }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	shell := ui.New(t.Context(), w, ui.Deps{})
+	s := New(t.Context(), st, Options{App: a, Win: w, Shell: shell})
+	s.Begin()
+	waitFor(t, "the setup flow", func() bool {
+		var c fyne.CanvasObject
+		fyne.DoAndWait(func() { c = w.Content() })
+		return c != shell.Content()
+	})
+	// Generate before setup says plainly what to do.
+	s.Generate(workflows.DefaultForm(workflows.T2V))
+	waitFor(t, "the not-running message", func() bool { return strings.Contains(s.errv.Message().What, "not running") })
+}
+
+// TestGenerateProgressDonePlayer is the window's whole loop against the
+// stand-ins: ComfyUI installed and started by the engine, Generate, the
+// progress panel, then the result card with the player, and history.
+func TestGenerateProgressDonePlayer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: builds a venv and runs pip")
+	}
+	for _, tool := range []string{"git", "python3", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	world, err := e2e.Setup(ctx, e2e.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer world.Close()
+	env := map[string]string{}
+	for _, kv := range world.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(world.Home), Getenv: func(k string) string { return env[k] },
+		Install: func(c *install.Config) {
+			c.ComfyCommit = world.Commit
+			c.DriverVersion = func(context.Context) (string, error) { return "", nil }
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Install(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	refs, _ := studio.RefsFor([]workflows.ModeID{workflows.T2V}, workflows.FP8)
+	if err := st.Download(ctx, refs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.MarkSetupDone([]workflows.ModeID{workflows.T2V}, workflows.FP8); err != nil {
+		t.Fatal(err)
+	}
+
+	a := test.NewTempApp(t)
+	w := a.NewWindow("t")
+	shell := ui.New(ctx, w, ui.Deps{})
+	s := New(ctx, st, Options{App: a, Win: w, Shell: shell})
+	s.Begin()
+	waitFor(t, "the job engine", func() bool { return st.Jobs() != nil })
+
+	f := workflows.DefaultForm(workflows.T2V)
+	f.Prompt = "a red kite over dunes fakecomfy:slow"
+	s.Generate(f)
+	waitFor(t, "the progress panel", func() bool {
+		var ok bool
+		fyne.DoAndWait(func() { ok = len(s.result.Objects) == 1 && s.result.Objects[0] == s.prog.Content() })
+		return ok
+	})
+	waitFor(t, "the result card", func() bool { return s.player != nil })
+	if resultIs[*errorview.View](s) {
+		t.Fatalf("job failed: %+v", s.errv.Message())
+	}
+	items, err := s.loadHistory()
+	if err != nil || len(items) != 1 || !strings.Contains(items[0].Prompt, "red kite") {
+		t.Fatalf("history = %+v, %v", items, err)
+	}
+	s.Close()
+}
