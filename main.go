@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -16,8 +17,10 @@ import (
 
 	"github.com/ltxstudio/ltx-studio/engine/gpu"
 	"github.com/ltxstudio/ltx-studio/engine/media"
+	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/ui"
 	"github.com/ltxstudio/ltx-studio/ui/cli"
+	"github.com/ltxstudio/ltx-studio/ui/session"
 	"github.com/ltxstudio/ltx-studio/ui/topaz"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
@@ -46,24 +49,47 @@ func run(args []string) int {
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetMaster()
 
-	ui.New(ctx, w, ui.Deps{
-		Sampler: gpu.New(log),
-		Probe:   ui.ProbeWith(media.Probe),
-		// TODO(lead): hand the form to the job queue (engine/jobs).
-		OnGenerate: func(f workflows.Form) {
-			log.Info("generate requested", "mode", f.Mode, "frames", workflows.Frames(f.Seconds, f.FPS))
-		},
-		Log: log,
+	st, err := studio.Open(studio.Options{Log: log})
+	if err != nil {
+		log.Error("LTX 2.3 Studio cannot start", "err", err)
+		return 1
+	}
+	// The shell and the session need each other: the shell's Generate goes
+	// to the session, which in turn drives the shell's panels.
+	var sess *session.Session
+	shell := ui.New(ctx, w, ui.Deps{
+		Sampler:    gpu.New(log),
+		Probe:      ui.ProbeWith(media.Probe),
+		OnGenerate: func(f workflows.Form) { sess.Generate(f) },
+		Log:        log,
 	})
+	sess = session.New(ctx, st, session.Options{App: a, Win: w, Shell: shell, Log: log})
 
-	// Ctrl+C in the terminal closes the window like the close button does.
+	// Closing the window (or Ctrl+C in the terminal) stops ComfyUI's whole
+	// process tree before the app exits: no Python is left behind.
+	var quitting sync.Once
+	quit := func() {
+		quitting.Do(func() {
+			shell.SetBackendStatus("Stopping ComfyUI…", false)
+			sess.Shutdown()
+			go func() {
+				if err := st.Close(); err != nil {
+					log.Warn("stopping ComfyUI", "err", err)
+				}
+				fyne.Do(a.Quit)
+			}()
+		})
+	}
+	w.SetCloseIntercept(quit)
 	go func() {
 		<-ctx.Done()
-		fyne.Do(a.Quit)
+		fyne.Do(quit)
 	}()
 	a.Lifecycle().SetOnStarted(func() {
 		log.Info("window started", "since_start", time.Since(start).Round(time.Millisecond))
+		sess.Begin()
 	})
 	w.ShowAndRun()
+	_ = st.Close() // idempotent safety net if the loop ended another way
 	return 0
 }

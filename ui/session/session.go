@@ -587,9 +587,21 @@ func (s *Session) rollBack() {
 	}()
 }
 
-// Close ends the session: stops the player, then the engine (no Python left behind).
+// Shutdown stops what the window owns (the player's ffmpeg and ffplay) and
+// unsubscribes; the caller then closes the engine. UI goroutine.
+func (s *Session) Shutdown() {
+	s.closePlayer()
+	s.mu.Lock()
+	if s.unsubJob != nil {
+		s.unsubJob()
+		s.unsubJob = nil
+	}
+	s.mu.Unlock()
+}
+
+// Close is Shutdown plus stopping the engine, for callers off the UI loop.
 func (s *Session) Close() {
-	fyne.DoAndWait(s.closePlayer)
+	fyne.DoAndWait(s.Shutdown)
 	if err := s.st.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "stopping ComfyUI:", err)
 	}
