@@ -39,6 +39,9 @@ type Options struct {
 	// Install adjusts the installer's configuration (tests pin the stand-in
 	// repo's commit here; the app leaves it nil).
 	Install func(*install.Config)
+	// Claim, when set, limits which pending jobs this process runs (the CLI
+	// runs only what it submitted and leaves the rest for the window).
+	Claim func(jobs.Job) bool
 }
 
 // Studio is one running app's engine. Create with Open, end with Close.
@@ -48,6 +51,7 @@ type Studio struct {
 	log     *slog.Logger
 	store   settings.Store
 	install func(*install.Config)
+	claim   func(jobs.Job) bool
 
 	mu       sync.Mutex
 	set      settings.Settings
@@ -76,7 +80,8 @@ func Open(opt Options) (*Studio, error) {
 	if err := opt.Dirs.Ensure(); err != nil {
 		return nil, fmt.Errorf("creating the app's folders: %w", err)
 	}
-	s := &Studio{dirs: opt.Dirs, getenv: opt.Getenv, log: opt.Log, store: settings.Store{Dir: opt.Dirs.Config}, install: opt.Install}
+	s := &Studio{dirs: opt.Dirs, getenv: opt.Getenv, log: opt.Log, store: settings.Store{Dir: opt.Dirs.Config}, install: opt.Install,
+		claim: opt.Claim}
 	set, err := s.store.Load()
 	if err != nil {
 		s.log.Warn("settings", "err", err)
@@ -415,7 +420,7 @@ func (s *Studio) startJobEngine() error {
 		return errors.New("no ComfyUI to run jobs on; set one in Settings")
 	}
 	eng, err := jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
-		Models: storeEnsurer{s}, Backends: bs, AppVersion: Version, Logger: s.log})
+		Models: storeEnsurer{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim})
 	if err != nil {
 		return fmt.Errorf("opening the job queue: %w", err)
 	}

@@ -1,5 +1,5 @@
 // Package cli is the terminal face of the app: the same engine as the window,
-// driven by subcommands (models, comfyui, generate, queue).
+// driven by subcommands (models, comfyui, generate, queue, history).
 package cli
 
 import (
@@ -7,11 +7,17 @@ import (
 	"fmt"
 	"io"
 	"sort"
+
+	"github.com/ltxstudio/ltx-studio/engine/studio"
 )
 
-// Env is what every subcommand gets: streams and the resolved app directories.
+// Env is what every subcommand gets: its output streams.
 type Env struct {
 	Stdout, Stderr io.Writer
+
+	// studioOpts adjusts how commands open the engine (tests point the
+	// installer at the stand-in repository's commit; main leaves it nil).
+	studioOpts func(*studio.Options)
 }
 
 // Command is one subcommand: `ltx-studio <name> args…`.

@@ -17,7 +17,6 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
-	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 func init() {
@@ -38,27 +37,17 @@ const comfyUsage = `usage: ltx-studio comfyui <install|status|start|stop|logs|ro
 Mirrors and offline wheels: LTX_COMFYUI_GIT_URL, LTX_PACK_<NAME>_GIT_URL, LTX_PIP_INDEX_URL,
 LTX_PIP_FIND_LINKS, LTX_PIP_NO_INDEX=1, LTX_TORCH_INDEX_URL.`
 
-func comfyBackend(dirs appdirs.Dirs) (*comfyui.Backend, settings.Settings, error) {
-	s, err := settings.Store{Dir: dirs.Config}.Load()
-	if err != nil {
-		return nil, s, err
-	}
-	packs := make([]install.Pack, 0, len(workflows.CustomNodePacks))
-	for _, p := range workflows.CustomNodePacks {
-		packs = append(packs, install.Pack{Name: p.Name, URL: p.URL, Commit: p.Commit})
-	}
-	return comfyui.New(comfyui.Options{Dirs: dirs, Settings: s, Packs: packs}), s, nil
-}
-
 func runComfyUI(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprintln(env.Stderr, comfyUsage)
 		return errors.New("missing subcommand")
 	}
-	dirs := appdirs.Default()
-	if err := dirs.Ensure(); err != nil {
-		return fmt.Errorf("creating the app folders: %w", err)
+	// The same engine the window opens: its settings, folders and ComfyUI.
+	s, err := openStudio(env, nil)
+	if err != nil {
+		return err
 	}
+	dirs, b := s.Dirs(), s.Backend()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	sub, rest := args[0], args[1:]
@@ -70,18 +59,10 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
-		b, _, err := comfyBackend(dirs)
-		if err != nil {
-			return err
-		}
 		return cliInstall(ctx, env.Stdout, b, *verbose)
 	case "status":
-		return cliStatus(ctx, env.Stdout, dirs)
+		return cliStatus(ctx, env.Stdout, dirs, b, s.Settings())
 	case "start":
-		b, _, err := comfyBackend(dirs)
-		if err != nil {
-			return err
-		}
 		return cliStart(ctx, env.Stdout, b)
 	case "stop":
 		stopped, err := comfyui.StopDetached(ctx, dirs)
@@ -103,10 +84,6 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 		}
 		return cliLogs(env.Stdout, comfyui.LogPath(dirs), *n)
 	case "rollback":
-		b, _, err := comfyBackend(dirs)
-		if err != nil {
-			return err
-		}
 		if _, _, running := comfyui.Running(ctx, dirs); running {
 			return errors.New("ComfyUI is running; stop it first (ltx-studio comfyui stop)")
 		}
@@ -153,11 +130,7 @@ func cliInstall(ctx context.Context, w io.Writer, b *comfyui.Backend, verbose bo
 	return <-done
 }
 
-func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs) error {
-	b, s, err := comfyBackend(dirs)
-	if err != nil {
-		return err
-	}
+func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, b *comfyui.Backend, s settings.Settings) error {
 	fmt.Fprintf(w, "backend:   %s\n", s.Backend)
 	if s.Backend == settings.BackendManaged {
 		st, err := b.Installer().Status()

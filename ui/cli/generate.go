@@ -9,10 +9,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/appdirs"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
+	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/engine/studio"
+	"github.com/ltxstudio/ltx-studio/models"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -53,8 +58,8 @@ func parseGenerate(args []string, stderr io.Writer) (*genFlags, *flag.FlagSet, e
 	fs.IntVar(&g.height, "height", 0, "height in pixels")
 	fs.IntVar(&g.fps, "fps", 0, "frames per second")
 	fs.Float64Var(&g.seconds, "seconds", 0, "duration in seconds")
-	fs.StringVar(&g.out, "out", "", "also place the video here (a .mp4 path; the sidecar goes beside it)")
-	fs.StringVar(&g.backend, "backend", os.Getenv("LTX_STUDIO_COMFYUI_URL"), "ComfyUI address, e.g. http://127.0.0.1:8188 (or set LTX_STUDIO_COMFYUI_URL)")
+	fs.StringVar(&g.out, "out", "", "also copy the video here (a .mp4 path; the sidecar goes beside it)")
+	fs.StringVar(&g.backend, "backend", os.Getenv("LTX_STUDIO_COMFYUI_URL"), "use this ComfyUI instead of the app's own, e.g. http://127.0.0.1:8188 (or set LTX_STUDIO_COMFYUI_URL)")
 	fs.StringVar(&g.inputDir, "input-dir", "", "that ComfyUI's input folder, if it is on this machine (else media are uploaded)")
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
@@ -132,24 +137,97 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if g.backend == "" {
-		return errors.New("no ComfyUI to run on: pass --backend http://127.0.0.1:8188 or set LTX_STUDIO_COMFYUI_URL")
+	if g.backend != "" {
+		dirs := appdirs.Default()
+		if err := dirs.Ensure(); err != nil {
+			return fmt.Errorf("create app folders: %w", err)
+		}
+		return generateOn(ctx, env, jobs.Config{QueueDir: queueDir(dirs), OutputDir: dirs.Videos,
+			Backends: []jobs.Backend{{Name: "cli", URL: strings.TrimRight(g.backend, "/"), InputDir: g.inputDir}}}, f, g.out)
 	}
-	dirs := appdirs.Default()
-	if err := dirs.Ensure(); err != nil {
-		return fmt.Errorf("create app folders: %w", err)
-	}
-	var mine string
-	e, err := jobs.New(jobs.Config{
-		QueueDir: queueDir(dirs), OutputDir: dirs.Videos, Builder: jobs.WorkflowsBuilder{},
-		Backends: []jobs.Backend{{Name: "cli", URL: strings.TrimRight(g.backend, "/"), InputDir: g.inputDir}},
-		Claim:    func(j jobs.Job) bool { return j.ID == mine },
+	// Only jobs submitted from now on are this run's; older pending ones
+	// stay queued for the window. The queue is locked by this process
+	// before Submit, so nobody else can add jobs in between.
+	opened := time.Now()
+	s, err := openStudio(env, func(o *studio.Options) {
+		o.Claim = func(j jobs.Job) bool { return !j.Created.Before(opened) }
 	})
-	if errors.Is(err, jobs.ErrQueueBusy) {
-		return fmt.Errorf("%w: the window (or another generate) is running; queue the video there or close it first", err)
-	}
 	if err != nil {
 		return err
+	}
+	defer func() {
+		if err := s.Close(); err != nil {
+			fmt.Fprintf(env.Stderr, "stopping ComfyUI: %v\n", err)
+		}
+	}()
+	return generateWith(ctx, env, s, f, g.out)
+}
+
+// generateWith runs one job on the app's own ComfyUI, as the window would:
+// same settings, model linking, automatic model downloads, queue and
+// output folder. The caller closes s, which stops ComfyUI.
+func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Form, out string) error {
+	set := s.Settings()
+	if !s.Installed() {
+		switch set.Backend {
+		case settings.BackendManaged:
+			return errors.New("ComfyUI is not installed yet: run `ltx-studio comfyui install` or open the app")
+		case settings.BackendFolder:
+			return fmt.Errorf("the ComfyUI folder set in Settings (%s) is not a usable ComfyUI; fix it in the app, or pass --backend URL", set.FolderPath)
+		default:
+			return errors.New("no ComfyUI server is set in Settings; add one in the app, or pass --backend URL")
+		}
+	}
+	if err := checkQueueFree(s.QueueDir()); err != nil {
+		return err
+	}
+	if set.Backend != settings.BackendRemote {
+		// A ComfyUI from `ltx-studio comfyui start` in another terminal: use
+		// it rather than stop it (starting ours would).
+		if pid, url, ok := comfyui.Running(ctx, s.Dirs()); ok {
+			fmt.Fprintf(env.Stdout, "using the ComfyUI already running at %s (pid %d)\n", url, pid)
+			return generateOn(ctx, env, jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(),
+				Backends: []jobs.Backend{{Name: "local", URL: url, InputDir: filepath.Join(comfyui.Root(s.Dirs(), set), "input")}},
+				Models:   studioModels{s}}, f, out)
+		}
+	}
+	fmt.Fprintln(env.Stdout, "starting ComfyUI…")
+	if err := s.Start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return errors.New("cancelled")
+		}
+		return queueBusy(fmt.Errorf("starting ComfyUI: %w (see: ltx-studio comfyui logs)", err))
+	}
+	e := s.Jobs()
+	if e == nil {
+		return errors.New("the job queue did not start")
+	}
+	ch, stop := e.Subscribe()
+	defer stop()
+	job, err := e.Submit(f)
+	if err != nil {
+		return err
+	}
+	where := s.Backend().URL()
+	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), f.Mode, job.Form.Seed, where)
+	final, err := follow(ctx, e, ch, job.ID, env.Stdout)
+	if err != nil {
+		return err
+	}
+	return report(env, final, out)
+}
+
+// generateOn runs one job on a given ComfyUI with an engine of its own that
+// runs only that job.
+func generateOn(ctx context.Context, env Env, cfg jobs.Config, f workflows.Form, out string) error {
+	var mine atomic.Value // the engine may look at jobs before Submit returns
+	mine.Store("")
+	cfg.Builder = jobs.WorkflowsBuilder{}
+	cfg.AppVersion = studio.Version
+	cfg.Claim = func(j jobs.Job) bool { return j.ID == mine.Load().(string) }
+	e, err := jobs.New(cfg)
+	if err != nil {
+		return queueBusy(err)
 	}
 	defer e.Close()
 	ch, stop := e.Subscribe()
@@ -158,8 +236,9 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	mine = job.ID
-	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on %s\n", shortID(job.ID), f.Mode, job.Form.Seed, g.backend)
+	mine.Store(job.ID)
+	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on %s\n", shortID(job.ID), f.Mode, job.Form.Seed, cfg.Backends[0].URL)
+	// Run starts after Submit, so the claim above already names the job.
 	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() { _ = e.Run(runCtx); close(done) }()
@@ -168,7 +247,23 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return report(env, final, g.out)
+	return report(env, final, out)
+}
+
+// studioModels lets a job on an already running ComfyUI fetch and link its
+// missing model files through the app's model store.
+type studioModels struct{ s *studio.Studio }
+
+func (m studioModels) Ensure(ctx context.Context, refs []jobs.ModelRef, progress func(jobs.ModelProgress)) error {
+	mr := make([]models.Ref, len(refs))
+	for i, r := range refs {
+		mr[i] = models.Ref{Folder: r.Folder, Name: r.Name}
+	}
+	return m.s.Download(ctx, mr, func(p models.Progress) {
+		if progress != nil {
+			progress(jobs.ModelProgress{File: p.File.String(), Done: p.AllDone, Total: p.AllTotal})
+		}
+	})
 }
 
 func queueDir(d appdirs.Dirs) string { return filepath.Join(d.Data, "jobs") }
@@ -178,6 +273,7 @@ func queueDir(d appdirs.Dirs) string { return filepath.Join(d.Data, "jobs") }
 func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string, w io.Writer) (jobs.Job, error) {
 	var last time.Time
 	var lastStage jobs.Phase
+	var lastFile string
 	cancelled := false
 	for {
 		select {
@@ -194,10 +290,16 @@ func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string
 			switch x := ev.(type) {
 			case jobs.ProgressUpdate:
 				p := x.Progress
-				if time.Since(last) < time.Second && p.Phase == lastStage && p.Percent < 100 {
+				// Throttled to a line a second, but every new model file
+				// being fetched gets its own line.
+				newFile := p.Model != nil && p.Model.File != lastFile
+				if !newFile && time.Since(last) < time.Second && p.Phase == lastStage && p.Percent < 100 {
 					continue
 				}
 				last, lastStage = time.Now(), p.Phase
+				if p.Model != nil {
+					lastFile = p.Model.File
+				}
 				fmt.Fprintln(w, progressLine(p))
 			case jobs.Changed:
 				if x.Job.ID == id && x.Job.State.Finished() {
@@ -224,8 +326,11 @@ func progressLine(p jobs.Progress) string {
 	if p.Rate > 0 {
 		fmt.Fprintf(&b, " %.2f it/s", p.Rate)
 	}
-	if p.Model != nil && p.Model.Total > 0 {
-		fmt.Fprintf(&b, " %s %.0f%%", p.Model.File, 100*float64(p.Model.Done)/float64(p.Model.Total))
+	if p.Model != nil {
+		fmt.Fprintf(&b, " fetching %s", p.Model.File)
+		if p.Model.Total > 0 {
+			fmt.Fprintf(&b, " %.0f%%", 100*float64(p.Model.Done)/float64(p.Model.Total))
+		}
 	}
 	fmt.Fprintf(&b, " elapsed %s", p.Elapsed.Round(time.Second))
 	if p.ETA > 0 {
@@ -259,8 +364,9 @@ func report(env Env, j jobs.Job, out string) error {
 	return nil
 }
 
-// place moves the finished video and its sidecar to --out, never over an
-// existing file.
+// place copies the finished video and its sidecar to --out, never over an
+// existing file. The originals stay in the output folder, where the history
+// (the window's and `ltx-studio history`) finds them.
 func place(j jobs.Job, out string) (string, string, error) {
 	if filepath.Ext(out) == "" {
 		out += ".mp4"
@@ -271,20 +377,18 @@ func place(j jobs.Job, out string) (string, string, error) {
 			return j.Output, j.Sidecar, fmt.Errorf("%s already exists; the video is at %s", p, j.Output)
 		}
 	}
-	if err := moveFile(j.Output, out); err != nil {
-		return j.Output, j.Sidecar, fmt.Errorf("place the video at %s: %w (it is at %s)", out, err, j.Output)
+	if err := copyFile(j.Output, out); err != nil {
+		return j.Output, j.Sidecar, fmt.Errorf("copy the video to %s: %w (it is at %s)", out, err, j.Output)
 	}
-	if err := moveFile(j.Sidecar, side); err != nil {
-		return out, j.Sidecar, fmt.Errorf("place the sidecar at %s: %w", side, err)
+	if err := copyFile(j.Sidecar, side); err != nil {
+		return out, j.Sidecar, fmt.Errorf("copy the sidecar to %s: %w (it is at %s)", side, err, j.Sidecar)
 	}
 	return out, side, nil
 }
 
-func moveFile(from, to string) error {
-	if err := os.Rename(from, to); err == nil {
-		return nil
-	}
-	// Another filesystem: copy to a temp name, then rename, then delete.
+// copyFile writes to a temporary name and renames it, so an interrupted copy
+// never leaves a partial file under the final name.
+func copyFile(from, to string) error {
 	src, err := os.Open(from)
 	if err != nil {
 		return err
@@ -306,9 +410,8 @@ func moveFile(from, to string) error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return err
 	}
-	return os.Remove(from)
+	return err
 }
 
 func shortID(id string) string {

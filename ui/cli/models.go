@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ltxstudio/ltx-studio/engine/appdirs"
 	"github.com/ltxstudio/ltx-studio/models"
 	"github.com/ltxstudio/ltx-studio/models/download"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
@@ -65,11 +64,17 @@ func runModels(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st := models.New(models.Options{
-		Env:      hfcache.FromEnv(os.Getenv),
-		LockPath: mf.lock,
-		ComfyUI:  mf.comfyui,
-	})
+	st, err := modelStore(env, mf)
+	if err != nil {
+		return err
+	}
+	if sub == "pull" || sub == "link" {
+		if lk := st.Linker(); lk != nil {
+			fmt.Fprintf(env.Stdout, "Linking into %s\n", lk.ModelsDir)
+		} else {
+			fmt.Fprintln(env.Stdout, "ComfyUI is not installed yet: files are only downloaded; they are linked when it is (ltx-studio comfyui install), or pass --comfyui DIR")
+		}
+	}
 	switch sub {
 	case "status":
 		return modelsStatus(ctx, env.Stdout, st, refs, scope)
@@ -101,9 +106,27 @@ func newModelsFlagSet(out io.Writer, mf *modelsFlags) *flag.FlagSet {
 	fs.StringVar(&mf.precision, "precision", string(workflows.FP8), "weights: fp8 or bf16")
 	fs.BoolVar(&mf.all, "all", false, "every file of the registry, whatever the modes use")
 	fs.Var(&mf.files, "file", "a single file as folder/name (repeatable)")
-	fs.StringVar(&mf.comfyui, "comfyui", os.Getenv("LTX_COMFYUI_BASE"), "ComfyUI base folder to link into (env LTX_COMFYUI_BASE); empty: no linking")
-	fs.StringVar(&mf.lock, "lock", filepath.Join(appdirs.Default().Data, "models.lock.json"), "lock file pinning each file's commit and sha256")
+	fs.StringVar(&mf.comfyui, "comfyui", os.Getenv("LTX_COMFYUI_BASE"), "ComfyUI base folder to link into (env LTX_COMFYUI_BASE); default: the app's ComfyUI")
+	fs.StringVar(&mf.lock, "lock", "", "lock file pinning each file's commit and sha256; default: the app's")
 	return fs
+}
+
+// modelStore is the app's own model store (the cache, token and offline
+// choice from Settings, linking into the app's ComfyUI) unless --comfyui or
+// --lock point elsewhere.
+func modelStore(env Env, mf modelsFlags) (*models.Store, error) {
+	s, err := openStudio(env, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close() // nothing was started; this only keeps the pairing obvious
+	if mf.comfyui == "" && mf.lock == "" {
+		return s.Models()
+	}
+	if mf.lock == "" {
+		mf.lock = filepath.Join(s.Dirs().Data, "models.lock.json")
+	}
+	return models.New(models.Options{Env: hfcache.FromEnv(os.Getenv), LockPath: mf.lock, ComfyUI: mf.comfyui}), nil
 }
 
 // modelRefs turns the flags into the files to look at, and says in words
