@@ -3,10 +3,13 @@ package session
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
@@ -57,9 +60,20 @@ func (s *Session) ShowSetup() {
 	r.select_(modes, workflows.Precision(set.Precision))
 	r.flow.Feed(setup.Selection{Modes: modes, Precision: workflows.Precision(set.Precision)})
 	fyne.Do(func() {
-		if s.win != nil {
-			s.win.SetContent(r.flow.Content())
+		if s.win == nil {
+			return
 		}
+		// "Not now" (or Esc) lets a person look around first; the header then
+		// says how to come back, and Settings → Repair reopens this flow.
+		later := widget.NewButton("Not now", r.later)
+		later.Importance = widget.LowImportance
+		top := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Set up LTX 2.3 Studio", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), later)
+		s.win.SetContent(container.NewPadded(container.NewBorder(top, nil, nil, nil, r.flow.Content())))
+		s.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+			if k.Name == fyne.KeyEscape {
+				r.later()
+			}
+		})
 	})
 	go func() {
 		_ = s.st.Stop(s.ctx) // a repair must not run under a live ComfyUI
@@ -169,6 +183,9 @@ func (r *setupRun) feedInstall(ev install.Event) {
 	if name == "" {
 		name = ev.Step
 	}
+	if strings.HasPrefix(ev.Message, name) {
+		ev.Message = "" // "Install PyTorch done" says nothing the tick does not
+	}
 	switch ev.Kind {
 	case install.StepStarted:
 		r.flow.Feed(setup.InstallStep{Name: name, State: setup.Running, Detail: ev.Message})
@@ -212,10 +229,30 @@ func (r *setupRun) download(ctx context.Context) {
 
 // finish goes back to the studio and starts ComfyUI.
 func (r *setupRun) finish() {
+	r.close()
+	go r.s.startBackend()
+}
+
+// later leaves setup unfinished: whatever was installed or downloaded stays
+// (and resumes next time).
+func (r *setupRun) later() {
+	r.close()
+	s := r.s
+	if s.st.Installed() && s.st.Settings().SetupDone {
+		go s.startBackend()
+		return
+	}
+	if s.shell != nil {
+		s.shell.SetBackendStatus("ComfyUI is not set up yet: Settings → Repair", false)
+	}
+}
+
+// close puts the studio back in the window. UI goroutine.
+func (r *setupRun) close() {
 	r.stop()
 	s := r.s
 	if s.win != nil && s.shell != nil {
+		s.win.Canvas().SetOnTypedKey(nil)
 		s.win.SetContent(s.shell.Content())
 	}
-	go s.startBackend()
 }
