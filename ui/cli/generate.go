@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ltxstudio/ltx-studio/engine/appdirs"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
@@ -138,11 +137,14 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if g.backend != "" {
-		dirs := appdirs.Default()
-		if err := dirs.Ensure(); err != nil {
-			return fmt.Errorf("create app folders: %w", err)
+		// A server the user named: only the app's queue and output folder
+		// are used (it has its own models; nothing is started here).
+		s, err := openStudio(env, nil)
+		if err != nil {
+			return err
 		}
-		return generateOn(ctx, env, jobs.Config{QueueDir: queueDir(dirs), OutputDir: dirs.Videos,
+		defer s.Close()
+		return generateOn(ctx, env, jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(),
 			Backends: []jobs.Backend{{Name: "cli", URL: strings.TrimRight(g.backend, "/"), InputDir: g.inputDir}}}, f, g.out)
 	}
 	// Only jobs submitted from now on are this run's; older pending ones
@@ -265,8 +267,6 @@ func (m studioModels) Ensure(ctx context.Context, refs []jobs.ModelRef, progress
 		}
 	})
 }
-
-func queueDir(d appdirs.Dirs) string { return filepath.Join(d.Data, "jobs") }
 
 // follow prints progress until the job ends. Ctrl-C cancels the job in
 // ComfyUI too, so nothing keeps running behind the user's back.

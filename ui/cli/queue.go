@@ -9,13 +9,17 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/ltxstudio/ltx-studio/engine/appdirs"
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 )
 
 func runQueue(ctx context.Context, env Env, args []string) error {
-	dir := queueDir(appdirs.Default())
+	s, err := openStudio(env, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	dir := s.QueueDir()
 	switch {
 	case len(args) == 1 && args[0] == "list":
 		list, err := jobs.ReadQueue(dir)
