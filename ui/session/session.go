@@ -89,7 +89,35 @@ func New(ctx context.Context, st *studio.Studio, o Options) *Session {
 		o.App.Lifecycle().SetOnExitedForeground(func() { s.setFocused(false) })
 	}
 	go s.followBackend()
+	go s.followComfyVRAM()
 	return s
+}
+
+// followComfyVRAM feeds the meter ComfyUI's own share of the GPU (what torch
+// holds, from /api/system_stats) every two seconds, so the sparkline can tell
+// ComfyUI's memory from other programs'.
+func (s *Session) followComfyVRAM() {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+		eng := s.st.Jobs()
+		if eng == nil || s.shell == nil {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(s.ctx, time.Second)
+		stats, err := eng.Stats(ctx, "local")
+		cancel()
+		if err != nil || len(stats.Devices) == 0 {
+			continue
+		}
+		mib := uint64(max(stats.Devices[0].TorchVRAMTotal, 0) >> 20)
+		fyne.Do(func() { s.shell.Meter().SetComfy(mib) })
+	}
 }
 
 // venvBinDirs are where the managed install may hold an ffmpeg (imageio-ffmpeg).
