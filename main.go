@@ -57,13 +57,14 @@ func run(args []string) int {
 	// The shell and the session need each other: the shell's Generate goes
 	// to the session, which in turn drives the shell's panels.
 	var sess *session.Session
+	samples := session.NewSampleTap(gpu.New(log))
 	shell := ui.New(ctx, w, ui.Deps{
-		Sampler:    gpu.New(log),
+		Sampler:    samples,
 		Probe:      ui.ProbeWith(media.Probe),
 		OnGenerate: func(f workflows.Form) { sess.Generate(f) },
 		Log:        log,
 	})
-	sess = session.New(ctx, st, session.Options{App: a, Win: w, Shell: shell, Log: log})
+	sess = session.New(ctx, st, session.Options{App: a, Win: w, Shell: shell, Log: log, Samples: samples})
 
 	// Closing the window (or Ctrl+C in the terminal) stops ComfyUI's whole
 	// process tree before the app exits: no Python is left behind.

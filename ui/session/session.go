@@ -37,12 +37,13 @@ import (
 
 // Session is one window's connection to the engine.
 type Session struct {
-	ctx   context.Context
-	st    *studio.Studio
-	app   fyne.App
-	win   fyne.Window
-	shell *ui.Studio
-	log   *slog.Logger
+	ctx     context.Context
+	st      *studio.Studio
+	app     fyne.App
+	win     fyne.Window
+	shell   *ui.Studio
+	log     *slog.Logger
+	samples *SampleTap
 
 	tabs     *container.AppTabs
 	result   *fyne.Container // progress, result card or error
@@ -69,6 +70,8 @@ type Options struct {
 	Win   fyne.Window
 	Shell *ui.Studio
 	Log   *slog.Logger
+	// Samples is the meter's sampler tap; nil skips the fit check.
+	Samples *SampleTap
 }
 
 // New builds the output area (Result · Queue · History · Settings · Logs),
@@ -78,7 +81,7 @@ func New(ctx context.Context, st *studio.Studio, o Options) *Session {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Session{ctx: ctx, st: st, app: o.App, win: o.Win, shell: o.Shell, log: o.Log, focused: true, started: map[string]time.Time{}}
+	s := &Session{ctx: ctx, st: st, app: o.App, win: o.Win, shell: o.Shell, log: o.Log, samples: o.Samples, focused: true, started: map[string]time.Time{}}
 	s.ffmpeg, s.ffprobe, _ = media.FindFFmpeg(s.venvBinDirs()...)
 	if s.ffmpeg != "" {
 		s.ffplay = media.FindFFplay(s.ffmpeg)
@@ -382,13 +385,14 @@ func (s *Session) Generate(f workflows.Form) {
 		return
 	}
 	go func() {
+		queue := func() { s.checkFit(f, func() { s.submit(eng, f) }) }
 		if m, ok := s.missing(f); ok {
 			s.setCurrent("")
 			s.showProgress()
-			s.prog.ShowMissing(m, func() { s.submit(eng, f) })
+			s.prog.ShowMissing(m, queue)
 			return
 		}
-		s.submit(eng, f)
+		queue()
 	}()
 }
 
