@@ -79,6 +79,12 @@ func (s *Session) ShowSetup() {
 		_ = s.st.Stop(s.ctx) // a repair must not run under a live ComfyUI
 		r.checks()
 		go r.plan()
+		// Installed but never finished (the app was closed during the
+		// downloads): go straight back to the models, where Download resumes
+		// the partial files.
+		if s.st.Installed() && !s.st.Settings().SetupDone {
+			r.flow.Feed(setup.GoTo{Step: setup.StepModels})
+		}
 	}()
 }
 
