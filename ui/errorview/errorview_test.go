@@ -1,32 +1,14 @@
 package errorview
 
 import (
-	"image/png"
-	"os"
-	"path/filepath"
+	"github.com/ltxstudio/ltx-studio/internal/uitest"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
 
-// shot writes the window's pixels to $LTX_SHOTS_DIR (or a temp dir) so a
-// person can look at the view.
-func shot(t *testing.T, w fyne.Window, name string) {
-	t.Helper()
-	dir := os.Getenv("LTX_SHOTS_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
-}
+func shot(t *testing.T, w fyne.Window, name string) { t.Helper(); uitest.Shot(t, w, name) }
 
 func TestDetailsToggle(t *testing.T) {
 	a := test.NewTempApp(t)

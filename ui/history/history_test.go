@@ -2,10 +2,9 @@ package history
 
 import (
 	"errors"
+	"github.com/ltxstudio/ltx-studio/internal/uitest"
 	"image"
 	"image/color"
-	"image/png"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -16,21 +15,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
-func shot(t *testing.T, w fyne.Window, name string) {
-	t.Helper()
-	dir := os.Getenv("LTX_SHOTS_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
-}
+func shot(t *testing.T, w fyne.Window, name string) { t.Helper(); uitest.Shot(t, w, name) }
 
 func thumb(c color.RGBA) image.Image {
 	img := image.NewRGBA(image.Rect(0, 0, 16, 9))

@@ -1,11 +1,9 @@
 package progress
 
 import (
+	"github.com/ltxstudio/ltx-studio/internal/uitest"
 	"image"
 	"image/color"
-	"image/png"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,21 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-func shot(t *testing.T, w fyne.Window, name string) {
-	t.Helper()
-	dir := os.Getenv("LTX_SHOTS_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
-}
+func shot(t *testing.T, w fyne.Window, name string) { t.Helper(); uitest.Shot(t, w, name) }
 
 func TestFormatting(t *testing.T) {
 	for _, c := range []struct{ got, want string }{

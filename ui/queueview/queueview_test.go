@@ -1,9 +1,7 @@
 package queueview
 
 import (
-	"image/png"
-	"os"
-	"path/filepath"
+	"github.com/ltxstudio/ltx-studio/internal/uitest"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -12,21 +10,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
-func shot(t *testing.T, w fyne.Window, name string) {
-	t.Helper()
-	dir := os.Getenv("LTX_SHOTS_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
-}
+func shot(t *testing.T, w fyne.Window, name string) { t.Helper(); uitest.Shot(t, w, name) }
 
 func (v *View) rowAt(id int) *row {
 	for c, r := range v.rows {

@@ -1,7 +1,7 @@
 package settingsview
 
 import (
-	"image/png"
+	"github.com/ltxstudio/ltx-studio/internal/uitest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,21 +14,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 )
 
-func shot(t *testing.T, w fyne.Window, name string) {
-	t.Helper()
-	dir := os.Getenv("LTX_SHOTS_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
-}
+func shot(t *testing.T, w fyne.Window, name string) { t.Helper(); uitest.Shot(t, w, name) }
 
 const secret = "hf_SECRETtoken123"
 

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image/png"
-	"os"
-	"path/filepath"
+	"github.com/ltxstudio/ltx-studio/internal/uitest"
 	"strings"
 	"testing"
 	"time"
@@ -17,21 +15,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
-func shot(t *testing.T, w fyne.Window, name string) {
-	t.Helper()
-	dir := os.Getenv("LTX_SHOTS_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
-}
+func shot(t *testing.T, w fyne.Window, name string) { t.Helper(); uitest.Shot(t, w, name) }
 
 // recorder is the fake engine side: it records every action.
 type recorder struct{ calls []string }
