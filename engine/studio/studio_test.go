@@ -3,7 +3,6 @@ package studio_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -42,27 +41,9 @@ func TestRefsForSetupAreTheBalancedGraphsFiles(t *testing.T) {
 // install from the local repo, download the models from the local hub, start,
 // generate, see it in history, and quit with no process left.
 func TestWholeStudioAgainstStandins(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: builds a venv and runs pip")
-	}
-	for _, tool := range []string{"git", "python3", "go"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
-	}
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	w, err := e2e.Setup(ctx, e2e.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	env := map[string]string{}
-	for _, kv := range w.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
-	getenv := func(k string) string { return env[k] }
+	w, getenv := e2e.ForTest(t, ctx)
 
 	s, err := studio.Open(studio.Options{Dirs: appdirs.Under(w.Home), Getenv: getenv, Install: func(c *install.Config) {
 		c.ComfyCommit = w.Commit

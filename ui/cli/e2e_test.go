@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -48,21 +47,9 @@ func (l *lines) String() string {
 // install ComfyUI, pull the t2v models, generate, see it in the history —
 // on the app's own engine, with no ComfyUI left running afterwards.
 func TestTerminalAgainstStandins(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: builds a venv and runs pip")
-	}
-	for _, tool := range []string{"git", "python3", "go"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
-	}
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	w, err := e2e.Setup(ctx, e2e.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w, _ := e2e.ForTest(t, ctx)
 	for _, kv := range w.Env() {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)

@@ -2,7 +2,6 @@ package session
 
 import (
 	"context"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -67,27 +66,10 @@ func TestFreshDataDirShowsSetup(t *testing.T) {
 // stand-ins: ComfyUI installed and started by the engine, Generate, the
 // progress panel, then the result card with the player, and history.
 func TestGenerateProgressDonePlayer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: builds a venv and runs pip")
-	}
-	for _, tool := range []string{"git", "python3", "go"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
-	}
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	world, err := e2e.Setup(ctx, e2e.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer world.Close()
-	env := map[string]string{}
-	for _, kv := range world.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
-	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(world.Home), Getenv: func(k string) string { return env[k] },
+	world, getenv := e2e.ForTest(t, ctx)
+	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(world.Home), Getenv: getenv,
 		Install: func(c *install.Config) {
 			c.ComfyCommit = world.Commit
 			c.DriverVersion = func(context.Context) (string, error) { return "", nil }
