@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/ltxstudio/ltx-studio/internal/recordings"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,25 +16,7 @@ var update = flag.Bool("update", false, "rewrite schema_ltx.json from the record
 
 // sharedComfy finds shared/comfyui by walking up from the package folder
 // (CI puts a read-only shared/ beside the clone).
-func sharedComfy(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		for _, c := range []string{filepath.Join(dir, "shared", "comfyui"), filepath.Join(dir, "..", "shared", "comfyui")} {
-			if st, err := os.Stat(filepath.Join(c, "object_info.json")); err == nil && !st.IsDir() {
-				return c
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/comfyui recordings not found above the package folder")
-		}
-		dir = parent
-	}
-}
+func sharedComfy(t testing.TB) string { t.Helper(); return recordings.ComfyUI(t) }
 
 var (
 	fullOnce   sync.Once

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"github.com/ltxstudio/ltx-studio/internal/recordings"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,25 +13,7 @@ import (
 
 // sharedComfy finds shared/comfyui by walking up from the package dir (CI
 // keeps a read-only copy beside the clone).
-func sharedComfy(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		for _, c := range []string{filepath.Join(dir, "shared", "comfyui"), filepath.Join(dir, "..", "shared", "comfyui")} {
-			if st, err := os.Stat(c); err == nil && st.IsDir() {
-				return c
-			}
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Skip("shared/comfyui recordings not found")
-		}
-		dir = up
-	}
-}
+func sharedComfy(t testing.TB) string { t.Helper(); return recordings.ComfyUI(t) }
 
 type line struct {
 	Case     string          `json:"case"`

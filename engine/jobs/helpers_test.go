@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ltxstudio/ltx-studio/internal/recordings"
 	"log/slog"
 	"net"
 	"net/http/httptest"
@@ -17,22 +18,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
-func sharedComfy(t testing.TB) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		for _, c := range []string{filepath.Join(dir, "shared", "comfyui"), filepath.Join(dir, "..", "shared", "comfyui")} {
-			if st, err := os.Stat(c); err == nil && st.IsDir() {
-				return c
-			}
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Skip("shared/comfyui recordings not found")
-		}
-		dir = up
-	}
-}
+func sharedComfy(t testing.TB) string { t.Helper(); return recordings.ComfyUI(t) }
 
 var (
 	objInfoOnce sync.Once

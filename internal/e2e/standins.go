@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ltxstudio/ltx-studio/internal/recordings"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -203,24 +204,7 @@ func fileURL(p string) string { return "file://" + filepath.ToSlash(p) }
 
 // FindShared finds rel under shared/ by walking up from the working
 // directory (shared/ beside or inside an ancestor, as in CI); "" if absent.
-func FindShared(rel string) string {
-	d, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		for _, c := range []string{filepath.Join(d, "shared", rel), filepath.Join(d, "..", "shared", rel)} {
-			if _, err := os.Stat(c); err == nil {
-				return filepath.Clean(c)
-			}
-		}
-		up := filepath.Dir(d)
-		if up == d {
-			return ""
-		}
-		d = up
-	}
-}
+func FindShared(rel string) string { return recordings.Find(rel) }
 
 // moduleRoot is the folder of this module's go.mod, found from the working
 // directory.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"github.com/ltxstudio/ltx-studio/internal/recordings"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -12,19 +13,7 @@ import (
 )
 
 func sharedObjectInfo(t *testing.T) string {
-	dir, _ := os.Getwd()
-	for {
-		for _, c := range []string{filepath.Join(dir, "shared", "comfyui"), filepath.Join(dir, "..", "shared", "comfyui")} {
-			if _, err := os.Stat(filepath.Join(c, "object_info.json")); err == nil {
-				return filepath.Join(c, "object_info.json")
-			}
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Skip("shared/comfyui recordings not found")
-		}
-		dir = up
-	}
+	return filepath.Join(recordings.ComfyUI(t), "object_info.json")
 }
 
 // TestGenerateAndQueue drives the real workflows graphs through the engine

@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"github.com/ltxstudio/ltx-studio/internal/recordings"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -51,21 +52,9 @@ func TestLineWriterSplitsAcrossWrites(t *testing.T) {
 
 // The real recording must come out without a single escape byte.
 func TestLineWriterOnRecordedLog(t *testing.T) {
-	dir, _ := os.Getwd()
-	var b []byte
-	for range 6 {
-		for _, c := range []string{filepath.Join(dir, "shared", "comfyui"), filepath.Join(dir, "..", "shared", "comfyui")} {
-			if data, err := os.ReadFile(filepath.Join(c, "server_log.txt")); err == nil {
-				b = data
-			}
-		}
-		if b != nil {
-			break
-		}
-		dir = filepath.Dir(dir)
-	}
-	if b == nil {
-		t.Skip("shared/comfyui/server_log.txt not found")
+	b, err := os.ReadFile(filepath.Join(recordings.ComfyUI(t), "server_log.txt"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	var lines []string
 	w := &LineWriter{Sink: func(l string) { lines = append(lines, l) }}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	shared "github.com/ltxstudio/ltx-studio/internal/recordings"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,22 +17,7 @@ import (
 	"github.com/coder/websocket"
 )
 
-func sharedComfy(t testing.TB) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		for _, c := range []string{filepath.Join(dir, "shared", "comfyui"), filepath.Join(dir, "..", "shared", "comfyui")} {
-			if st, err := os.Stat(c); err == nil && st.IsDir() {
-				return c
-			}
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Skip("shared/comfyui recordings not found")
-		}
-		dir = up
-	}
-}
+func sharedComfy(t testing.TB) string { t.Helper(); return shared.ComfyUI(t) }
 
 type rec struct {
 	Case     string          `json:"case"`
