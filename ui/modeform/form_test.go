@@ -199,3 +199,15 @@ func TestSeedAndSettingsReachTheForm(t *testing.T) {
 		t.Errorf("used seed %q", f.usedSeed.Text)
 	}
 }
+
+// Media slots must not widen the form: two cards side by side (keyframes,
+// style) once pushed the form column, and the window with it, past a
+// 1280-pixel screen.
+func TestSlotsKeepTheFormNarrow(t *testing.T) {
+	base := newTestForm(t, workflows.T2V).Content().MinSize().Width
+	for _, m := range workflows.Modes() {
+		if w := newTestForm(t, m.ID).Content().MinSize().Width; w > base {
+			t.Errorf("%s: form is %.0f px wide at least, text-only form %.0f", m.ID, w, base)
+		}
+	}
+}

@@ -55,8 +55,11 @@ func newSlot(def workflows.MediaSlot, relayout, onChoose, onClear func()) *slot 
 	back.CornerRadius = 6
 	back.StrokeColor = topaz.Line
 	back.StrokeWidth = 1
+	// Choose sits on its own row: beside the title it made two-slot cards
+	// (keyframes, style) wider than the form column, and the window grew
+	// past the screen's edge.
 	s.card = container.NewStack(back, container.NewPadded(container.NewVBox(
-		container.NewBorder(nil, nil, nil, s.choose, title), body)))
+		title, body, container.NewBorder(nil, nil, nil, s.choose))))
 	s.content = container.NewVBox(s.card, s.note.box)
 	s.show()
 	return s
