@@ -79,6 +79,20 @@ func (v *View) Set(jobs []Job) {
 	})
 }
 
+// SetProgress moves one job's bar without a new snapshot: progress comes
+// many times a second, the queue itself changes rarely. Safe from any
+// goroutine.
+func (v *View) SetProgress(id string, p float64) {
+	fyne.Do(func() {
+		for i := range v.jobs {
+			if v.jobs[i].ID == id && v.jobs[i].Progress != p {
+				v.jobs[i].Progress = p
+				v.list.RefreshItem(i)
+			}
+		}
+	})
+}
+
 // Jobs is the snapshot on screen (UI goroutine / tests).
 func (v *View) Jobs() []Job { return append([]Job(nil), v.jobs...) }
 

@@ -52,6 +52,10 @@ func TestQueueRowsAndActions(t *testing.T) {
 	if c.up.Disabled() || !c.down.Disabled() || c.note.Text != "waiting · needs 2 model files" {
 		t.Fatalf("last job: up only; note %q", c.note.Text)
 	}
+	v.SetProgress("a", 0.75)
+	if run.bar.Value != 0.75 || v.Jobs()[0].Progress != 0.75 {
+		t.Fatalf("running bar at %v after SetProgress(0.75)", run.bar.Value)
+	}
 	test.Tap(c.up)
 	test.Tap(b.down)
 	test.Tap(run.stop)

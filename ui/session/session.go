@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -61,6 +62,7 @@ type Session struct {
 	player   *player.Player
 	focused  bool
 	started  map[string]time.Time
+	percent  map[string]float64 // latest progress per job, for the queue's bars
 	unsubJob func()
 }
 
@@ -81,7 +83,7 @@ func New(ctx context.Context, st *studio.Studio, o Options) *Session {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Session{ctx: ctx, st: st, app: o.App, win: o.Win, shell: o.Shell, log: o.Log, samples: o.Samples, focused: true, started: map[string]time.Time{}}
+	s := &Session{ctx: ctx, st: st, app: o.App, win: o.Win, shell: o.Shell, log: o.Log, samples: o.Samples, focused: true, started: map[string]time.Time{}, percent: map[string]float64{}}
 	s.ffmpeg, s.ffprobe, _ = media.FindFFmpeg(s.venvBinDirs()...)
 	if s.ffmpeg != "" {
 		s.ffplay = media.FindFFplay(s.ffmpeg)
@@ -284,6 +286,11 @@ func (s *Session) onJobEvent(ev jobs.Event) {
 	case jobs.Removed:
 		s.refreshQueue()
 	case jobs.ProgressUpdate:
+		pct := e.Progress.Percent / 100
+		s.mu.Lock()
+		s.percent[e.ID] = pct
+		s.mu.Unlock()
+		s.queue.SetProgress(e.ID, pct)
 		if s.isCurrent(e.ID) {
 			s.prog.Update(progressUpdate(e.Progress))
 		}
@@ -323,6 +330,9 @@ func (s *Session) onJobChanged(j jobs.Job) {
 	if !j.State.Finished() {
 		return
 	}
+	s.mu.Lock()
+	delete(s.percent, j.ID)
+	s.mu.Unlock()
 	if seen {
 		s.mark(meter.JobEnd)
 	}
@@ -471,6 +481,9 @@ func (s *Session) refreshQueue() {
 		return
 	}
 	var rows []queueview.Job
+	s.mu.Lock()
+	percent := maps.Clone(s.percent)
+	s.mu.Unlock()
 	for _, j := range eng.Jobs() {
 		var st queueview.State
 		switch j.State {
@@ -481,7 +494,7 @@ func (s *Session) refreshQueue() {
 		default:
 			continue
 		}
-		rows = append(rows, queueview.Job{ID: j.ID, Mode: j.Form.Mode, Prompt: j.Form.Prompt, State: st, Note: j.Note})
+		rows = append(rows, queueview.Job{ID: j.ID, Mode: j.Form.Mode, Prompt: j.Form.Prompt, State: st, Note: j.Note, Progress: percent[j.ID]})
 	}
 	fyne.Do(func() { s.queue.Set(rows) })
 }

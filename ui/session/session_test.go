@@ -104,7 +104,19 @@ func TestGenerateProgressDonePlayer(t *testing.T) {
 		fyne.DoAndWait(func() { ok = len(s.result.Objects) == 1 && s.result.Objects[0] == s.prog.Content() })
 		return ok
 	})
-	waitFor(t, "the result card", func() bool { return s.player != nil })
+	// The queue's bar follows the running job (fakecomfy:slow gives it time).
+	barMoved := false
+	waitFor(t, "the result card", func() bool {
+		fyne.DoAndWait(func() {
+			for _, j := range s.queue.Jobs() {
+				barMoved = barMoved || j.Progress > 0
+			}
+		})
+		return s.player != nil
+	})
+	if !barMoved {
+		t.Error("the queue's running row never showed progress")
+	}
 	if resultIs[*errorview.View](s) {
 		t.Fatalf("job failed: %+v", s.errv.Message())
 	}
