@@ -187,6 +187,7 @@ func (v *View) newRow() fyne.CanvasObject {
 	r.prompt.Truncation = fyne.TextTruncateEllipsis
 	r.meta = widget.NewLabel("")
 	r.meta.Importance = widget.LowImportance
+	r.meta.Truncation = fyne.TextTruncateEllipsis // job file names are long
 	btn := func(icon fyne.Resource, f func(Item)) *widget.Button {
 		b := widget.NewButtonWithIcon("", icon, func() {
 			if r.id >= 0 && r.id < len(v.shown) {

@@ -6,10 +6,12 @@ import (
 	"image"
 	"image/color"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ltxstudio/ltx-studio/workflows"
@@ -136,4 +138,28 @@ func (v *View) rowAt(id int) *row {
 		}
 	}
 	return nil
+}
+
+// A long file name ends in "…" instead of running under the row's buttons.
+func TestLongMetaIsTruncated(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	long := Item{Path: "/v/2026-11-28 12.59.08 t2v a-lighthouse-on-a-cliff-at-dusk-waves-crashing-slow-dolly-in.mp4",
+		Mode: workflows.T2V, Prompt: "lighthouse", Seed: 8431949955092752044, Duration: 5 * time.Second, Created: time.Now()}
+	v := New(func() ([]Item, error) { return []Item{long}, nil }, Actions{Play: func(Item) {}}, w)
+	w.SetContent(v.Content())
+	w.Resize(fyne.NewSize(640, 300))
+	v.Reload()
+	found := false
+	for _, o := range test.LaidOutObjects(w.Canvas().Content()) {
+		if tx, ok := o.(*canvas.Text); ok && strings.HasPrefix(tx.Text, "seed 8431949955092752044") {
+			found = true
+			if !strings.HasSuffix(tx.Text, "…") {
+				t.Errorf("meta line shown whole (%q), want it cut with …", tx.Text)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("meta line not on screen")
+	}
 }
