@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -355,10 +356,29 @@ func (s *Session) onJobChanged(j jobs.Job) {
 		}
 		go s.hist.Reload()
 	case jobs.Failed:
-		s.showMessage(errorview.Message{What: j.Error, Do: whatToDo(j), Details: j.Note})
+		s.showMessage(errorview.Message{What: j.Error, Do: whatToDo(j), Details: failureDetails(j, s.st.Backend().Logs())})
 	case jobs.Cancelled:
 		s.showMessage(errorview.Message{What: "The job was cancelled.", Do: "Change the form and press Generate to try again."})
 	}
+}
+
+// failureDetails is the raw side of a failure for "Show details". The job
+// record keeps only the human sentence, so this adds what a bug report
+// needs: the prompt ID, the note, and ComfyUI's last log lines (its
+// traceback, when it raised one; empty for a remote server).
+func failureDetails(j jobs.Job, logs []string) string {
+	var b strings.Builder
+	b.WriteString(j.Error)
+	if j.PromptID != "" {
+		b.WriteString("\nprompt " + j.PromptID)
+	}
+	if j.Note != "" {
+		b.WriteString("\n" + j.Note)
+	}
+	if len(logs) > 0 {
+		b.WriteString("\n\nComfyUI's last log lines:\n" + strings.Join(logs[max(0, len(logs)-40):], "\n"))
+	}
+	return b.String()
 }
 
 func whatToDo(j jobs.Job) string {
