@@ -28,6 +28,7 @@ type Studio struct {
 	modes  []workflows.Mode
 	forms  map[workflows.ModeID]*modeform.Form
 	active *modeform.Form
+	prec   workflows.Precision // the settings' model precision; "" = the registry default
 
 	header   *header
 	sidebar  *widget.List
@@ -98,7 +99,19 @@ func (s *Studio) Form(id workflows.ModeID) *modeform.Form {
 		Shortcut: s.onShortcut, OnChange: s.onFormChange,
 	})
 	s.forms[id] = f
+	if s.prec != "" {
+		f.SetPrecision(s.prec)
+	}
 	return f
+}
+
+// SetPrecision makes p every form's model precision, now and for forms
+// built later (Settings → Save and the end of setup call it).
+func (s *Studio) SetPrecision(p workflows.Precision) {
+	s.prec = p
+	for _, f := range s.forms {
+		f.SetPrecision(p)
+	}
 }
 
 // Meter is the header's VRAM meter (the job layer marks job start/end on it).

@@ -2,6 +2,14 @@ package modeform
 
 import "github.com/ltxstudio/ltx-studio/workflows"
 
+// SetPrecision picks the model precision (the one Settings and setup chose;
+// a form built with fp8 would otherwise ask for files never downloaded).
+func (f *Form) SetPrecision(p workflows.Precision) {
+	if p == workflows.FP8 || p == workflows.BF16 {
+		f.precision.SetSelected(string(p))
+	}
+}
+
 // Load puts a saved form (a past job's) into the widgets, media included
 // (they are probed again, since the files may have changed). A form of
 // another mode is ignored. UI goroutine.

@@ -5,7 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
+	"github.com/ltxstudio/ltx-studio/engine/appdirs"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
+	"github.com/ltxstudio/ltx-studio/engine/studio"
+	"github.com/ltxstudio/ltx-studio/ui"
+	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 func TestFailureDetailsCarryTheRawSide(t *testing.T) {
@@ -26,5 +32,33 @@ func TestFailureDetailsCarryTheRawSide(t *testing.T) {
 	}
 	if got := failureDetails(jobs.Job{Error: "boom"}, nil); got != "boom" {
 		t.Errorf("no logs, no extras: %q", got)
+	}
+}
+
+// The forms ask for the precision setup downloaded, not always fp8.
+func TestFormsUseTheSettingsPrecision(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("t")
+	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(t.TempDir()), Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.MarkSetupDone([]workflows.ModeID{workflows.T2V}, workflows.BF16); err != nil {
+		t.Fatal(err)
+	}
+	shell := ui.New(t.Context(), w, ui.Deps{})
+	s := New(t.Context(), st, Options{App: a, Win: w, Shell: shell})
+	defer s.Shutdown()
+	for _, m := range []workflows.ModeID{workflows.T2V, workflows.Style} {
+		if p := shell.Form(m).Result().Form.Precision; p != workflows.BF16 {
+			t.Errorf("%s form precision %q, want bf16 from the settings", m, p)
+		}
+	}
+	set := st.Settings()
+	set.Precision = string(workflows.FP8)
+	s.usePrecision(set)
+	if p := shell.Form(workflows.T2V).Result().Form.Precision; p != workflows.FP8 {
+		t.Errorf("after saving fp8 the form has %q", p)
 	}
 }

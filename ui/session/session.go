@@ -90,6 +90,7 @@ func New(ctx context.Context, st *studio.Studio, o Options) *Session {
 		s.ffplay = media.FindFFplay(s.ffmpeg)
 	}
 	s.build()
+	s.usePrecision(st.Settings())
 	if o.App != nil {
 		o.App.Lifecycle().SetOnEnteredForeground(func() { s.setFocused(true) })
 		o.App.Lifecycle().SetOnExitedForeground(func() { s.setFocused(false) })
@@ -631,7 +632,16 @@ func (s *Session) unload() {
 	}()
 }
 
+// usePrecision gives the forms the model precision setup downloaded and
+// Settings names. UI goroutine.
+func (s *Session) usePrecision(set settings.Settings) {
+	if s.shell != nil && set.Precision != "" {
+		s.shell.SetPrecision(workflows.Precision(set.Precision))
+	}
+}
+
 func (s *Session) settingsSaved(set settings.Settings) {
+	s.usePrecision(set)
 	go func() {
 		if err := s.st.ApplySettings(s.ctx, set); err != nil {
 			s.showError("The new settings could not be applied", err, "Check them in the Settings tab.")

@@ -236,6 +236,7 @@ func (r *setupRun) download(ctx context.Context) {
 // finish goes back to the studio and starts ComfyUI.
 func (r *setupRun) finish() {
 	r.close()
+	r.s.usePrecision(r.s.st.Settings())
 	go r.s.startBackend()
 }
 
