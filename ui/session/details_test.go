@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ltxstudio/ltx-studio/engine/appdirs"
@@ -61,4 +62,23 @@ func TestFormsUseTheSettingsPrecision(t *testing.T) {
 	if p := shell.Form(workflows.T2V).Result().Form.Precision; p != workflows.FP8 {
 		t.Errorf("after saving fp8 the form has %q", p)
 	}
+}
+
+// Settings → "Notify me when a video is done" really turns the notice off.
+func TestNotifyFollowsTheSetting(t *testing.T) {
+	a := test.NewTempApp(t)
+	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(t.TempDir()), Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s := New(t.Context(), st, Options{App: a})
+	j := jobs.Job{State: jobs.Done, Form: workflows.Form{Prompt: "a fox"}}
+	test.AssertNotificationSent(t, fyne.NewNotification("LTX 2.3 Studio: Video ready", "a fox"), func() { s.notify(j) })
+	set := st.Settings()
+	set.NotifyWhenDone = false
+	if err := st.ApplySettings(t.Context(), set); err != nil {
+		t.Fatal(err)
+	}
+	test.AssertNotificationSent(t, nil, func() { s.notify(j) })
 }

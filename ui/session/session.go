@@ -398,7 +398,7 @@ func (s *Session) mark(k meter.MarkKind) {
 }
 
 func (s *Session) notify(j jobs.Job) {
-	if s.app == nil {
+	if s.app == nil || !s.st.Settings().NotifyWhenDone {
 		return
 	}
 	title, body := "Video ready", j.Form.Prompt
