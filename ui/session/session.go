@@ -180,7 +180,7 @@ func (s *Session) build() {
 		case "Logs":
 			s.refreshLogs()
 		case "Settings":
-			s.settings.Reload()
+			s.settings.ReloadUnlessEdited()
 		}
 	}
 	if s.shell != nil {

@@ -7,6 +7,7 @@ package settingsview
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -63,9 +64,10 @@ const (
 
 // View is the settings screen.
 type View struct {
-	st   Store
-	opt  Options
-	base settings.Settings // the loaded value; fields the form does not show pass through
+	st    Store
+	opt   Options
+	base  settings.Settings // the loaded value; fields the form does not show pass through
+	shown settings.Settings // what the widgets said right after the last fill
 
 	backend                                    *widget.RadioGroup
 	managedDir, folderPath, hfCache, outputDir *widget.Entry
@@ -159,6 +161,20 @@ func (v *View) Reload() {
 	})
 }
 
+// Edited reports whether the form holds changes not yet saved. UI goroutine.
+func (v *View) Edited() bool {
+	now, err := v.collect()
+	return err != nil || v.token.Text != "" || !reflect.DeepEqual(now, v.shown)
+}
+
+// ReloadUnlessEdited is Reload for a tab coming back into view: a person's
+// unsaved edits stay. UI goroutine.
+func (v *View) ReloadUnlessEdited() {
+	if !v.Edited() {
+		v.Reload()
+	}
+}
+
 // Save validates the form and writes it; the error (also shown next to the
 // form) is returned for callers and tests. UI goroutine.
 func (v *View) Save() error {
@@ -218,6 +234,7 @@ func (v *View) fill(s settings.Settings, hasToken bool) {
 	}
 	// The token is write-only: never put it back into the entry.
 	v.token.SetText("")
+	v.shown, _ = v.collect()
 	if hasToken {
 		v.token.SetPlaceHolder("a token is saved; type a new one to replace it")
 		v.removeToken.Show()

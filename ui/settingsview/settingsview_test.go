@@ -120,3 +120,32 @@ func TestValidationShownNextToForm(t *testing.T) {
 		t.Fatal("invalid settings must not be written")
 	}
 }
+
+// Coming back to the tab keeps unsaved edits, but an untouched form shows
+// what changed in the store meanwhile (e.g. setup's choices).
+func TestReloadKeepsUnsavedEdits(t *testing.T) {
+	test.NewTempApp(t)
+	st := settings.Store{Dir: t.TempDir()}
+	if err := st.Save(settings.Defaults()); err != nil {
+		t.Fatal(err)
+	}
+	v := New(st, Options{})
+	test.NewTempWindow(t, v.Content())
+	if v.Edited() {
+		t.Fatal("a freshly loaded form counts as edited")
+	}
+	changed := settings.Defaults()
+	changed.Precision = "bf16"
+	if err := st.Save(changed); err != nil {
+		t.Fatal(err)
+	}
+	v.ReloadUnlessEdited()
+	if v.precision.Selected != precBF16 {
+		t.Fatal("an untouched form did not pick up the store's change")
+	}
+	v.outputDir.SetText("/mine")
+	v.ReloadUnlessEdited()
+	if v.outputDir.Text != "/mine" || !v.Edited() {
+		t.Fatalf("unsaved edit lost: %q", v.outputDir.Text)
+	}
+}
