@@ -493,3 +493,18 @@ func TestPromptCheck(t *testing.T) {
 		t.Fatal("missing models not reported")
 	}
 }
+
+// The form shows only the steps that apply to the mode.
+func TestPresetDescribeFitsTheMode(t *testing.T) {
+	for _, m := range Modes() {
+		for _, p := range Presets() {
+			d := p.Describe(m.ID)
+			if !strings.Contains(d, p.Model) || !strings.Contains(d, "Cost: ") {
+				t.Errorf("%s/%s: %q lacks the model or the cost", m.ID, p.ID, d)
+			}
+			if strings.Contains(d, "upscale") != m.TwoStage {
+				t.Errorf("%s/%s (two-stage %v): %q", m.ID, p.ID, m.TwoStage, d)
+			}
+		}
+	}
+}

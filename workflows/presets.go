@@ -9,11 +9,27 @@ import (
 type PresetInfo struct {
 	ID    Preset
 	Label string
-	// Steps says what runs, for two-stage modes (t2v, i2v, a2v, lipsync) and
-	// single-stage modes (keyframe, style).
-	Steps string
-	// Cost is the expected cost relative to Fast, in words.
-	Cost string
+	// Model says what loads and how it is guided, in every mode.
+	Model string
+	// TwoStage and SingleStage say what runs in two-stage modes (t2v, i2v,
+	// a2v, lipsync) and in single-stage ones (keyframe, style).
+	TwoStage, SingleStage string
+	// Cost is the expected cost relative to Fast, in words; CostSingle
+	// replaces it for single-stage modes when it differs.
+	Cost, CostSingle string
+}
+
+// Describe is the preset's steps and cost for one mode (the form shows only
+// what applies to that mode).
+func (p PresetInfo) Describe(m ModeID) string {
+	steps, cost := p.TwoStage, p.Cost
+	if mode, ok := Lookup(m); ok && !mode.TwoStage {
+		steps = p.SingleStage
+		if p.CostSingle != "" {
+			cost = p.CostSingle
+		}
+	}
+	return p.Model + " " + steps + " Cost: " + cost + "."
 }
 
 // Sigma schedules of the distilled recipe (Lightricks' LTX-2 distilled
@@ -27,15 +43,19 @@ const (
 )
 
 var presetInfos = []PresetInfo{
-	{ID: Fast, Label: "Fast",
-		Steps: "Distilled checkpoint, no LoRA, cfg 1. Two-stage: 8 steps at half size, 2× latent upscale, 3 refine steps. Single-stage: 8 steps.",
-		Cost:  "1× (baseline; the negative prompt has no effect at cfg 1)"},
-	{ID: Balanced, Label: "Balanced",
-		Steps: "Dev checkpoint + distilled LoRA at 0.5, cfg 1. Two-stage: 8 steps at half size (euler ancestral CFG++), 2× upscale, 3 refine steps from σ 0.85. Single-stage: 8 steps.",
-		Cost:  "≈1.1× (same step count as Fast; the LoRA is merged at load)"},
-	{ID: Quality, Label: "Quality",
-		Steps: "Dev checkpoint, LTXV scheduler 20 steps at cfg 4 (the negative prompt counts). Two-stage: then 2× upscale and 3 refine steps with the distilled LoRA at 1.0. Single-stage: the 20 cfg steps only.",
-		Cost:  "≈2.5× for two-stage modes, ≈5× for keyframe and style (each cfg step runs the model twice)"},
+	{ID: Fast, Label: "Fast", Model: "Distilled checkpoint, no LoRA, cfg 1.",
+		TwoStage:    "8 steps at half size, 2× latent upscale, 3 refine steps.",
+		SingleStage: "8 steps.",
+		Cost:        "1× (baseline; the negative prompt has no effect at cfg 1)"},
+	{ID: Balanced, Label: "Balanced", Model: "Dev checkpoint + distilled LoRA at 0.5, cfg 1.",
+		TwoStage:    "8 steps at half size (euler ancestral CFG++), 2× upscale, 3 refine steps from σ 0.85.",
+		SingleStage: "8 steps.",
+		Cost:        "≈1.1× (same step count as Fast; the LoRA is merged at load)"},
+	{ID: Quality, Label: "Quality", Model: "Dev checkpoint, LTXV scheduler 20 steps at cfg 4 (the negative prompt counts).",
+		TwoStage:    "Then 2× upscale and 3 refine steps with the distilled LoRA at 1.0.",
+		SingleStage: "The 20 cfg steps only.",
+		Cost:        "≈2.5× (each cfg step runs the model twice)",
+		CostSingle:  "≈5× (each cfg step runs the model twice)"},
 }
 
 // Presets lists the presets in UI order. The slice is a copy.

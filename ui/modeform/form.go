@@ -248,7 +248,7 @@ func (f *Form) update() {
 	}
 	for _, p := range workflows.Presets() {
 		if p.ID == f.res.Form.Preset {
-			setDim(f.presetText, p.Steps+" Cost: "+p.Cost+".")
+			setDim(f.presetText, p.Describe(f.mode.ID))
 		}
 	}
 	if f.cfg.OnChange != nil {
