@@ -508,3 +508,29 @@ func TestPresetDescribeFitsTheMode(t *testing.T) {
 		}
 	}
 }
+
+// A missing file is named once: "the start image", not "the start image (image)".
+func TestMissingMediaWording(t *testing.T) {
+	want := map[string]string{
+		"media.image":    "choose the start image",
+		"media.portrait": "choose the portrait (image)",
+		"media.speech":   "choose the speech (audio)",
+		"media.video":    "choose the source video",
+	}
+	seen := 0
+	for _, id := range []ModeID{I2V, Lipsync, Style} {
+		f := DefaultForm(id)
+		f.Prompt = "x"
+		for _, e := range f.Validate() {
+			if w, ok := want[e.Field]; ok {
+				seen++
+				if e.Msg != w {
+					t.Errorf("%s %s: %q, want %q", id, e.Field, e.Msg, w)
+				}
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("%d of %d missing-media errors reported", seen, len(want))
+	}
+}

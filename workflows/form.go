@@ -199,7 +199,11 @@ func (f Form) Validate() []FieldError {
 	for _, s := range m.Slots {
 		slots[s.ID] = true
 		if strings.TrimSpace(f.Media[s.ID]) == "" {
-			add("media."+s.ID, "choose the %s (%s)", strings.ToLower(s.Label), s.Kind)
+			name := strings.ToLower(s.Label)
+			if !strings.Contains(name, string(s.Kind)) { // not "the start image (image)"
+				name += " (" + string(s.Kind) + ")"
+			}
+			add("media."+s.ID, "choose the %s", name)
 		}
 	}
 	extra := make([]string, 0)
