@@ -80,6 +80,7 @@ type View struct {
 	save                                       *widget.Button
 	errLabel, okLabel                          *widget.Label
 	form                                       *widget.Form
+	confirm                                    *dialog.ConfirmDialog // the open maintenance question, for tests
 	root                                       fyne.CanvasObject
 }
 
@@ -328,14 +329,29 @@ func (v *View) browse(e *widget.Entry) fyne.CanvasObject {
 
 func (v *View) maintenance() fyne.CanvasObject {
 	row := container.NewHBox()
-	add := func(label string, icon fyne.Resource, f func()) {
-		if f != nil {
-			row.Add(widget.NewButtonWithIcon(label, icon, f))
+	// Each of these stops ComfyUI (and with it a running job), so ask first.
+	add := func(label, question string, icon fyne.Resource, f func()) {
+		if f == nil {
+			return
 		}
+		row.Add(widget.NewButtonWithIcon(label, icon, func() {
+			if v.opt.Window == nil {
+				f()
+				return
+			}
+			v.confirm = dialog.NewConfirm(label, question+"\nComfyUI stops meanwhile; a running job is interrupted.", func(ok bool) {
+				v.confirm = nil
+				if ok {
+					f()
+				}
+			}, v.opt.Window)
+			v.confirm.SetConfirmText(label)
+			v.confirm.Show()
+		}))
 	}
-	add("Repair", theme.SettingsIcon(), v.opt.Repair)
-	add("Update ComfyUI", theme.DownloadIcon(), v.opt.UpdateComfyUI)
-	add("Roll back", theme.HistoryIcon(), v.opt.RollBack)
+	add("Repair", "Open the setup to check this computer and install ComfyUI again?", theme.SettingsIcon(), v.opt.Repair)
+	add("Update ComfyUI", "Open the setup to install the ComfyUI version this app pins?", theme.DownloadIcon(), v.opt.UpdateComfyUI)
+	add("Roll back", "Go back to the previous ComfyUI install?", theme.HistoryIcon(), v.opt.RollBack)
 	if len(row.Objects) == 0 {
 		return nil
 	}

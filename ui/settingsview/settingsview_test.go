@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 )
@@ -147,5 +148,34 @@ func TestReloadKeepsUnsavedEdits(t *testing.T) {
 	v.ReloadUnlessEdited()
 	if v.outputDir.Text != "/mine" || !v.Edited() {
 		t.Fatalf("unsaved edit lost: %q", v.outputDir.Text)
+	}
+}
+
+// Repair, Update and Roll back stop ComfyUI, so they ask first.
+func TestMaintenanceAsksFirst(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	rolled := 0
+	v := New(settings.Store{Dir: t.TempDir()}, Options{RollBack: func() { rolled++ }, Window: w})
+	w.SetContent(v.Content())
+	w.Resize(fyne.NewSize(720, 900))
+	var btn *widget.Button
+	for _, o := range test.LaidOutObjects(v.Content()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Roll back" {
+			btn = b
+		}
+	}
+	if btn == nil {
+		t.Fatal("no Roll back button")
+	}
+	test.Tap(btn)
+	if rolled != 0 || v.confirm == nil {
+		t.Fatal("Roll back ran without asking")
+	}
+	v.confirm.Dismiss()
+	test.Tap(btn)
+	v.confirm.Confirm()
+	if rolled != 1 {
+		t.Fatalf("rolled back %d times after one yes", rolled)
 	}
 }
