@@ -203,9 +203,14 @@ func (s *Studio) onDropped(pos fyne.Position, uris []fyne.URI) {
 			paths = append(paths, u.Path())
 		}
 	}
-	if len(paths) > 0 {
-		s.active.Drop(pos, paths)
+	if len(paths) == 0 {
+		return
 	}
+	if m := s.active.Mode(); len(m.Slots) == 0 { // say so rather than drop it silently
+		s.reason.SetText(m.Label + " takes no files: pick a mode that does (Ctrl+2 to Ctrl+6), then drop it again.")
+		return
+	}
+	s.active.Drop(pos, paths)
 }
 
 // Shortcuts: Ctrl+Enter generates, Ctrl+1…6 switch mode.

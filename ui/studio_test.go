@@ -153,6 +153,12 @@ func TestDropGoesToActiveForm(t *testing.T) {
 	if r.Form.Media["image"] != path {
 		t.Errorf("media %v", r.Form.Media)
 	}
+	// A mode without media slots says why nothing happened.
+	s.SelectMode(workflows.T2V)
+	s.onDropped(fyne.NewPos(-1, -1), []fyne.URI{storage.NewFileURI(path)})
+	if !strings.Contains(s.reason.Text, "takes no files") {
+		t.Errorf("drop on t2v: reason %q", s.reason.Text)
+	}
 }
 
 func TestSetOutputReplacesPlaceholder(t *testing.T) {
