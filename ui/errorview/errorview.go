@@ -17,11 +17,15 @@ type Message struct {
 	What    string // "ComfyUI ran out of GPU memory."
 	Do      string // "Lower the size or length, or switch VRAM mode to lowvram in Settings."
 	Details string // raw ComfyUI / server text, shown only on request
+	// Notice marks news that is no failure (a job the person cancelled):
+	// plain text colour and an info icon instead of the error red.
+	Notice bool
 }
 
 // View renders a Message. Its zero state is empty; Set replaces the message.
 type View struct {
 	what, do *widget.Label
+	icon     *widget.Icon
 	toggle   *widget.Button
 	copyBtn  *widget.Button
 	details  *widget.Label
@@ -38,7 +42,6 @@ func New(m Message) *View {
 		do:      widget.NewLabel(""),
 		details: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}),
 	}
-	v.what.Importance = widget.DangerImportance
 	v.what.Wrapping = fyne.TextWrapWord
 	v.do.Wrapping = fyne.TextWrapWord
 	// Selectable so the raw text can be copied piece by piece; the Copy button
@@ -53,8 +56,8 @@ func New(m Message) *View {
 	v.scroll.SetMinSize(fyne.NewSize(0, 160))
 	v.scroll.Hide()
 	v.copyBtn.Hide()
-	icon := widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon()))
-	head := container.NewBorder(nil, nil, container.NewVBox(icon), nil, container.NewVBox(v.what, v.do))
+	v.icon = widget.NewIcon(nil)
+	head := container.NewBorder(nil, nil, container.NewVBox(v.icon), nil, container.NewVBox(v.what, v.do))
 	v.box = container.NewVBox(head, container.NewHBox(v.toggle, v.copyBtn), v.scroll)
 	v.apply(m)
 	return v
@@ -80,6 +83,13 @@ func (v *View) Message() Message { return v.msg }
 
 func (v *View) apply(m Message) {
 	v.msg = m
+	if m.Notice {
+		v.what.Importance = widget.MediumImportance
+		v.icon.SetResource(theme.InfoIcon())
+	} else {
+		v.what.Importance = widget.DangerImportance
+		v.icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+	}
 	v.what.SetText(m.What)
 	v.do.SetText(m.Do)
 	if m.Do == "" {

@@ -6,6 +6,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 func shot(t *testing.T, w fyne.Window, name string) { t.Helper(); uitest.Shot(t, w, name) }
@@ -54,5 +56,18 @@ func TestSetFromGoroutineAndNoDetails(t *testing.T) {
 	}
 	if v.toggle.Visible() || v.do.Visible() {
 		t.Fatal("no details → no toggle; no advice → no advice line")
+	}
+}
+
+// A cancel the person asked for is news, not a failure: no error red.
+func TestNoticeIsNotRed(t *testing.T) {
+	test.NewTempApp(t)
+	v := New(Message{What: "The job was cancelled.", Notice: true})
+	if v.what.Importance == widget.DangerImportance || v.icon.Resource.Name() != theme.InfoIcon().Name() {
+		t.Fatalf("notice shown as an error: importance %v, icon %s", v.what.Importance, v.icon.Resource.Name())
+	}
+	v.Set(Message{What: "ComfyUI crashed."})
+	if v.what.Importance != widget.DangerImportance || v.icon.Resource.Name() == theme.InfoIcon().Name() {
+		t.Fatal("a failure after a notice must be red again")
 	}
 }

@@ -359,7 +359,7 @@ func (s *Session) onJobChanged(j jobs.Job) {
 	case jobs.Failed:
 		s.showMessage(errorview.Message{What: j.Error, Do: whatToDo(j), Details: failureDetails(j, s.st.Backend().Logs())})
 	case jobs.Cancelled:
-		s.showMessage(errorview.Message{What: "The job was cancelled.", Do: "Change the form and press Generate to try again."})
+		s.showMessage(errorview.Message{What: "The job was cancelled.", Do: "Change the form and press Generate to try again.", Notice: true})
 	}
 }
 
