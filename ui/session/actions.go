@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // preview frames
@@ -200,28 +201,40 @@ func (s *Session) loadSettings(sidecar string) {
 // exportWorkflow saves the exact API-format prompt the video was made with,
 // which ComfyUI accepts as is.
 func (s *Session) exportWorkflow(sidecar string) {
-	_, prompt, err := formOf(sidecar)
-	if err != nil || len(prompt) == 0 {
+	name, data, err := workflowExport(sidecar)
+	if err != nil {
 		s.showMessage(errMsg("Export failed", "This video has no recorded workflow."))
 		return
 	}
-	var pretty bytes.Buffer
-	if json.Indent(&pretty, prompt, "", "  ") != nil {
-		pretty.Reset()
-		pretty.Write(prompt)
-	}
-	name := strings.TrimSuffix(filepath.Base(sidecar), ".json") + ".workflow_api.json"
 	fyne.Do(func() {
 		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 			if err != nil || w == nil {
 				return
 			}
 			defer w.Close()
-			if _, err := w.Write(pretty.Bytes()); err != nil {
+			if _, err := w.Write(data); err != nil {
 				s.showError("Export failed", err, "Choose another folder.")
 			}
 		}, s.win)
 		d.SetFileName(name)
 		d.Show()
 	})
+}
+
+// workflowExport is the file Export workflow offers: the sidecar's recorded
+// prompt, indented, named after the video.
+func workflowExport(sidecar string) (string, []byte, error) {
+	_, prompt, err := formOf(sidecar)
+	if err == nil && (len(prompt) == 0 || string(prompt) == "null") {
+		err = errors.New("no recorded workflow")
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, prompt, "", "  ") != nil {
+		pretty.Reset()
+		pretty.Write(prompt)
+	}
+	return strings.TrimSuffix(filepath.Base(sidecar), ".json") + ".workflow_api.json", pretty.Bytes(), nil
 }

@@ -1,7 +1,11 @@
 package session
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -81,4 +85,44 @@ func TestNotifyFollowsTheSetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	test.AssertNotificationSent(t, nil, func() { s.notify(j) })
+}
+
+// Export workflow writes the recorded prompt, which the recorded ComfyUI
+// schema accepts as is, under a name beside the video's.
+func TestWorkflowExportIsTheRecordedPrompt(t *testing.T) {
+	f := workflows.DefaultForm(workflows.T2V)
+	f.Prompt, f.RandomSeed, f.Seed = "a fox", false, 7
+	p, err := workflows.Build(f, workflows.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc jobs.Sidecar
+	sc.JobID, sc.Form, sc.Prompt = "j1", f, p.JSON
+	sc.Output.File = "clip.mp4"
+	b, _ := json.Marshal(sc)
+	path := filepath.Join(t.TempDir(), "clip.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	name, data, err := workflowExport(path)
+	if err != nil || name != "clip.workflow_api.json" {
+		t.Fatalf("%q, %v", name, err)
+	}
+	schema, err := workflows.EmbeddedSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := workflows.Validate(data, schema, nil); err != nil {
+		t.Fatalf("exported workflow does not validate: %v", err)
+	}
+	var a, want any
+	if json.Unmarshal(data, &a) != nil || json.Unmarshal(p.JSON, &want) != nil || !reflect.DeepEqual(a, want) {
+		t.Fatal("export differs from the recorded prompt")
+	}
+	sc.Prompt = nil
+	b, _ = json.Marshal(sc)
+	_ = os.WriteFile(path, b, 0o644)
+	if _, _, err := workflowExport(path); err == nil {
+		t.Fatal("a sidecar without a prompt exported something")
+	}
 }
