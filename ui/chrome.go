@@ -22,6 +22,7 @@ type header struct {
 	status    *canvas.Text
 	statusDot *canvas.Circle
 	meter     *meter.Meter
+	unload    *widget.Button // hidden until SetUnload gives it an action
 	box       fyne.CanvasObject
 }
 
@@ -44,8 +45,13 @@ func newHeader() *header {
 	h.status = canvas.NewText("Backend not started", topaz.TextDim)
 	h.status.TextSize = theme.Size(theme.SizeNameCaptionText)
 
+	h.unload = widget.NewButton("Unload models", nil)
+	h.unload.Importance = widget.LowImportance
+	h.unload.Hide()
+	// Unload sits beside the status: the meter paints its GPU line past its
+	// own left edge, over anything placed there.
 	left := container.NewHBox(name, container.NewCenter(chip), layout.NewSpacer(),
-		container.NewCenter(dot), container.NewCenter(h.status))
+		container.NewCenter(dot), container.NewCenter(h.status), container.NewCenter(h.unload))
 	bar := container.NewBorder(nil, nil, left, container.NewCenter(h.meter))
 	back := canvas.NewRectangle(topaz.Panel)
 	line := canvas.NewRectangle(topaz.Line)
@@ -68,6 +74,7 @@ func (h *header) setStatus(text string, ok bool) {
 	}
 	h.status.Refresh()
 	h.statusDot.Refresh()
+	h.box.Refresh() // lay the bar out again for the new text's width
 }
 
 // Tag is the header's mode chip text (tests).

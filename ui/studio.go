@@ -117,6 +117,17 @@ func (s *Studio) SetPrecision(p workflows.Precision) {
 // Meter is the header's VRAM meter (the job layer marks job start/end on it).
 func (s *Studio) Meter() *meter.Meter { return s.header.meter }
 
+// SetUnload shows an "Unload" button beside the meter that frees the GPU
+// memory ComfyUI holds; nil hides it.
+func (s *Studio) SetUnload(f func()) {
+	s.header.unload.OnTapped = f
+	if f == nil {
+		s.header.unload.Hide()
+	} else {
+		s.header.unload.Show()
+	}
+}
+
 // SetBackendStatus shows the ComfyUI backend's state in the header.
 func (s *Studio) SetBackendStatus(text string, ok bool) { s.header.setStatus(text, ok) }
 

@@ -130,6 +130,18 @@ func TestMeterAndStatusInHeader(t *testing.T) {
 	if got := s.Meter().Text(); got != "No NVIDIA GPU found · RAM 1.0 / 4.0 GiB" {
 		t.Errorf("meter %q", got)
 	}
+	unloaded := 0
+	s.SetUnload(func() { unloaded++ })
+	test.Tap(s.header.unload)
+	if !s.header.unload.Visible() || unloaded != 1 {
+		t.Error("the meter's Unload button does not forward")
+	}
+	// A longer status pushes the button along instead of running under it.
+	s.SetBackendStatus("ComfyUI is not set up yet: Settings → Repair", false)
+	d := fyne.CurrentApp().Driver()
+	if st, b := d.AbsolutePositionForObject(s.header.status), d.AbsolutePositionForObject(s.header.unload); st.X+s.header.status.MinSize().Width > b.X {
+		t.Errorf("status (x %.0f, %.0f wide) runs under Unload (x %.0f)", st.X, s.header.status.MinSize().Width, b.X)
+	}
 	s.SetBackendStatus("ComfyUI ready", true)
 	if s.header.status.Text != "ComfyUI ready" {
 		t.Error("status not shown")

@@ -185,6 +185,7 @@ func (s *Session) build() {
 	}
 	if s.shell != nil {
 		s.shell.SetOutput(s.tabs)
+		s.shell.SetUnload(s.unload)
 	}
 }
 
