@@ -624,6 +624,7 @@ func (s *Session) refreshLogs() {
 func (s *Session) unload() {
 	eng := s.st.Jobs()
 	if eng == nil {
+		s.showMessage(errorview.Message{What: "ComfyUI is not running, so it holds no models.", Notice: true})
 		return
 	}
 	go func() {

@@ -60,6 +60,9 @@ func TestFreshDataDirShowsSetup(t *testing.T) {
 	// Generate before setup says plainly what to do.
 	s.Generate(workflows.DefaultForm(workflows.T2V))
 	waitFor(t, "the not-running message", func() bool { return strings.Contains(s.errv.Message().What, "not running") })
+	// So does Unload models.
+	s.unload()
+	waitFor(t, "the unload notice", func() bool { return strings.Contains(s.errv.Message().What, "holds no models") })
 }
 
 // TestGenerateProgressDonePlayer is the window's whole loop against the
