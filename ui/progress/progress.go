@@ -69,8 +69,11 @@ func New(onCancel func()) *Panel {
 		}
 	})
 	p.download = widget.NewButtonWithIcon("Download", theme.DownloadIcon(), func() {
-		if p.onDownload != nil {
-			p.onDownload()
+		// One tap, one job: a second tap before the job shows would queue
+		// the same form twice.
+		if f := p.onDownload; f != nil {
+			p.onDownload = nil
+			f()
 		}
 	})
 	p.download.Importance = widget.HighImportance

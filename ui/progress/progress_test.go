@@ -43,8 +43,9 @@ func TestPanelStates(t *testing.T) {
 	}
 	shot(t, w, "progress-waiting.png")
 	test.Tap(p.download)
+	test.Tap(p.download)
 	if downloads != 1 {
-		t.Fatal("Download not forwarded")
+		t.Fatalf("Download forwarded %d times for two taps, want once", downloads)
 	}
 
 	done := make(chan struct{})
