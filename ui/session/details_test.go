@@ -126,3 +126,20 @@ func TestWorkflowExportIsTheRecordedPrompt(t *testing.T) {
 		t.Fatal("a sidecar without a prompt exported something")
 	}
 }
+
+// Settings → Save rebuilds the engine's backend with the new settings.
+func TestSettingsSaveApplies(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("t")
+	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(t.TempDir()), Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s := New(t.Context(), st, Options{App: a, Win: w, Shell: ui.New(t.Context(), w, ui.Deps{})})
+	before := st.Backend()
+	if err := s.settings.Save(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the backend rebuilt", func() bool { return st.Backend() != before })
+}
