@@ -16,6 +16,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/ui"
+	"github.com/ltxstudio/ltx-studio/ui/history"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -142,4 +143,26 @@ func TestSettingsSaveApplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the backend rebuilt", func() bool { return st.Backend() != before })
+}
+
+// History → Delete removes the video and its sidecar.
+func TestDeleteHistoryRemovesBoth(t *testing.T) {
+	dir := t.TempDir()
+	var sc jobs.Sidecar
+	sc.JobID = "j1"
+	sc.Output.File = "clip.mp4"
+	b, _ := json.Marshal(sc)
+	video, side := filepath.Join(dir, "clip.mp4"), filepath.Join(dir, "clip.json")
+	if os.WriteFile(video, []byte("mp4"), 0o644) != nil || os.WriteFile(side, b, 0o644) != nil {
+		t.Fatal("setup")
+	}
+	s := &Session{}
+	if err := s.deleteHistory(history.Item{Path: video, Sidecar: side}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{video, side} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s still there (%v)", filepath.Base(p), err)
+		}
+	}
 }
