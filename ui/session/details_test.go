@@ -166,3 +166,25 @@ func TestDeleteHistoryRemovesBoth(t *testing.T) {
 		}
 	}
 }
+
+// Saving offline mode checks that the chosen modes' files are present.
+func TestOfflineSaveChecksFiles(t *testing.T) {
+	a := test.NewTempApp(t)
+	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(t.TempDir()), Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.MarkSetupDone([]workflows.ModeID{workflows.T2V}, workflows.FP8); err != nil {
+		t.Fatal(err)
+	}
+	s := New(t.Context(), st, Options{App: a})
+	set := st.Settings()
+	set.Offline = true
+	s.settingsSaved(set)
+	waitFor(t, "the offline warning", func() bool {
+		var what string
+		fyne.DoAndWait(func() { what = s.errv.Message().What })
+		return strings.Contains(what, "Offline mode is on, but")
+	})
+}

@@ -649,8 +649,38 @@ func (s *Session) settingsSaved(set settings.Settings) {
 			s.showError("The new settings could not be applied", err, "Check them in the Settings tab.")
 			return
 		}
+		if set.Offline {
+			s.checkOffline(set)
+		}
 		s.Begin()
 	}()
+}
+
+// checkOffline says, as offline mode is saved, which model files the chosen
+// modes still lack: offline, nothing can fetch them later.
+func (s *Session) checkOffline(set settings.Settings) {
+	var modes []workflows.ModeID
+	for _, m := range set.Modes {
+		modes = append(modes, workflows.ModeID(m))
+	}
+	refs, err := studio.RefsFor(modes, workflows.Precision(set.Precision))
+	if err != nil || len(refs) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, 15*time.Second)
+	defer cancel()
+	p, err := s.st.Plan(ctx, refs)
+	if err != nil || p.Complete() {
+		return
+	}
+	n := 0
+	for _, f := range p.Files {
+		if !f.Present {
+			n++
+		}
+	}
+	s.showMessage(errorview.Message{What: fmt.Sprintf("Offline mode is on, but %d model files your modes need are not on this computer.", n),
+		Do: "Turn offline mode off in Settings to download them (or copy them into the model cache); generating needs them."})
 }
 
 func (s *Session) rollBack() {
