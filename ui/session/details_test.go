@@ -14,6 +14,7 @@ import (
 
 	"github.com/ltxstudio/ltx-studio/engine/appdirs"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
+	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/ui"
 	"github.com/ltxstudio/ltx-studio/ui/history"
@@ -128,7 +129,9 @@ func TestWorkflowExportIsTheRecordedPrompt(t *testing.T) {
 	}
 }
 
-// Settings → Save rebuilds the engine's backend with the new settings.
+// Settings → Save rebuilds the engine's backend and starts it again. A
+// remote backend at a closed port keeps the test short: the start fails at
+// once, and waiting for that failure leaves no work running past the test.
 func TestSettingsSaveApplies(t *testing.T) {
 	a := test.NewTempApp(t)
 	w := a.NewWindow("t")
@@ -137,12 +140,21 @@ func TestSettingsSaveApplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	set := st.Settings()
+	set.Backend, set.RemoteURLs, set.SetupDone = settings.BackendRemote, []string{"http://127.0.0.1:1"}, true
+	if err := st.ApplySettings(t.Context(), set); err != nil {
+		t.Fatal(err)
+	}
 	s := New(t.Context(), st, Options{App: a, Win: w, Shell: ui.New(t.Context(), w, ui.Deps{})})
 	before := st.Backend()
 	if err := s.settings.Save(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the backend rebuilt", func() bool { return st.Backend() != before })
+	waitFor(t, "the backend rebuilt and started", func() bool {
+		var what string
+		fyne.DoAndWait(func() { what = s.errv.Message().What })
+		return st.Backend() != before && strings.Contains(what, "did not start")
+	})
 }
 
 // History → Delete removes the video and its sidecar.
@@ -181,7 +193,10 @@ func TestOfflineSaveChecksFiles(t *testing.T) {
 	s := New(t.Context(), st, Options{App: a})
 	set := st.Settings()
 	set.Offline = true
-	s.settingsSaved(set)
+	if err := st.ApplySettings(t.Context(), set); err != nil {
+		t.Fatal(err)
+	}
+	s.checkOffline(set) // what settingsSaved runs before Begin
 	waitFor(t, "the offline warning", func() bool {
 		var what string
 		fyne.DoAndWait(func() { what = s.errv.Message().What })

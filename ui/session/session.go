@@ -652,7 +652,7 @@ func (s *Session) settingsSaved(set settings.Settings) {
 		if set.Offline {
 			s.checkOffline(set)
 		}
-		s.Begin()
+		fyne.Do(s.Begin) // Begin may build the setup flow: UI goroutine
 	}()
 }
 
