@@ -91,12 +91,15 @@ func New(cfg Config) (*Engine, error) {
 		return nil, errors.New("jobs: Builder, Backends, QueueDir and OutputDir are required")
 	}
 	cfg.defaults()
-	st, err := openStore(cfg.QueueDir)
+	// Lock before reading: a queue read before another process's last save
+	// would bring back (and re-run) jobs it had already finished.
+	release, err := lockQueue(cfg.QueueDir)
 	if err != nil {
 		return nil, err
 	}
-	release, err := lockQueue(cfg.QueueDir)
+	st, err := openStore(cfg.QueueDir)
 	if err != nil {
+		release()
 		return nil, err
 	}
 	e := &Engine{cfg: cfg, log: cfg.Logger, st: st, release: release, wake: make(chan struct{}), live: map[string]*active{},

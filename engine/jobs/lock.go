@@ -18,11 +18,16 @@ var ErrQueueBusy = errors.New("the job queue is in use by another ltx-studio pro
 // lockQueue takes the queue's lock file. A lock left by a dead process is
 // taken over.
 func lockQueue(dir string) (release func(), err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create queue folder: %w", err)
+	}
 	p := filepath.Join(dir, "queue.lock")
 	for range 3 {
 		f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 		if err == nil {
-			fmt.Fprintf(f, "%d\n", os.Getpid())
+			// The start time tells a live owner from a stranger that reused
+			// the pid after a crash and a reboot.
+			fmt.Fprintf(f, "%d %d\n", os.Getpid(), ownStart())
 			f.Close()
 			return func() { os.Remove(p) }, nil
 		}
@@ -42,15 +47,38 @@ func lockOwner(p string) (int32, bool) {
 	if err != nil {
 		return 0, false
 	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	fields := strings.Fields(string(b))
+	if len(fields) == 0 {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(fields[0])
 	if err != nil || pid <= 0 {
 		return 0, false
 	}
 	if pid == os.Getpid() {
 		return int32(pid), true
 	}
-	ok, err := process.PidExists(int32(pid))
-	return int32(pid), err == nil && ok
+	h, err := process.NewProcess(int32(pid))
+	if err != nil {
+		return int32(pid), false
+	}
+	if len(fields) > 1 {
+		want, err := strconv.ParseInt(fields[1], 10, 64)
+		if got, cerr := h.CreateTime(); err == nil && want > 0 && cerr == nil && got != want {
+			return int32(pid), false // the pid now belongs to another process
+		}
+	}
+	return int32(pid), true
+}
+
+// ownStart is this process's start time (ms since the epoch), 0 if unknown.
+func ownStart() int64 {
+	if h, err := process.NewProcess(int32(os.Getpid())); err == nil {
+		if ct, err := h.CreateTime(); err == nil {
+			return ct
+		}
+	}
+	return 0
 }
 
 // ReadQueue lists the jobs of a queue folder without taking it over.
