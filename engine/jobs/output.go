@@ -208,13 +208,18 @@ func outputBase(j Job, at time.Time) string {
 }
 
 // reserveName creates base+ext, or base-2+ext … if taken, and returns it.
+// A name whose sidecar (.json) exists is taken too, so a video of another
+// extension never loses its sidecar to ours.
 func reserveName(dir, base, ext string) (string, error) {
 	for i := 1; i < 10000; i++ {
-		name := base + ext
+		name := base
 		if i > 1 {
-			name = fmt.Sprintf("%s-%d%s", base, i, ext)
+			name = fmt.Sprintf("%s-%d", base, i)
 		}
-		p := filepath.Join(dir, name)
+		if _, err := os.Lstat(filepath.Join(dir, name+".json")); err == nil {
+			continue
+		}
+		p := filepath.Join(dir, name+ext)
 		f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 		if err == nil {
 			f.Close()

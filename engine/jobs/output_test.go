@@ -1,0 +1,37 @@
+package jobs
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestReserveNameKeepsOtherSidecars(t *testing.T) {
+	tests := []struct {
+		name     string
+		existing []string
+		want     string
+	}{
+		{"free", nil, "v.mp4"},
+		{"video taken", []string{"v.mp4", "v.json"}, "v-2.mp4"},
+		{"sidecar of a .webm with the same base", []string{"v.webm", "v.json"}, "v-2.mp4"},
+		{"both taken", []string{"v.mp4", "v.json", "v-2.webm", "v-2.json"}, "v-3.mp4"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, n := range tc.existing {
+				os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644)
+			}
+			got, err := reserveName(dir, "v", ".mp4")
+			if err != nil || got != filepath.Join(dir, tc.want) {
+				t.Fatalf("got %q, %v; want %s", got, err, tc.want)
+			}
+			for _, n := range tc.existing {
+				if b, _ := os.ReadFile(filepath.Join(dir, n)); string(b) != "x" {
+					t.Errorf("%s was touched", n)
+				}
+			}
+		})
+	}
+}
