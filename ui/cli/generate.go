@@ -136,6 +136,10 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Checked now, not after minutes of generating.
+	if err := checkOut(g.out); err != nil {
+		return err
+	}
 	if g.backend != "" {
 		// A server the user named: only the app's queue and output folder
 		// are used (it has its own models; nothing is started here).
@@ -364,14 +368,36 @@ func report(env Env, j jobs.Job, out string) error {
 	return nil
 }
 
+// outPaths is where --out puts the video and its sidecar.
+func outPaths(out string) (video, side string) {
+	if filepath.Ext(out) == "" {
+		out += ".mp4"
+	}
+	return out, strings.TrimSuffix(out, filepath.Ext(out)) + ".json"
+}
+
+// checkOut refuses an --out that would overwrite a file or whose folder is missing.
+func checkOut(out string) error {
+	if out == "" {
+		return nil
+	}
+	video, side := outPaths(out)
+	for _, p := range []string{video, side} {
+		if _, err := os.Lstat(p); err == nil {
+			return fmt.Errorf("--out: %s already exists; choose another name or move it away", p)
+		}
+	}
+	if st, err := os.Stat(filepath.Dir(video)); err != nil || !st.IsDir() {
+		return fmt.Errorf("--out: the folder %s does not exist; create it first", filepath.Dir(video))
+	}
+	return nil
+}
+
 // place copies the finished video and its sidecar to --out, never over an
 // existing file. The originals stay in the output folder, where the history
 // (the window's and `ltx-studio history`) finds them.
 func place(j jobs.Job, out string) (string, string, error) {
-	if filepath.Ext(out) == "" {
-		out += ".mp4"
-	}
-	side := strings.TrimSuffix(out, filepath.Ext(out)) + ".json"
+	out, side := outPaths(out)
 	for _, p := range []string{out, side} {
 		if _, err := os.Stat(p); err == nil {
 			return j.Output, j.Sidecar, fmt.Errorf("%s already exists; the video is at %s", p, j.Output)

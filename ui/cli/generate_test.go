@@ -38,6 +38,8 @@ func TestGenerateAndQueue(t *testing.T) {
 		{"run-time failure", []string{"--mode", "t2v", "--prompt", "fakecomfy:fail"}, 1, "damaged or incomplete"},
 		{"form error", []string{"--mode", "t2v", "--prompt", "x", "--width", "100"}, 1, "--width"},
 		{"media missing", []string{"--mode", "i2v", "--prompt", "x"}, 1, "needs --image"},
+		{"out exists", []string{"--mode", "t2v", "--prompt", "never queued", "--out", img}, 1, "already exists"},
+		{"out folder missing", []string{"--mode", "t2v", "--prompt", "never queued", "--out", filepath.Join(home, "nope", "v.mp4")}, 1, "does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,7 +57,7 @@ func TestGenerateAndQueue(t *testing.T) {
 		t.Errorf("sidecar not placed beside --out: %v", err)
 	}
 	var out bytes.Buffer
-	if code := Run(t.Context(), Env{Stdout: &out, Stderr: &out}, []string{"queue", "list"}); code != 0 || !strings.Contains(out.String(), "a red fox in snow") {
+	if code := Run(t.Context(), Env{Stdout: &out, Stderr: &out}, []string{"queue", "list"}); code != 0 || !strings.Contains(out.String(), "a red fox in snow") || strings.Contains(out.String(), "never queued") {
 		t.Errorf("queue list: %s", out.String())
 	}
 }
