@@ -30,21 +30,27 @@ type ServerInfo struct {
 func CheckRemote(ctx context.Context, raw string) (ServerInfo, error) {
 	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(raw), "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if err == nil {
+			raw = u.Redacted() // a proxy password never goes into a message or log
+		} else if i := strings.LastIndex(raw, "@"); i >= 0 {
+			raw = "…" + raw[i:]
+		}
 		return ServerInfo{}, fmt.Errorf("%q is not a server address; write it like http://192.168.1.20:8188", raw)
 	}
+	shown := u.Redacted()
 	if u.Path != "" || u.RawQuery != "" {
-		return ServerInfo{}, fmt.Errorf("%q has a path; give only http(s)://host:port", raw)
+		return ServerInfo{}, fmt.Errorf("%q has a path; give only http(s)://host:port", shown)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u.String()+"/api/system_stats", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return ServerInfo{}, fmt.Errorf("no ComfyUI answered at %s (%v); check that it runs and that the address and port are right", u, err)
+		return ServerInfo{}, fmt.Errorf("no ComfyUI answered at %s (%v); check that it runs and that the address and port are right", shown, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return ServerInfo{}, fmt.Errorf("%s answered %s to /api/system_stats; is it really ComfyUI?", u, resp.Status)
+		return ServerInfo{}, fmt.Errorf("%s answered %s to /api/system_stats; is it really ComfyUI?", shown, resp.Status)
 	}
 	var st struct {
 		System struct {
@@ -57,7 +63,7 @@ func CheckRemote(ctx context.Context, raw string) (ServerInfo, error) {
 		} `json:"devices"`
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&st); err != nil || st.System.ComfyUIVersion == "" {
-		return ServerInfo{}, fmt.Errorf("%s does not look like ComfyUI (its /api/system_stats has no comfyui_version)", u)
+		return ServerInfo{}, fmt.Errorf("%s does not look like ComfyUI (its /api/system_stats has no comfyui_version)", shown)
 	}
 	info := ServerInfo{URL: u.String(), ComfyUIVersion: st.System.ComfyUIVersion, PythonVersion: st.System.PythonVersion, PyTorchVersion: st.System.PyTorchVersion}
 	for _, d := range st.Devices {

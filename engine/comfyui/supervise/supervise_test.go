@@ -350,6 +350,13 @@ func TestCheckRemoteRejectsBadAddresses(t *testing.T) {
 			t.Errorf("CheckRemote(%q) accepted", raw)
 		}
 	}
+	// A password in the address never reaches a message (they end up in logs).
+	for _, raw := range []string{"http://me:s3cret@127.0.0.1:1", "http://me:s3cret@127.0.0.1:1/api", "ftp://me:s3cret@x:1", "http://me:s3cret@[bad"} {
+		_, err := CheckRemote(t.Context(), raw)
+		if err == nil || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("CheckRemote(%q): %v", raw, err)
+		}
+	}
 }
 
 func TestFolderConfig(t *testing.T) {
