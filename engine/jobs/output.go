@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -232,6 +233,17 @@ func reserveName(dir, base, ext string) (string, error) {
 	return "", errors.New("save video: no free file name")
 }
 
+// shownURL drops a password from a backend address: sidecars travel with
+// the videos people share.
+func shownURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	u.User = nil
+	return u.String()
+}
+
 // writeSidecar writes the sidecar to a flushed temp file beside path and
 // returns its name; the caller renames it.
 func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef) (string, error) {
@@ -252,7 +264,7 @@ func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef
 		}
 		s.Models = append(s.Models, sm)
 	}
-	s.ComfyUI.Backend, s.ComfyUI.URL, s.ComfyUI.Commit = a.b.Name, a.b.URL, a.b.Commit
+	s.ComfyUI.Backend, s.ComfyUI.URL, s.ComfyUI.Commit = a.b.Name, shownURL(a.b.URL), a.b.Commit
 	s.ComfyUI.Version, s.ComfyUI.Pytorch = a.server.System.ComfyUIVersion, a.server.System.PytorchVersion
 	if len(a.server.Devices) > 0 {
 		s.ComfyUI.Device = a.server.Devices[0].Name

@@ -35,3 +35,16 @@ func TestReserveNameKeepsOtherSidecars(t *testing.T) {
 		})
 	}
 }
+
+func TestShownURLDropsCredentials(t *testing.T) {
+	for raw, want := range map[string]string{
+		"http://127.0.0.1:8188":                 "http://127.0.0.1:8188",
+		"https://me:s3cret@gpu.example.com:443": "https://gpu.example.com:443",
+		"http://token@10.0.0.2:8188":            "http://10.0.0.2:8188",
+		"http://me:s3cret@[bad":                 "",
+	} {
+		if got := shownURL(raw); got != want {
+			t.Errorf("shownURL(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
