@@ -191,6 +191,25 @@ func TestStallFails(t *testing.T) {
 	}
 }
 
+func TestExtraArgsCannotRebind(t *testing.T) {
+	for _, extra := range [][]string{{"--listen"}, {"--listen", "0.0.0.0"}, {"--listen=0.0.0.0"}, {"--port", "80"}, {"--enable-cors-header", "*"}} {
+		cfg := testConfig(t)
+		cfg.ExtraArgs = extra
+		s := New(cfg)
+		err := s.Start(t.Context())
+		if err == nil || !strings.Contains(err.Error(), "not allowed") {
+			s.Stop(t.Context())
+			t.Errorf("extra %q: %v", extra, err)
+		}
+		if s.PID() != 0 {
+			t.Errorf("extra %q: a process was started", extra)
+		}
+	}
+	if err := checkExtraArgs([]string{"--fast", "--use-sage-attention"}); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestEarlyExits(t *testing.T) {
 	held, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

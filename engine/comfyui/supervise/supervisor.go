@@ -346,6 +346,9 @@ func freePort() (int, error) {
 
 func (s *Supervisor) launch() (*child, error) {
 	cfg := s.cfg
+	if err := checkExtraArgs(cfg.ExtraArgs); err != nil {
+		return nil, err
+	}
 	port := cfg.Port
 	if port == 0 {
 		p, err := freePort()
@@ -447,4 +450,18 @@ func ping(ctx context.Context, client *http.Client, url string) bool {
 	}
 	resp.Body.Close()
 	return resp.StatusCode == http.StatusOK
+}
+
+// checkExtraArgs refuses extra options that would move ComfyUI off
+// 127.0.0.1 or off the port the supervisor checks: ComfyUI has no password,
+// so listening on the network would open it to anyone there.
+func checkExtraArgs(args []string) error {
+	for _, a := range args {
+		name, _, _ := strings.Cut(a, "=")
+		switch name {
+		case "--listen", "--port", "--enable-cors-header":
+			return fmt.Errorf("the extra ComfyUI option %s is not allowed: the app keeps its ComfyUI on 127.0.0.1 at a port it picks; remove it in Settings → ComfyUI (use \"connect to an existing ComfyUI\" for a shared server)", name)
+		}
+	}
+	return nil
 }
