@@ -313,6 +313,21 @@ func TestPinnedCommitMustExist(t *testing.T) {
 	}
 }
 
+func TestOptionLikeGitURLIsRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	marker := filepath.Join(t.TempDir(), "ran")
+	cfg := f.config(t.TempDir(), f.comfyCommits[0])
+	cfg.ComfyURL = "--upload-pack=touch " + marker
+	_, err := collect(t, New(cfg), nil)
+	if err == nil || !strings.Contains(err.Error(), "not valid") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the URL ran a command")
+	}
+}
+
 func TestPreflightErrors(t *testing.T) {
 	notFound := func(string) (string, error) { return "", exec.ErrNotFound }
 	onlyGit := func(f string) (string, error) {

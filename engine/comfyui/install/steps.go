@@ -57,13 +57,17 @@ func (r *runner) clone(ctx context.Context, url, commit, dir string) error {
 	if url == "" || commit == "" {
 		return errors.New("missing git URL or commit")
 	}
+	if strings.HasPrefix(url, "-") {
+		// git would read it as an option (--upload-pack runs a command).
+		return fmt.Errorf("the git address %q is not valid; fix the mirror address in Settings or its environment variable", url)
+	}
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("removing the unfinished download %s: %w", dir, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return err
 	}
-	if err := r.command(ctx, "", nil, "git", "clone", "--no-checkout", url, dir); err != nil {
+	if err := r.command(ctx, "", nil, "git", "clone", "--no-checkout", "--", url, dir); err != nil {
 		return fmt.Errorf("could not download %s; check the internet connection or the mirror address: %w", url, err)
 	}
 	checkout := func() error {
