@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,28 @@ func TestResolveReadsMetadataFromCrossHostRedirect(t *testing.T) {
 	for _, bad := range []struct{ repo, p string }{{"../x", "a"}, {"org/m", "../../etc/passwd"}, {"org/m", "/abs"}} {
 		if _, err := d.Resolve(context.Background(), s.URL(), bad.repo, "main", bad.p); err == nil {
 			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+// A hub (or mirror) that redirects without X-Linked-Size gives an error
+// about the size, not a 0-byte download that then "fails verification".
+func TestResolveWithoutSizeSaysSo(t *testing.T) {
+	const etag = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	for _, size := range []string{"", "lots"} {
+		hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Repo-Commit", commit)
+			w.Header().Set("X-Linked-Etag", `"`+etag+`"`)
+			if size != "" {
+				w.Header().Set("X-Linked-Size", size)
+			}
+			w.Header().Set("Location", "http://storage.invalid/blob")
+			w.WriteHeader(http.StatusFound)
+		}))
+		_, err := New(Config{}).Resolve(context.Background(), hub.URL, "org/m", "main", "w.safetensors")
+		hub.Close()
+		if err == nil || !strings.Contains(err.Error(), "no size") {
+			t.Errorf("X-Linked-Size %q: err = %v", size, err)
 		}
 	}
 }

@@ -121,7 +121,9 @@ func (d *Downloader) Resolve(ctx context.Context, endpoint, repo, rev, p string)
 			if m.Etag == "" {
 				m.Etag = trimEtag(h.Get("ETag"))
 			}
-			m.Size, _ = strconv.ParseInt(h.Get("X-Linked-Size"), 10, 64)
+			// The redirect's own Content-Length is not the file's: no
+			// X-Linked-Size means no size (check says so), never 0 bytes.
+			m.Size = parseSize(h.Get("X-Linked-Size"), -1)
 			m.hubHost = origin
 			return m.check()
 		case resp.StatusCode == http.StatusOK:
@@ -129,11 +131,7 @@ func (d *Downloader) Resolve(ctx context.Context, endpoint, repo, rev, p string)
 			if m.Etag == "" {
 				m.Etag = trimEtag(h.Get("ETag"))
 			}
-			if s := h.Get("X-Linked-Size"); s != "" {
-				m.Size, _ = strconv.ParseInt(s, 10, 64)
-			} else {
-				m.Size = resp.ContentLength
-			}
+			m.Size = parseSize(h.Get("X-Linked-Size"), resp.ContentLength)
 			m.hubHost = origin
 			return m.check()
 		default:
@@ -153,6 +151,18 @@ func (m Meta) check() (Meta, error) {
 		return Meta{}, fmt.Errorf("hub answer for %s/%s has no size", m.Repo, m.Path)
 	}
 	return m, nil
+}
+
+// parseSize reads a size header; missing or malformed gives def.
+func parseSize(v string, def int64) int64 {
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
 }
 
 func escapePath(p string) string {
