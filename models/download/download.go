@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -506,6 +507,11 @@ func (d *Downloader) getRange(ctx context.Context, t *Transfer, f *os.File, p pa
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusPartialContent:
+		// Bytes from another offset would only show up as a failed hash
+		// after the whole file; a missing header is tolerated.
+		if cr := resp.Header.Get("Content-Range"); cr != "" && !strings.HasPrefix(cr, "bytes "+strconv.FormatInt(off, 10)+"-") {
+			return fatal{fmt.Errorf("storage server sent the wrong byte range for %s/%s (asked from %d, got %q)", t.Meta.Repo, t.Meta.Path, off, cr)}
+		}
 	case resp.StatusCode == http.StatusOK && off == 0 && p.End == t.Meta.Size:
 		// whole-file answer to a whole-file range: fine
 	case resp.StatusCode == http.StatusOK:

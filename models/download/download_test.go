@@ -74,6 +74,28 @@ func TestResolveWithoutSizeSaysSo(t *testing.T) {
 	}
 }
 
+// A storage server that answers a range with other bytes is stopped at once
+// and nothing is moved into blobs/.
+func TestWrongContentRangeIsRefused(t *testing.T) {
+	body := data(1000)
+	store := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Range", "bytes 0-999/1000") // ignores the asked offset
+		w.WriteHeader(http.StatusPartialContent)
+		w.Write(body)
+	}))
+	defer store.Close()
+	dest := filepath.Join(t.TempDir(), "blobs", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+	m := Meta{Repo: "org/m", Path: "w", Commit: commit, Etag: filepath.Base(dest), Size: 1000, URL: store.URL}
+	d := New(Config{MinPartSize: 250, MaxTries: 1})
+	err := d.Download(context.Background(), m, dest)
+	if err == nil || !strings.Contains(err.Error(), "wrong byte range") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(dest); err == nil {
+		t.Error("a blob was put in place")
+	}
+}
+
 func TestStalledPartIsRestarted(t *testing.T) {
 	s, f := serve(t, 600_000)
 	s.StallFirst.Store(1)
