@@ -3,7 +3,9 @@ package jobs
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestReserveNameKeepsOtherSidecars(t *testing.T) {
@@ -46,5 +48,22 @@ func TestShownURLDropsCredentials(t *testing.T) {
 		if got := shownURL(raw); got != want {
 			t.Errorf("shownURL(%q) = %q, want %q", raw, got, want)
 		}
+	}
+}
+
+// A job lost on a backend whose address carries a password says where,
+// without the password (notes end up on screen, in queue.json and in logs).
+func TestLostJobNoteHidesPassword(t *testing.T) {
+	_, b := newFake(t, "remote", false, nil)
+	b.URL = strings.Replace(b.URL, "http://", "http://me:s3cret@", 1)
+	e := newEngine(t, t.TempDir(), b)
+	e.cfg.DeadAfter = 300 * time.Millisecond
+	ch, stop := e.Subscribe()
+	defer stop()
+	j, _ := e.Submit(form("fakecomfy:die"))
+	run(t, e)
+	j = waitFor(t, e, ch, j.ID, func(j Job) bool { return j.Attempts == 1 && j.Note != "" })
+	if !strings.Contains(j.Note, "stopped responding") || strings.Contains(j.Note+j.Error, "s3cret") {
+		t.Errorf("note %q, error %q", j.Note, j.Error)
 	}
 }

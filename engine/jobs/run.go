@@ -156,7 +156,7 @@ func (a *attempt) submitAndFollow() error {
 			return &RejectedError{Prompt: pe, Fields: mapIssues(pe, a.built, a.media)}
 		}
 		if a.ctx.Err() == nil {
-			return &lostError{why: fmt.Sprintf("ComfyUI at %s could not be reached (%v)", a.b.URL, err)}
+			return &lostError{why: fmt.Sprintf("ComfyUI at %s could not be reached (%v)", shownURL(a.b.URL), err)}
 		}
 		return a.ctxErr(err)
 	}
@@ -187,7 +187,7 @@ func (a *attempt) follow() error {
 		case <-a.ctx.Done():
 			return a.ctx.Err()
 		case <-l.dead:
-			return &lostError{why: fmt.Sprintf("ComfyUI at %s stopped responding for %s", a.b.URL, a.e.cfg.DeadAfter)}
+			return &lostError{why: fmt.Sprintf("ComfyUI at %s stopped responding for %s", shownURL(a.b.URL), a.e.cfg.DeadAfter)}
 		case <-tick:
 			a.pollAsync()
 			continue
@@ -285,7 +285,7 @@ func (a *attempt) recover() (done bool, err error) {
 		return false, nil
 	}
 	if !ok {
-		return true, &lostError{why: fmt.Sprintf("ComfyUI at %s restarted and lost the job", a.b.URL)}
+		return true, &lostError{why: fmt.Sprintf("ComfyUI at %s restarted and lost the job", shownURL(a.b.URL))}
 	}
 	for _, ev := range h.Events() {
 		if x, isErr := ev.(*comfyapi.ExecutionError); isErr {
