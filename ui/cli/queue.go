@@ -66,6 +66,10 @@ func clip(s string, n int) string {
 // queue it cancels directly; if the window owns it, a pending job gets a
 // cancel request and a running one is interrupted on its ComfyUI.
 func cancelJob(ctx context.Context, env Env, dir, idPrefix string) error {
+	if strings.TrimSpace(idPrefix) == "" {
+		// An empty prefix matches every job.
+		return errors.New("give the id of the job to cancel (see: ltx-studio queue list)")
+	}
 	list, err := jobs.ReadQueue(dir)
 	if err != nil {
 		return err
