@@ -106,6 +106,16 @@ type Pidfile struct {
 	CreateTime int64  `json:"create_time_ms"`
 	Port       int    `json:"port,omitempty"`
 	Command    string `json:"command,omitempty"`
+	// Owner is the ltx-studio process that supervises it (pid + start
+	// time), so a second app or terminal does not stop a ComfyUI in use.
+	Owner       int   `json:"owner,omitempty"`
+	OwnerCreate int64 `json:"owner_create_time_ms,omitempty"`
+}
+
+// OwnedElsewhere reports whether pf's ComfyUI is alive and supervised by
+// another live process (not a leftover of a crashed app).
+func (pf Pidfile) OwnedElsewhere(ctx context.Context) bool {
+	return pf.Owner > 0 && pf.Owner != os.Getpid() && Running(ctx, pf.Owner, pf.OwnerCreate) && Running(ctx, pf.PID, pf.CreateTime)
 }
 
 // WritePidfile stores pf at path (temp file + rename).

@@ -321,6 +321,47 @@ func TestStalePidfileIsStopped(t *testing.T) {
 	}
 }
 
+// A ComfyUI another live ltx-studio process supervises is not stopped by a
+// second start (the window's server while `comfyui start` runs, or the reverse).
+func TestPidfileOwnedByAnotherProcessIsNotStopped(t *testing.T) {
+	cfg := testConfig(t)
+	other := exec.Command(fakeBin, "main.py", "--listen", "127.0.0.1", "--port", "0", "--base-directory", cfg.BaseDir)
+	owner := exec.Command(fakeBin, "main.py", "--listen", "127.0.0.1", "--port", "0", "--base-directory", t.TempDir())
+	os.MkdirAll(filepath.Join(cfg.BaseDir, "custom_nodes"), 0o755)
+	for _, c := range []*exec.Cmd{other, owner} {
+		proc.Prepare(c)
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { proc.KillTree(context.Background(), c.Process.Pid); c.Wait() })
+	}
+	ct, _ := proc.CreateTime(t.Context(), other.Process.Pid)
+	oct, _ := proc.CreateTime(t.Context(), owner.Process.Pid)
+	proc.WritePidfile(cfg.PidFile, proc.Pidfile{PID: other.Process.Pid, CreateTime: ct, Owner: owner.Process.Pid, OwnerCreate: oct})
+	s := New(cfg)
+	err := s.Start(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "comfyui stop") {
+		s.Stop(context.Background())
+		t.Fatalf("err = %v", err)
+	}
+	if !alive(other.Process.Pid) {
+		t.Fatal("the other process's ComfyUI was stopped")
+	}
+	if s.PID() != 0 {
+		t.Error("a second ComfyUI was started")
+	}
+	// Once its owner is gone it is a leftover, stopped by the next start.
+	proc.KillTree(t.Context(), owner.Process.Pid)
+	owner.Wait()
+	if err := s.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop(context.Background())
+	if alive(other.Process.Pid) {
+		t.Error("the leftover ComfyUI was not stopped")
+	}
+}
+
 func TestPidfileOfAStrangerIsLeftAlone(t *testing.T) {
 	cfg := testConfig(t)
 	// Our own pid with a wrong start time: a reused pid, not ComfyUI.

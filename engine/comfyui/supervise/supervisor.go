@@ -100,6 +100,12 @@ func (s *Supervisor) Start(ctx context.Context) error {
 		s.mu.Unlock()
 		return nil
 	}
+	if pf, ok := proc.ReadPidfile(s.cfg.PidFile); ok && s.cfg.PidFile != "" && pf.OwnedElsewhere(ctx) {
+		s.mu.Unlock()
+		err := fmt.Errorf("ComfyUI already runs (pid %d, port %d) for another ltx-studio window or terminal (pid %d); use it there, or stop it with `ltx-studio comfyui stop`", pf.PID, pf.Port, pf.Owner)
+		s.hub.Publish(status.Event{State: status.Crashed, Message: err.Error(), Err: err, Final: true})
+		return err
+	}
 	s.running = true
 	s.stop = make(chan struct{})
 	s.loopDone = make(chan struct{})
@@ -398,7 +404,9 @@ func (s *Supervisor) launch() (*child, error) {
 	s.mu.Unlock()
 	if cfg.PidFile != "" {
 		ct, _ := proc.CreateTime(context.Background(), cmd.Process.Pid)
-		if err := proc.WritePidfile(cfg.PidFile, proc.Pidfile{PID: cmd.Process.Pid, CreateTime: ct, Port: port, Command: cfg.Script}); err != nil {
+		me, _ := proc.CreateTime(context.Background(), os.Getpid())
+		pf := proc.Pidfile{PID: cmd.Process.Pid, CreateTime: ct, Port: port, Command: cfg.Script, Owner: os.Getpid(), OwnerCreate: me}
+		if err := proc.WritePidfile(cfg.PidFile, pf); err != nil {
 			cfg.Logger.Warn("writing ComfyUI pidfile", "err", err)
 		}
 	}
