@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/ltxstudio/ltx-studio/engine/appdirs"
@@ -137,7 +139,7 @@ func (b *Backend) Start(ctx context.Context) error {
 		if len(s.RemoteURLs) == 0 {
 			return errors.New("no ComfyUI server address is set; add one in Settings → ComfyUI")
 		}
-		b.hub.Publish(status.Event{State: status.Starting, Message: "Connecting to " + s.RemoteURLs[0] + "…"})
+		b.hub.Publish(status.Event{State: status.Starting, Message: "Connecting to " + shownURL(s.RemoteURLs[0]) + "…"})
 		info, err := supervise.CheckRemote(ctx, s.RemoteURLs[0])
 		if err != nil {
 			b.hub.Publish(status.Event{State: status.Crashed, Message: err.Error(), Err: err})
@@ -146,7 +148,7 @@ func (b *Backend) Start(ctx context.Context) error {
 		b.mu.Lock()
 		b.remote = info.URL
 		b.mu.Unlock()
-		b.hub.Publish(status.Event{State: status.Ready, URL: info.URL, Message: "Connected to ComfyUI " + info.ComfyUIVersion + " at " + info.URL})
+		b.hub.Publish(status.Event{State: status.Ready, URL: info.URL, Message: "Connected to ComfyUI " + info.ComfyUIVersion + " at " + shownURL(info.URL)})
 		return nil
 	}
 	sup, err := b.supervisor()
@@ -230,4 +232,16 @@ func Running(ctx context.Context, d appdirs.Dirs) (pid int, url string, ok bool)
 		return 0, "", false
 	}
 	return pf.PID, fmt.Sprintf("http://%s:%d", supervise.Host, pf.Port), true
+}
+
+// shownURL hides a password in a server address: status messages are shown
+// and logged.
+func shownURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	if i := strings.LastIndex(raw, "@"); i >= 0 {
+		return "…" + raw[i:]
+	}
+	return raw
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,5 +94,28 @@ func TestManagedWithoutInstall(t *testing.T) {
 	}
 	if Root(dirs, settings.Defaults()) != filepath.Join(dirs.Data, "comfyui") {
 		t.Error("default root")
+	}
+}
+
+func TestRemoteStatusHidesPassword(t *testing.T) {
+	rs := settings.Defaults()
+	rs.Backend, rs.RemoteURLs = settings.BackendRemote, []string{"http://me:s3cret@127.0.0.1:1"}
+	b := New(Options{Dirs: appdirs.Under(t.TempDir()), Settings: rs})
+	ch, cancel := b.Subscribe()
+	defer cancel()
+	err := b.Start(t.Context())
+	if err == nil {
+		t.Fatal("unreachable server accepted")
+	}
+	for e := range ch {
+		if strings.Contains(e.Message, "s3cret") {
+			t.Errorf("%v event shows the password: %q", e.State, e.Message)
+		}
+		if e.State == status.Crashed {
+			break
+		}
+	}
+	if strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("error shows the password: %v", err)
 	}
 }
