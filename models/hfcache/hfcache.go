@@ -32,7 +32,7 @@ type Env struct {
 
 // FromEnv resolves the configuration like huggingface_hub: HF_HUB_CACHE, else
 // HF_HOME/hub, else ~/.cache/huggingface/hub (XDG_CACHE_HOME honoured);
-// token from HF_TOKEN, else HF_HOME/token. getenv is os.Getenv in production.
+// token from HF_TOKEN, else the file HF_TOKEN_PATH or HF_HOME/token. getenv is os.Getenv in production.
 func FromEnv(getenv func(string) string) Env {
 	if getenv == nil {
 		getenv = os.Getenv
@@ -49,6 +49,9 @@ func FromEnv(getenv func(string) string) Env {
 	}
 	e := Env{CacheDir: getenv("HF_HUB_CACHE"), Endpoint: strings.TrimRight(getenv("HF_ENDPOINT"), "/")}
 	if e.CacheDir == "" {
+		e.CacheDir = getenv("HUGGINGFACE_HUB_CACHE") // the older name, still read by huggingface_hub
+	}
+	if e.CacheDir == "" {
 		e.CacheDir = filepath.Join(home, "hub")
 	}
 	if e.Endpoint == "" {
@@ -56,7 +59,11 @@ func FromEnv(getenv func(string) string) Env {
 	}
 	e.Token = strings.TrimSpace(getenv("HF_TOKEN"))
 	if e.Token == "" {
-		if b, err := os.ReadFile(filepath.Join(home, "token")); err == nil {
+		tokenPath := getenv("HF_TOKEN_PATH")
+		if tokenPath == "" {
+			tokenPath = filepath.Join(home, "token")
+		}
+		if b, err := os.ReadFile(tokenPath); err == nil {
 			e.Token = strings.TrimSpace(string(b))
 		}
 	}

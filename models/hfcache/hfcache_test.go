@@ -12,6 +12,8 @@ func TestFromEnvResolvesLikeHuggingfaceHub(t *testing.T) {
 	home, _ := os.UserHomeDir()
 	hfHome := t.TempDir()
 	os.WriteFile(filepath.Join(hfHome, "token"), []byte("hf_fromfile\n"), 0o600)
+	tokenPath := filepath.Join(t.TempDir(), "my-token")
+	os.WriteFile(tokenPath, []byte("hf_elsewhere\n"), 0o600)
 	cases := []struct {
 		name string
 		env  map[string]string
@@ -25,6 +27,10 @@ func TestFromEnvResolvesLikeHuggingfaceHub(t *testing.T) {
 			Env{CacheDir: filepath.Join(hfHome, "hub"), Endpoint: DefaultEndpoint, Token: "hf_fromfile"}},
 		{"HF_HUB_CACHE wins, HF_TOKEN wins", map[string]string{"HF_HOME": hfHome, "HF_HUB_CACHE": "/c", "HF_TOKEN": "hf_env", "HF_ENDPOINT": "http://127.0.0.1:9/", "HF_HUB_OFFLINE": "1"},
 			Env{CacheDir: "/c", Endpoint: "http://127.0.0.1:9", Token: "hf_env", Offline: true}},
+		{"legacy cache variable, token path", map[string]string{"HUGGINGFACE_HUB_CACHE": "/legacy", "HF_TOKEN_PATH": tokenPath},
+			Env{CacheDir: "/legacy", Endpoint: DefaultEndpoint, Token: "hf_elsewhere"}},
+		{"HF_HUB_CACHE over the legacy name", map[string]string{"HUGGINGFACE_HUB_CACHE": "/legacy", "HF_HUB_CACHE": "/c"},
+			Env{CacheDir: "/c", Endpoint: DefaultEndpoint}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
