@@ -2,8 +2,11 @@ package models
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"sort"
@@ -604,4 +607,42 @@ func (r *rater) add(now time.Time, bytes int64) float64 {
 		return 0
 	}
 	return float64(r.b[len(r.b)-1]-r.b[0]) / dt
+}
+
+// SHA256 is the content hash of a registry file for provenance (sidecars):
+// the pinned LFS sha256 (verified at download, so no re-read of gigabytes),
+// else a hash of the cached file when it is small (configs).
+func (s *Store) SHA256(ctx context.Context, r Ref) (string, error) {
+	fs, err := s.files([]Ref{r})
+	if err != nil {
+		return "", err
+	}
+	lk, err := s.loadLock()
+	if err != nil {
+		return "", err
+	}
+	if e, ok := lk.Files[fs[0].Key()]; ok && e.SHA256 != "" {
+		return e.SHA256, nil
+	}
+	c, ok := s.findLocal(fs[0], &lk)
+	if !ok {
+		return "", fmt.Errorf("%s is not in the model cache", r)
+	}
+	if c.Size > 64<<20 {
+		return "", fmt.Errorf("%s has no recorded sha256 (not downloaded by the app)", r)
+	}
+	return fileSHA256(ctx, c.Path)
+}
+
+func fileSHA256(ctx context.Context, p string) (string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), ctx.Err()
 }

@@ -3,6 +3,8 @@ package models
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -495,5 +497,30 @@ func TestLTX23RegistryCoversTheContract(t *testing.T) {
 	}
 	if len(LTX23().Files) != n {
 		t.Errorf("registry has %d files, contract %d", len(LTX23().Files), n)
+	}
+}
+
+func TestSHA256ForProvenance(t *testing.T) {
+	fx := newFixture(t)
+	s := fx.store(nil)
+	ctx := context.Background()
+	if _, err := s.SHA256(ctx, upscaler); err == nil {
+		t.Error("a file not in the cache has a sha256")
+	}
+	if err := s.Ensure(ctx, []Ref{upscaler, small}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		ref  Ref
+		data []byte
+	}{{upscaler, fx.data("Lightricks/LTX-2.3", "ltx-2.3-spatial-upscaler-x2-1.0.safetensors")}, {small, fx.data("Lightricks/LTX-2.3", "config.json")}} {
+		sum := sha256.Sum256(c.data)
+		got, err := s.SHA256(ctx, c.ref)
+		if err != nil || got != hex.EncodeToString(sum[:]) {
+			t.Errorf("%v: %q %v", c.ref, got, err)
+		}
+	}
+	if _, err := s.SHA256(ctx, Ref{"loras", "nope.safetensors"}); err == nil {
+		t.Error("unknown ref has a sha256")
 	}
 }
