@@ -138,6 +138,9 @@ func (a *attempt) save(ref comfyapi.FileRef) (dst, side string, err error) {
 		}
 		synced <- err
 	}()
+	// Model hashes may take a while: get them before the final name is
+	// reserved, since the reservation is an empty file under that name.
+	models := a.sidecarModels()
 	dst, err = reserveName(a.e.cfg.OutputDir, outputBase(a.job, a.t.Started), strings.ToLower(filepath.Ext(ref.Filename)))
 	if err != nil {
 		<-synced
@@ -145,7 +148,7 @@ func (a *attempt) save(ref comfyapi.FileRef) (dst, side string, err error) {
 	}
 	a.t.Finished = time.Now()
 	side = strings.TrimSuffix(dst, filepath.Ext(dst)) + ".json"
-	sideTmp, err := a.writeSidecar(side, dst, n, ref)
+	sideTmp, err := a.writeSidecar(side, dst, n, ref, models)
 	if serr := <-synced; err == nil && serr != nil {
 		err = fmt.Errorf("save video: %w", serr)
 	}
@@ -244,14 +247,9 @@ func shownURL(raw string) string {
 	return u.String()
 }
 
-// writeSidecar writes the sidecar to a flushed temp file beside path and
-// returns its name; the caller renames it.
-func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef) (string, error) {
-	var s Sidecar
-	s.App.Name, s.App.Version = "LTX 2.3 Studio", a.e.cfg.AppVersion
-	f := a.job.Form
-	s.JobID, s.Mode, s.Preset, s.Seed, s.Form = a.job.ID, f.Mode, f.Preset, f.Seed, f
-	s.Media, s.PromptID, s.Prompt = a.media, a.pid, a.built.Prompt
+// sidecarModels lists the job's model files with their sha256 when known.
+func (a *attempt) sidecarModels() []sidecarModel {
+	var out []sidecarModel
 	for _, m := range a.built.Models {
 		sm := sidecarModel{ModelRef: m}
 		if a.e.cfg.Hashes != nil {
@@ -262,8 +260,19 @@ func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef
 				sm.SHA256 = sum
 			}
 		}
-		s.Models = append(s.Models, sm)
+		out = append(out, sm)
 	}
+	return out
+}
+
+// writeSidecar writes the sidecar to a flushed temp file beside path and
+// returns its name; the caller renames it.
+func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef, models []sidecarModel) (string, error) {
+	var s Sidecar
+	s.App.Name, s.App.Version = "LTX 2.3 Studio", a.e.cfg.AppVersion
+	f := a.job.Form
+	s.JobID, s.Mode, s.Preset, s.Seed, s.Form = a.job.ID, f.Mode, f.Preset, f.Seed, f
+	s.Media, s.PromptID, s.Prompt, s.Models = a.media, a.pid, a.built.Prompt, models
 	s.ComfyUI.Backend, s.ComfyUI.URL, s.ComfyUI.Commit = a.b.Name, shownURL(a.b.URL), a.b.Commit
 	s.ComfyUI.Version, s.ComfyUI.Pytorch = a.server.System.ComfyUIVersion, a.server.System.PytorchVersion
 	if len(a.server.Devices) > 0 {

@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,5 +66,41 @@ func TestLostJobNoteHidesPassword(t *testing.T) {
 	j = waitFor(t, e, ch, j.ID, func(j Job) bool { return j.Attempts == 1 && j.Note != "" })
 	if !strings.Contains(j.Note, "stopped responding") || strings.Contains(j.Note+j.Error, "s3cret") {
 		t.Errorf("note %q, error %q", j.Note, j.Error)
+	}
+}
+
+// probeHasher records which visible files the output folder holds while
+// model hashes are computed.
+type probeHasher struct {
+	dir  string
+	seen *[]string
+}
+
+func (p probeHasher) SHA256(ctx context.Context, m ModelRef) (string, error) {
+	ents, _ := os.ReadDir(p.dir)
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), ".") {
+			*p.seen = append(*p.seen, e.Name())
+		}
+	}
+	return fakeHasher{}.SHA256(ctx, m)
+}
+
+// While a slow step (model hashes) runs, no empty video sits under its
+// final name: a quit at that moment would leave it looking complete.
+func TestNoEmptyVideoWhileHashing(t *testing.T) {
+	_, b := newFake(t, "local", false, nil)
+	e := newEngine(t, t.TempDir(), b)
+	var seen []string
+	e.cfg.Hashes = probeHasher{dir: e.cfg.OutputDir, seen: &seen}
+	ch, stop := e.Subscribe()
+	defer stop()
+	j, _ := e.Submit(form("a quiet lake"))
+	run(t, e)
+	if j = waitFor(t, e, ch, j.ID, finished); j.State != Done {
+		t.Fatalf("job %+v", j)
+	}
+	if len(seen) > 0 {
+		t.Errorf("visible in the output folder while hashing: %v", seen)
 	}
 }
