@@ -232,3 +232,11 @@ up:
 		t.Errorf("after close: %v", err)
 	}
 }
+
+func TestDialErrorHidesPassword(t *testing.T) {
+	c := New("http://me:s3cret@127.0.0.1:1", nil)
+	_, err := c.dial(t.Context())
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("err = %v", err)
+	}
+}

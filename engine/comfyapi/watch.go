@@ -85,7 +85,11 @@ func (c *Client) dial(ctx context.Context) (*websocket.Conn, error) {
 	defer cancel()
 	conn, _, err := websocket.Dial(dctx, u, &websocket.DialOptions{HTTPClient: c.http})
 	if err != nil {
-		return nil, fmt.Errorf("connect to comfyui events at %s: %w", c.base, err)
+		shown := c.base
+		if pu, perr := url.Parse(c.base); perr == nil {
+			shown = pu.Redacted() // messages are logged; a proxy password is not
+		}
+		return nil, fmt.Errorf("connect to comfyui events at %s: %w", shown, err)
 	}
 	conn.SetReadLimit(64 << 20) // preview frames are JPEGs of up to 512 px
 	if err := conn.Write(dctx, websocket.MessageText, []byte(handshake)); err != nil {
