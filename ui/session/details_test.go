@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -55,8 +56,11 @@ func TestFormsUseTheSettingsPrecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	shell := ui.New(t.Context(), w, ui.Deps{})
-	s := New(t.Context(), st, Options{App: a, Win: w, Shell: shell})
-	defer s.Shutdown()
+	// A cancelled context: New's followers end at once, so no goroutine
+	// touches widgets while (or after) this test does.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	s := New(ctx, st, Options{App: a, Win: w, Shell: shell})
 	for _, m := range []workflows.ModeID{workflows.T2V, workflows.Style} {
 		if p := shell.Form(m).Result().Form.Precision; p != workflows.BF16 {
 			t.Errorf("%s form precision %q, want bf16 from the settings", m, p)
@@ -78,7 +82,9 @@ func TestNotifyFollowsTheSetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	s := New(t.Context(), st, Options{App: a})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // no followers (see above)
+	s := New(ctx, st, Options{App: a})
 	j := jobs.Job{State: jobs.Done, Form: workflows.Form{Prompt: "a fox"}}
 	test.AssertNotificationSent(t, fyne.NewNotification("LTX 2.3 Studio: Video ready", "a fox"), func() { s.notify(j) })
 	set := st.Settings()
@@ -134,7 +140,6 @@ func TestWorkflowExportIsTheRecordedPrompt(t *testing.T) {
 // once, and waiting for that failure leaves no work running past the test.
 func TestSettingsSaveApplies(t *testing.T) {
 	a := test.NewTempApp(t)
-	w := a.NewWindow("t")
 	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(t.TempDir()), Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +150,7 @@ func TestSettingsSaveApplies(t *testing.T) {
 	if err := st.ApplySettings(t.Context(), set); err != nil {
 		t.Fatal(err)
 	}
-	s := New(t.Context(), st, Options{App: a, Win: w, Shell: ui.New(t.Context(), w, ui.Deps{})})
+	s := New(t.Context(), st, Options{App: a}) // no shell: the backend follower then touches no widget
 	before := st.Backend()
 	if err := s.settings.Save(); err != nil {
 		t.Fatal(err)
