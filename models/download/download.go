@@ -447,8 +447,9 @@ func (e fatal) Unwrap() error { return e.error }
 
 // runPart fetches one part with retries; a stall restarts it without using a try.
 func (d *Downloader) runPart(ctx context.Context, t *Transfer, f *os.File, p partState, done *atomic.Int64) error {
-	tries := 0
+	tries, stalls := 0, 0
 	for {
+		before := done.Load()
 		err := d.getRange(ctx, t, f, p, done)
 		if err == nil || ctx.Err() != nil {
 			return err
@@ -456,6 +457,14 @@ func (d *Downloader) runPart(ctx context.Context, t *Transfer, f *os.File, p par
 		var fe fatal
 		if errors.As(err, &fe) {
 			return fe.error
+		}
+		// Stalls after progress are free; a server that sends nothing at
+		// all, stall after stall, is given up on rather than waited on forever.
+		if stalls++; !errors.Is(err, errStall) || done.Load() > before {
+			stalls = 0
+		}
+		if stalls >= maxStalls {
+			return fmt.Errorf("download of %s/%s stopped: the storage server sent no data for %d tries of %s; check the connection and try again", t.Meta.Repo, t.Meta.Path, stalls, d.cfg.StallTimeout)
 		}
 		if !errors.Is(err, errStall) {
 			tries++
@@ -477,6 +486,9 @@ func (d *Downloader) runPart(ctx context.Context, t *Transfer, f *os.File, p par
 }
 
 var errStall = errors.New("no data received (stalled)")
+
+// maxStalls is how many stalls in a row, without a byte between, end a part.
+const maxStalls = 5
 
 func (d *Downloader) getRange(ctx context.Context, t *Transfer, f *os.File, p partState, done *atomic.Int64) error {
 	off := p.Start + done.Load()

@@ -96,6 +96,24 @@ func TestWrongContentRangeIsRefused(t *testing.T) {
 	}
 }
 
+func TestServerThatNeverSendsGivesUp(t *testing.T) {
+	s, _ := serve(t, 1000)
+	s.StallFirst.Store(1000)
+	d := New(Config{StallTimeout: 20 * time.Millisecond})
+	m, err := d.Resolve(context.Background(), s.URL(), "org/m", "main", "w.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "blobs", m.Etag)
+	err = d.Download(context.Background(), m, dest)
+	if err == nil || !strings.Contains(err.Error(), "sent no data") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(StatePath(dest)); err != nil {
+		t.Errorf("part state not kept for a later resume: %v", err)
+	}
+}
+
 func TestStalledPartIsRestarted(t *testing.T) {
 	s, f := serve(t, 600_000)
 	s.StallFirst.Store(1)
