@@ -328,6 +328,22 @@ func TestOptionLikeGitURLIsRefused(t *testing.T) {
 	}
 }
 
+func TestMirrorPasswordNotShown(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	cfg := f.config(t.TempDir(), f.comfyCommits[0])
+	cfg.ComfyURL = "http://me:s3cret@127.0.0.1:1/ComfyUI.git"
+	evs, err := collect(t, New(cfg), nil)
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("err = %v", err)
+	}
+	for _, e := range evs {
+		if strings.Contains(e.Line, "s3cret") || strings.Contains(e.Message, "s3cret") {
+			t.Errorf("event shows the password: %+v", e)
+		}
+	}
+}
+
 func TestPreflightErrors(t *testing.T) {
 	notFound := func(string) (string, error) { return "", exec.ErrNotFound }
 	onlyGit := func(f string) (string, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -336,7 +337,11 @@ func (r *runner) command(ctx context.Context, dir string, env []string, name str
 }
 
 func (r *runner) commandOut(ctx context.Context, dir string, env []string, name string, args ...string) ([]string, error) {
-	r.emit(ctx, Event{Kind: Output, Line: "$ " + name + " " + strings.Join(args, " ")})
+	shown := make([]string, len(args))
+	for i, a := range args {
+		shown[i] = redactURL(a)
+	}
+	r.emit(ctx, Event{Kind: Output, Line: "$ " + name + " " + strings.Join(shown, " ")})
 	var mu sync.Mutex
 	var lines []string
 	tail := logs.NewRing(20)
@@ -366,4 +371,16 @@ func (r *runner) commandOut(ctx context.Context, dir string, env []string, name 
 		return lines, fmt.Errorf("%s failed (%v):\n%s", filepath.Base(name), err, strings.Join(last, "\n"))
 	}
 	return lines, nil
+}
+
+// redactURL hides the password of a mirror address (https://user:token@…):
+// command lines and errors go to the install log the UI shows.
+func redactURL(s string) string {
+	if !strings.Contains(s, "://") || !strings.Contains(s, "@") {
+		return s
+	}
+	if u, err := url.Parse(s); err == nil {
+		return u.Redacted()
+	}
+	return s
 }

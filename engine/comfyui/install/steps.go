@@ -68,7 +68,7 @@ func (r *runner) clone(ctx context.Context, url, commit, dir string) error {
 		return err
 	}
 	if err := r.command(ctx, "", nil, "git", "clone", "--no-checkout", "--", url, dir); err != nil {
-		return fmt.Errorf("could not download %s; check the internet connection or the mirror address: %w", url, err)
+		return fmt.Errorf("could not download %s; check the internet connection or the mirror address: %w", redactURL(url), err)
 	}
 	checkout := func() error {
 		return r.command(ctx, dir, nil, "git", "-c", "advice.detachedHead=false", "checkout", "--force", "--detach", commit)
@@ -76,7 +76,7 @@ func (r *runner) clone(ctx context.Context, url, commit, dir string) error {
 	if err := checkout(); err != nil {
 		// Not on a branch the clone fetched: ask for the commit itself (GitHub allows it).
 		if ferr := r.command(ctx, dir, nil, "git", "fetch", "origin", commit); ferr != nil {
-			return fmt.Errorf("commit %s is not in %s; the mirror may be out of date: %w", commit, url, err)
+			return fmt.Errorf("commit %s is not in %s; the mirror may be out of date: %w", commit, redactURL(url), err)
 		}
 		if err := checkout(); err != nil {
 			return err
@@ -87,7 +87,7 @@ func (r *runner) clone(ctx context.Context, url, commit, dir string) error {
 		return err
 	}
 	if head := lastNonEmpty(out); !strings.EqualFold(head, commit) {
-		return fmt.Errorf("%s is at %s after checkout, not the pinned %s; the repository may be damaged", url, head, commit)
+		return fmt.Errorf("%s is at %s after checkout, not the pinned %s; the repository may be damaged", redactURL(url), head, commit)
 	}
 	return nil
 }
