@@ -408,6 +408,18 @@ func (e storeEnsurer) Ensure(ctx context.Context, refs []jobs.ModelRef, progress
 	})
 }
 
+// storeHasher gives the sidecar each model file's verified sha256 (the LFS
+// etag pinned in the lock file), so provenance names exact weights.
+type storeHasher struct{ s *Studio }
+
+func (h storeHasher) SHA256(ctx context.Context, m jobs.ModelRef) (string, error) {
+	st, err := h.s.Models()
+	if err != nil {
+		return "", err
+	}
+	return st.SHA256(ctx, models.Ref{Folder: m.Folder, Name: m.Name})
+}
+
 func (s *Studio) startJobEngine() error {
 	s.mu.Lock()
 	if s.jobs != nil {
@@ -420,7 +432,7 @@ func (s *Studio) startJobEngine() error {
 		return errors.New("no ComfyUI to run jobs on; set one in Settings")
 	}
 	eng, err := jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
-		Models: storeEnsurer{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim})
+		Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim})
 	if err != nil {
 		return fmt.Errorf("opening the job queue: %w", err)
 	}
