@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -382,9 +383,13 @@ func (s *Studio) backends() []jobs.Backend {
 	return out
 }
 
+// hostOf names a remote server by host:port only: a password in the address
+// must never reach a job record, a sidecar or the screen.
 func hostOf(u string) string {
-	u = strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://")
-	return strings.TrimRight(u, "/")
+	if p, err := url.Parse(u); err == nil && p.Host != "" {
+		return p.Host
+	}
+	return "server"
 }
 
 type storeEnsurer struct{ s *Studio }

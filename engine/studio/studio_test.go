@@ -160,3 +160,9 @@ func TestChecksSayWhatToDo(t *testing.T) {
 		t.Errorf("no driver must warn: %+v", ids["gpu"])
 	}
 }
+
+func TestRemoteNamesHideTheirPassword(t *testing.T) {
+	if got := studio.HostOfForTest("https://me:s3cret@gpu-box:8188/"); got != "gpu-box:8188" {
+		t.Fatalf("host = %q", got)
+	}
+}
