@@ -2,6 +2,7 @@ package setup
 
 import (
 	"fmt"
+	"github.com/ltxstudio/ltx-studio/ui/progress"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -129,16 +130,6 @@ func (p *modelsPage) refresh() {
 	}
 }
 
-// Bytes formats a size in decimal units, as download sizes are quoted (27.1 GB).
-func Bytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	v, i := float64(n), -1
-	for v >= unit && i < 4 {
-		v /= unit
-		i++
-	}
-	return fmt.Sprintf("%.1f %cB", v, "kMGTP"[i])
-}
+// Bytes formats a size as download sizes are quoted (27.1 GB); one rule for
+// the whole window, kept in the progress view.
+func Bytes(n int64) string { return progress.Bytes(n) }
