@@ -611,10 +611,7 @@ func (s *Session) refreshLogs() {
 	if len(lines) > 500 {
 		lines = lines[len(lines)-500:]
 	}
-	text := ""
-	for _, l := range lines {
-		text += l + "\n"
-	}
+	text := strings.Join(lines, "\n")
 	if text == "" {
 		text = "ComfyUI has not written anything yet."
 	}
