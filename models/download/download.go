@@ -110,14 +110,15 @@ const (
 
 // Transfer is one running download; several waiters may share it.
 type Transfer struct {
-	Meta   Meta
-	Dest   string
-	done   atomic.Int64
-	phase  atomic.Int32
-	finish chan struct{}
-	err    error
-	cancel context.CancelFunc
-	refs   int // guarded by Downloader.mu
+	Meta    Meta
+	Dest    string
+	done    atomic.Int64
+	phase   atomic.Int32
+	waiting atomic.Bool
+	finish  chan struct{}
+	err     error
+	cancel  context.CancelFunc
+	refs    int // guarded by Downloader.mu
 }
 
 // Done is the number of bytes on disk so far (including resumed ones).
@@ -265,6 +266,14 @@ func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
 	if !hfcache.ValidEtag(m.Etag) || filepath.Base(dest) != m.Etag {
 		return fmt.Errorf("download: destination %s does not match etag %q", dest, m.Etag)
 	}
+	// huggingface_hub's own lock on this blob: a Python tool (or another
+	// ltx-studio process) writing the same blob finishes first, and its file
+	// is then reused below instead of fetched again.
+	lock, err := d.lockBlob(ctx, t)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	if fi, err := os.Stat(dest); err == nil && fi.Size() == m.Size {
 		t.done.Store(m.Size)
 		return nil
