@@ -36,3 +36,7 @@ func (d *Downloader) lockBlob(ctx context.Context, t *Transfer) (*filelock.Lock,
 // Waiting reports whether the transfer waits for another process that is
 // writing the same blob.
 func (t *Transfer) Waiting() bool { return t.waiting.Load() }
+
+// Verified reports whether this transfer hashed the bytes and found them
+// matching (false when it reused a blob another process had written).
+func (t *Transfer) Verified() bool { return t.hashed.Load() }
