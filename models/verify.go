@@ -178,8 +178,9 @@ func hashFile(ctx context.Context, p, etag string, size int64, tick func(int64))
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// Repair verifies refs, deletes the damaged files and downloads them (and
-// the missing ones) again, verified. It returns the verdicts from before the
+// Repair verifies refs, deletes the damaged files and downloads them again,
+// verified. Missing files are left to Ensure (pull): a repair never starts
+// downloads the user did not choose. It returns the verdicts from before the
 // repair; the error says what could not be fetched.
 func (s *Store) Repair(ctx context.Context, refs []Ref, verifying func(VerifyProgress), fetching func(Progress)) ([]VerifyResult, error) {
 	res, err := s.Verify(ctx, refs, verifying)
@@ -196,8 +197,6 @@ func (s *Store) Repair(ctx context.Context, refs []Ref, verifying func(VerifyPro
 				err = errors.Join(err, fmt.Errorf("could not delete the damaged %s: %w", r.Path, rerr))
 				continue
 			}
-			again = append(again, r.File)
-		case VerifyMissing:
 			again = append(again, r.File)
 		}
 	}
