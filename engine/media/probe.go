@@ -267,3 +267,19 @@ func inputArg(path string) string {
 	}
 	return path
 }
+
+// CheckImageSize refuses an image file whose header claims more pixels than
+// the app takes (MaxImagePixels, MaxImageSide). Only the header is read; a
+// file that is no image Go can read passes (the full checks belong to Probe).
+func CheckImageSize(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	cfg, _, err := image.DecodeConfig(f)
+	if err != nil {
+		return nil
+	}
+	return checkImageSize(filepath.Base(path), cfg.Width, cfg.Height)
+}
