@@ -248,3 +248,7 @@ func shownURL(raw string) string {
 	}
 	return raw
 }
+
+// Announce shows a state message in the header without touching the server
+// (the studio says it waits for another process that owns the data folder).
+func (b *Backend) Announce(ev status.Event) { b.hub.Publish(ev) }
