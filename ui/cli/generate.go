@@ -148,6 +148,11 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		defer s.Close()
+		// It still holds the app's queue for the whole job: the window
+		// waits for it rather than failing to open the queue.
+		if err := s.Own(ctx); err != nil {
+			return err
+		}
 		return generateOn(ctx, env, jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(),
 			Backends: []jobs.Backend{{Name: "cli", URL: strings.TrimRight(g.backend, "/"), InputDir: g.inputDir}}}, f, g.out)
 	}
