@@ -4,6 +4,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -51,7 +53,9 @@ func Run(ctx context.Context, env Env, args []string) int {
 		usage(env.Stderr)
 		return 2
 	}
-	if err := c.Run(ctx, env, args[1:]); err != nil {
+	if err := c.Run(ctx, env, args[1:]); errors.Is(err, flag.ErrHelp) {
+		return 0 // the usage was printed on stdout
+	} else if err != nil {
 		fmt.Fprintf(env.Stderr, "ltx-studio %s: %v\n", c.Name, err)
 		return 1
 	}

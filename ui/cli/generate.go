@@ -27,56 +27,55 @@ func init() {
 
 // genFlags are the generate command's options.
 type genFlags struct {
-	mode, prompt, negative, preset, camera, precision string
-	media                                             map[string]*string
-	seed                                              int64
-	width, height, fps                                int
-	seconds                                           float64
-	out, backend, inputDir                            string
+	mode                                        modeFlag
+	prompt, negative, preset, camera, precision string
+	media                                       map[string]*string
+	seed                                        seedFlag
+	width, height, fps                          int
+	seconds                                     float64
+	out, backend, inputDir                      string
 }
 
-func parseGenerate(args []string, stderr io.Writer) (*genFlags, *flag.FlagSet, error) {
+func parseGenerate(args []string, env Env) (*genFlags, error) {
 	g := &genFlags{media: map[string]*string{}}
+	g.mode.m, _ = workflows.Lookup(workflows.T2V)
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&g.mode, "mode", "t2v", "t2v, i2v, a2v, lipsync, keyframe or style")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: ltx-studio generate --mode NAME --prompt TEXT [media files] [flags]")
+		fs.PrintDefaults()
+	}
+	fs.Var(&g.mode, "mode", "the mode's `name`, its id or the name the window shows: "+studio.ModeNames())
 	fs.StringVar(&g.prompt, "prompt", "", "what the video shows (required)")
 	fs.StringVar(&g.negative, "negative", workflows.DefaultNegative, "what to avoid")
-	for _, m := range []struct{ name, help string }{
-		{"image", "start image (i2v), portrait (lipsync) or style image (style)"},
-		{"audio", "audio track (a2v) or speech (lipsync)"},
-		{"video", "source video (style)"}, {"first", "first frame (keyframe)"}, {"last", "last frame (keyframe)"},
-	} {
-		g.media[m.name] = fs.String(m.name, "", m.help)
+	for _, fl := range mediaFlags() {
+		g.media[fl.name] = fs.String(fl.name, "", fl.help)
 	}
 	fs.StringVar(&g.preset, "preset", string(workflows.Balanced), "fast, balanced or quality")
 	fs.StringVar(&g.camera, "camera", string(workflows.CameraAuto), "camera motion (auto, none, static, dolly_in …)")
 	fs.StringVar(&g.precision, "precision", string(workflows.FP8), "fp8 or bf16 weights")
-	fs.Int64Var(&g.seed, "seed", -1, "seed (default: random)")
-	fs.IntVar(&g.width, "width", 0, "width in pixels (default: the mode's default)")
+	fs.Var(&g.seed, "seed", "a whole `number` 0 or more for a repeatable video, or "+randomSeed+" (the default)")
+	fs.IntVar(&g.width, "width", 0, "width in pixels (0: the mode's own)")
 	fs.IntVar(&g.height, "height", 0, "height in pixels")
 	fs.IntVar(&g.fps, "fps", 0, "frames per second")
 	fs.Float64Var(&g.seconds, "seconds", 0, "duration in seconds")
 	fs.StringVar(&g.out, "out", "", "also copy the video here (a .mp4 path; the sidecar goes beside it)")
 	fs.StringVar(&g.backend, "backend", os.Getenv("LTX_STUDIO_COMFYUI_URL"), "use this ComfyUI instead of the app's own, e.g. http://127.0.0.1:8188 (or set LTX_STUDIO_COMFYUI_URL)")
 	fs.StringVar(&g.inputDir, "input-dir", "", "that ComfyUI's input folder, if it is on this machine (else media are uploaded)")
-	if err := fs.Parse(args); err != nil {
-		return nil, nil, err
+	if err := parseFlags(fs, env, args); err != nil {
+		return nil, err
 	}
-	return g, fs, nil
+	return g, nil
 }
 
-// form turns the flags into a validated form.
-func (g *genFlags) form() (workflows.Form, error) {
-	m, ok := workflows.Lookup(workflows.ModeID(g.mode))
-	if !ok {
-		return workflows.Form{}, fmt.Errorf("unknown mode %q (t2v, i2v, a2v, lipsync, keyframe or style)", g.mode)
-	}
+// form turns the flags into a validated form. Each media file is checked by
+// its content with the same rule the window applies (studio.AcceptMedia).
+func (g *genFlags) form(ctx context.Context) (workflows.Form, error) {
+	m := g.mode.m
 	f := workflows.DefaultForm(m.ID)
 	f.Prompt, f.Negative = g.prompt, g.negative
 	f.Preset, f.Camera, f.Precision = workflows.Preset(g.preset), workflows.Camera(g.camera), workflows.Precision(g.precision)
-	if g.seed >= 0 {
-		f.Seed, f.RandomSeed = g.seed, false
+	if g.seed.set {
+		f.Seed, f.RandomSeed = g.seed.v, false
 	}
 	for _, v := range []struct {
 		dst *int
@@ -98,6 +97,9 @@ func (g *genFlags) form() (workflows.Form, error) {
 		if err != nil {
 			return f, err
 		}
+		if _, err := studio.AcceptMedia(ctx, s, abs); err != nil {
+			return f, fmt.Errorf("--%s %s: %w", flagFor(s), p, err)
+		}
 		f.Media[s.ID] = abs
 	}
 	if errs := f.Validate(); len(errs) > 0 {
@@ -108,6 +110,30 @@ func (g *genFlags) form() (workflows.Form, error) {
 		return f, errors.New(strings.Join(msgs, "; "))
 	}
 	return f, nil
+}
+
+// mediaFlag is one media flag and the slots it fills, in the registry's words.
+type mediaFlag struct{ name, help string }
+
+// mediaFlags derives the media flags and their help from the modes' slots:
+// "--image: Start image (i2v), Portrait (lipsync), Style image (style)".
+func mediaFlags() []mediaFlag {
+	var out []mediaFlag
+	at := map[string]int{}
+	for _, m := range workflows.Modes() {
+		for _, s := range m.Slots {
+			name := flagFor(s)
+			i, ok := at[name]
+			if !ok {
+				i, at[name] = len(out), len(out)
+				out = append(out, mediaFlag{name: name, help: "the `file` for "})
+			} else {
+				out[i].help += ", "
+			}
+			out[i].help += fmt.Sprintf("%s (%s)", s.Label, m.ID)
+		}
+	}
+	return out
 }
 
 // flagFor is the flag that fills a media slot: the slot's own name, or the
@@ -128,11 +154,11 @@ func (g *genFlags) mediaFor(s workflows.MediaSlot) string {
 }
 
 func runGenerate(ctx context.Context, env Env, args []string) error {
-	g, _, err := parseGenerate(args, env.Stderr)
+	g, err := parseGenerate(args, env)
 	if err != nil {
 		return err
 	}
-	f, err := g.form()
+	f, err := g.form(ctx)
 	if err != nil {
 		return err
 	}

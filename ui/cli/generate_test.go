@@ -25,8 +25,7 @@ func TestGenerateAndQueue(t *testing.T) {
 	srv := api.New(api.Options{ObjectInfoPath: sharedObjectInfo(t), OutputDir: t.TempDir(), InputDir: t.TempDir()})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	img := filepath.Join(t.TempDir(), "start.png")
-	os.WriteFile(img, []byte("\x89PNG\r\n\x1a\nfake"), 0o644)
+	img := writePNG(t, filepath.Join(t.TempDir(), "start.png"))
 	tests := []struct {
 		name string
 		args []string

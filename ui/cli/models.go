@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/models"
 	"github.com/ltxstudio/ltx-studio/models/download"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
@@ -57,7 +58,7 @@ func runModels(ctx context.Context, env Env, args []string) error {
 	sub := args[0]
 	var mf modelsFlags
 	fs := newModelsFlagSet(env.Stderr, &mf)
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, env, args[1:]); err != nil {
 		return err
 	}
 	refs, scope, err := modelRefs(mf)
@@ -101,7 +102,7 @@ func runModels(ctx context.Context, env Env, args []string) error {
 func newModelsFlagSet(out io.Writer, mf *modelsFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("models", flag.ContinueOnError)
 	fs.SetOutput(out)
-	fs.StringVar(&mf.mode, "mode", "", "mode (t2v, i2v, a2v, lipsync, keyframe, style); default: all six")
+	fs.StringVar(&mf.mode, "mode", "", "one mode, by id or by the name the window shows ("+studio.ModeNames()+"); default: all six")
 	fs.StringVar(&mf.preset, "preset", string(workflows.Balanced), "preset: fast, balanced, quality")
 	fs.StringVar(&mf.precision, "precision", string(workflows.FP8), "weights: fp8 or bf16")
 	fs.BoolVar(&mf.all, "all", false, "every file of the registry, whatever the modes use")
@@ -140,10 +141,11 @@ func modelRefs(mf modelsFlags) ([]models.Ref, string, error) {
 	}
 	var modes []workflows.ModeID
 	if mf.mode != "" {
-		if _, ok := workflows.Lookup(workflows.ModeID(mf.mode)); !ok {
-			return nil, "", fmt.Errorf("unknown mode %q (t2v, i2v, a2v, lipsync, keyframe, style)", mf.mode)
+		m, err := studio.ParseMode(mf.mode)
+		if err != nil {
+			return nil, "", err
 		}
-		modes = []workflows.ModeID{workflows.ModeID(mf.mode)}
+		modes = []workflows.ModeID{m.ID}
 	} else {
 		for _, m := range workflows.Modes() {
 			modes = append(modes, m.ID)
