@@ -20,6 +20,9 @@ type Env struct {
 	// studioOpts adjusts how commands open the engine (tests point the
 	// installer at the stand-in repository's commit; main leaves it nil).
 	studioOpts func(*studio.Options)
+	// waits bound each wait on a ComfyUI server (zero: studio.DefaultWaits;
+	// tests shorten them).
+	waits studio.Waits
 }
 
 // Command is one subcommand: `ltx-studio <name> args…`.

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ltxstudio/ltx-studio/engine/studio"
 )
 
 // writePNG writes a real 64×64 PNG, which the media probe reads by content.
@@ -25,8 +27,14 @@ func writePNG(t *testing.T, path string) string {
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runCLIWaiting(t, studio.Waits{}, args...)
+}
+
+// runCLIWaiting runs the CLI with shortened server waits.
+func runCLIWaiting(t *testing.T, w studio.Waits, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code = Run(t.Context(), Env{Stdout: &out, Stderr: &errb}, args)
+	code = Run(t.Context(), Env{Stdout: &out, Stderr: &errb, waits: w}, args)
 	return code, out.String(), errb.String()
 }
 

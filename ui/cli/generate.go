@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,13 +170,18 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	if g.backend != "" {
 		// A server the user named: only the app's queue and output folder
 		// are used (it has its own models; nothing is started here).
+		addr := strings.TrimRight(g.backend, "/")
+		fmt.Fprintf(env.Stdout, "checking the ComfyUI at %s…\n", shownHost(addr))
+		if _, err := studio.CheckServer(ctx, addr, env.waits); err != nil {
+			return err
+		}
 		s, err := openStudio(env, nil)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
 		return generateOn(ctx, env, jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(),
-			Backends: []jobs.Backend{{Name: "cli", URL: strings.TrimRight(g.backend, "/"), InputDir: g.inputDir}}}, f, g.out)
+			Backends: []jobs.Backend{{Name: "cli", URL: addr, InputDir: g.inputDir}}}, f, g.out)
 	}
 	// Only jobs submitted from now on are this run's; older pending ones
 	// stay queued for the window. The queue is locked by this process
@@ -241,8 +247,8 @@ func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Fo
 		return err
 	}
 	where := s.Backend().URL()
-	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), f.Mode, job.Form.Seed, where)
-	final, err := follow(ctx, e, ch, job.ID, env.Stdout)
+	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), modeName(f.Mode), job.Form.Seed, shownHost(where))
+	final, err := follow(ctx, e, ch, job.ID, env, shownHost(where))
 	if err != nil {
 		return err
 	}
@@ -269,13 +275,14 @@ func generateOn(ctx context.Context, env Env, cfg jobs.Config, f workflows.Form,
 		return err
 	}
 	mine.Store(job.ID)
-	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on %s\n", shortID(job.ID), f.Mode, job.Form.Seed, cfg.Backends[0].URL)
+	where := shownHost(cfg.Backends[0].URL)
+	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), modeName(f.Mode), job.Form.Seed, where)
 	// Run starts after Submit, so the claim above already names the job.
 	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() { _ = e.Run(runCtx); close(done) }()
 	defer func() { cancelRun(); <-done }()
-	final, err := follow(ctx, e, ch, job.ID, env.Stdout)
+	final, err := follow(ctx, e, ch, job.ID, env, where)
 	if err != nil {
 		return err
 	}
@@ -299,23 +306,40 @@ func (m studioModels) Ensure(ctx context.Context, refs []jobs.ModelRef, progress
 }
 
 // follow prints progress until the job ends. Ctrl-C cancels the job in
-// ComfyUI too, so nothing keeps running behind the user's back.
-func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string, w io.Writer) (jobs.Job, error) {
+// ComfyUI too, so nothing keeps running behind the user's back. A job the
+// server does not take within the queue wait is cancelled with a message:
+// the wait for a dead server's event socket would otherwise never end.
+func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string, env Env, where string) (jobs.Job, error) {
+	w := env.Stdout
 	var last time.Time
 	var lastStage jobs.Phase
 	var lastFile string
 	cancelled := false
+	queueWait := env.waits.Queue
+	if queueWait <= 0 {
+		queueWait = studio.DefaultWaits().Queue
+	}
+	notTaken := time.NewTimer(queueWait)
+	defer notTaken.Stop()
+	var gaveUp error
+	cancel := func(why string) {
+		if cancelled {
+			return
+		}
+		cancelled = true
+		fmt.Fprintln(w, why)
+		cctx, c := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		_ = e.Cancel(cctx, id)
+		c()
+		ctx = context.WithoutCancel(ctx)
+	}
 	for {
 		select {
 		case <-ctx.Done():
-			if !cancelled {
-				cancelled = true
-				fmt.Fprintln(w, "cancelling…")
-				cctx, c := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-				_ = e.Cancel(cctx, id)
-				c()
-				ctx = context.WithoutCancel(ctx)
-			}
+			cancel("cancelling…")
+		case <-notTaken.C:
+			gaveUp = fmt.Errorf("the ComfyUI at %s did not take the job within %s (its event connection does not open); the job was cancelled. Check that server (ltx-studio comfyui status for the app's own), then try again", where, queueWait)
+			cancel("giving up: the server does not take the job")
 		case ev := <-ch:
 			switch x := ev.(type) {
 			case jobs.ProgressUpdate:
@@ -332,11 +356,20 @@ func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string
 				}
 				fmt.Fprintln(w, progressLine(p))
 			case jobs.Changed:
+				if x.Job.ID == id && x.Job.State != jobs.Pending {
+					notTaken.Stop()
+				}
 				if x.Job.ID == id && x.Job.State.Finished() {
+					if gaveUp != nil && x.Job.State == jobs.Cancelled {
+						return x.Job, gaveUp
+					}
 					return x.Job, nil
 				}
 			case jobs.Removed:
 				if x.ID == id {
+					if gaveUp != nil {
+						return jobs.Job{ID: id, State: jobs.Cancelled}, gaveUp
+					}
 					return jobs.Job{ID: id, State: jobs.Cancelled}, nil
 				}
 			}
@@ -464,6 +497,23 @@ func copyFile(from, to string) error {
 		os.Remove(tmp.Name())
 	}
 	return err
+}
+
+// shownHost names a server by host:port, never with a password from its address.
+func shownHost(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return "the given address"
+}
+
+// modeName is how the terminal names a mode: the window's label and the id
+// that --mode takes, "Keyframes (keyframe)".
+func modeName(id workflows.ModeID) string {
+	if m, ok := workflows.Lookup(id); ok {
+		return m.Label + " (" + string(id) + ")"
+	}
+	return string(id)
 }
 
 func shortID(id string) string {
