@@ -25,7 +25,9 @@ type Waits struct {
 }
 
 // DefaultWaits are the deadlines the CLI uses.
-func DefaultWaits() Waits { return Waits{Connect: 5 * time.Second, Health: 10 * time.Second, Queue: time.Minute} }
+func DefaultWaits() Waits {
+	return Waits{Connect: 5 * time.Second, Health: 10 * time.Second, Queue: time.Minute}
+}
 
 func (w Waits) withDefaults() Waits {
 	d := DefaultWaits()
