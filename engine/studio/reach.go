@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"syscall"
@@ -100,7 +101,7 @@ func unreachable(err error, host string, wait time.Duration) string {
 	var dns *net.DNSError
 	switch {
 	case errors.As(err, &dns) && dns.IsNotFound:
-		return fmt.Sprintf("the name %s is not known (is it spelled right?)", host)
+		return fmt.Sprintf("the name %s was not found (is it spelled right, and is this machine online?)", host)
 	case errors.As(err, &dns):
 		return fmt.Sprintf("the name %s could not be looked up (no network connection, or no DNS server answers)", host)
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -122,4 +123,33 @@ func unreachable(err error, host string, wait time.Duration) string {
 func isTimeout(err error) bool {
 	var t interface{ Timeout() bool }
 	return errors.As(err, &t) && t.Timeout()
+}
+
+// CheckHub tells whether the model hub at endpoint (HF_ENDPOINT, default
+// https://huggingface.co) answers at all, within the connect and health
+// waits. Any HTTP answer counts: this is about the network, not the files.
+func CheckHub(ctx context.Context, endpoint string, w Waits) error {
+	w = w.withDefaults()
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("the model hub address %q (HF_ENDPOINT) is not an address", endpoint)
+	}
+	hctx, cancel := context.WithTimeout(ctx, w.Connect+w.Health)
+	defer cancel()
+	req, err := http.NewRequestWithContext(hctx, http.MethodHead, u.String(), nil)
+	if err != nil {
+		return fmt.Errorf("the model hub address %q (HF_ENDPOINT) is not an address", endpoint)
+	}
+	client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{Timeout: w.Connect}).DialContext, TLSHandshakeTimeout: w.Health}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("the model hub at %s cannot be reached: %s", u.Host, unreachable(err, u.Hostname(), w.Connect+w.Health))
+	}
+	resp.Body.Close()
+	return nil
 }

@@ -43,6 +43,9 @@ type Options struct {
 	// Claim, when set, limits which pending jobs this process runs (the CLI
 	// runs only what it submitted and leaves the rest for the window).
 	Claim func(jobs.Job) bool
+	// Offline keeps the model store off the network for this run (the CLI
+	// sets it when the hub cannot be reached, to report the cache alone).
+	Offline bool
 }
 
 // Studio is one running app's engine. Create with Open, end with Close.
@@ -53,6 +56,7 @@ type Studio struct {
 	store   settings.Store
 	install func(*install.Config)
 	claim   func(jobs.Job) bool
+	offline bool
 
 	mu       sync.Mutex
 	set      settings.Settings
@@ -82,7 +86,7 @@ func Open(opt Options) (*Studio, error) {
 		return nil, fmt.Errorf("creating the app's folders: %w", err)
 	}
 	s := &Studio{dirs: opt.Dirs, getenv: opt.Getenv, log: opt.Log, store: settings.Store{Dir: opt.Dirs.Config}, install: opt.Install,
-		claim: opt.Claim}
+		claim: opt.Claim, offline: opt.Offline}
 	set, err := s.store.Load()
 	if err != nil {
 		s.log.Warn("settings", "err", err)
@@ -256,7 +260,7 @@ func (s *Studio) Models() (*models.Store, error) {
 	if tok := s.store.Token(); tok != "" {
 		env.Token = tok
 	}
-	env.Offline = env.Offline || s.set.Offline
+	env.Offline = env.Offline || s.set.Offline || s.offline
 	s.models = models.New(models.Options{Env: env, LockPath: filepath.Join(s.dirs.Data, "models.lock.json"), ComfyUI: base, Logger: s.log})
 	s.modelsAt = base
 	return s.models, nil
