@@ -21,6 +21,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/history"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
@@ -46,6 +47,9 @@ type Options struct {
 	// Offline keeps the model store off the network for this run (the CLI
 	// sets it when the hub cannot be reached, to report the cache alone).
 	Offline bool
+	// Face words the fixes in messages for the window (default) or the
+	// terminal.
+	Face face.Face
 }
 
 // Studio is one running app's engine. Create with Open, end with Close.
@@ -57,6 +61,7 @@ type Studio struct {
 	install func(*install.Config)
 	claim   func(jobs.Job) bool
 	offline bool
+	face    face.Face
 
 	mu       sync.Mutex
 	set      settings.Settings
@@ -86,7 +91,7 @@ func Open(opt Options) (*Studio, error) {
 		return nil, fmt.Errorf("creating the app's folders: %w", err)
 	}
 	s := &Studio{dirs: opt.Dirs, getenv: opt.Getenv, log: opt.Log, store: settings.Store{Dir: opt.Dirs.Config}, install: opt.Install,
-		claim: opt.Claim, offline: opt.Offline}
+		claim: opt.Claim, offline: opt.Offline, face: opt.Face}
 	set, err := s.store.Load()
 	if err != nil {
 		s.log.Warn("settings", "err", err)
@@ -438,10 +443,13 @@ func (s *Studio) startJobEngine() error {
 	s.mu.Unlock()
 	bs := s.backends()
 	if len(bs) == 0 {
-		return errors.New("no ComfyUI to run jobs on; set one in Settings")
+		if s.face == face.Terminal {
+			return errors.New("no ComfyUI to run jobs on; pass --backend URL (or set LTX_STUDIO_COMFYUI_URL)")
+		}
+		return errors.New("no ComfyUI to run jobs on; set one in Settings → ComfyUI")
 	}
 	eng, err := jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
-		Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim})
+		Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim, Face: s.face})
 	if err != nil {
 		return fmt.Errorf("opening the job queue: %w", err)
 	}

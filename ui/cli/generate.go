@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
@@ -262,6 +263,7 @@ func generateOn(ctx context.Context, env Env, cfg jobs.Config, f workflows.Form,
 	mine.Store("")
 	cfg.Builder = jobs.WorkflowsBuilder{}
 	cfg.AppVersion = studio.Version
+	cfg.Face = face.Terminal
 	cfg.Claim = func(j jobs.Job) bool { return j.ID == mine.Load().(string) }
 	e, err := jobs.New(cfg)
 	if err != nil {
