@@ -50,6 +50,8 @@ type Options struct {
 	// Face words the fixes in messages for the window (default) or the
 	// terminal.
 	Face face.Face
+	// CheckWait bounds each setup check (zero: 10 s; tests shorten it).
+	CheckWait time.Duration
 }
 
 // Studio is one running app's engine. Create with Open, end with Close.
@@ -62,6 +64,8 @@ type Studio struct {
 	claim   func(jobs.Job) bool
 	offline bool
 	face    face.Face
+	// checkWait bounds each setup check.
+	checkWait time.Duration
 
 	mu       sync.Mutex
 	set      settings.Settings
@@ -91,7 +95,10 @@ func Open(opt Options) (*Studio, error) {
 		return nil, fmt.Errorf("creating the app's folders: %w", err)
 	}
 	s := &Studio{dirs: opt.Dirs, getenv: opt.Getenv, log: opt.Log, store: settings.Store{Dir: opt.Dirs.Config}, install: opt.Install,
-		claim: opt.Claim, offline: opt.Offline, face: opt.Face}
+		claim: opt.Claim, offline: opt.Offline, face: opt.Face, checkWait: opt.CheckWait}
+	if s.checkWait <= 0 {
+		s.checkWait = checkWait
+	}
 	set, err := s.store.Load()
 	if err != nil {
 		s.log.Warn("settings", "err", err)

@@ -117,7 +117,10 @@ func cliInstall(ctx context.Context, w io.Writer, b *comfyui.Backend, verbose bo
 		case install.Warning:
 			fmt.Fprintf(w, "warning: %s\n", e.Message)
 		case install.Failed:
-			fmt.Fprintf(w, "failed: %s\n", e.Message)
+			// The why is the error Install returns, printed once by Run.
+			if e.Title != "" {
+				fmt.Fprintf(w, "[%d/%d] %s failed\n", e.Index, e.Total, e.Title)
+			}
 		case install.Finished:
 			fmt.Fprintln(w, e.Message)
 		case install.Output:
@@ -141,7 +144,8 @@ func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, b *comfyui.B
 				fmt.Fprintf(w, "%-10s none\n", label+":")
 				return
 			}
-			fmt.Fprintf(w, "%-10s %s  ComfyUI %s  torch %s  python via %s\n", label+":", b.ID, short(b.ComfyCommit), b.Torch, b.PythonMode)
+			fmt.Fprintf(w, "%-10s %s  ComfyUI %s  torch %s  packages via %s\n", label+":", b.ID, short(b.ComfyCommit), b.Torch,
+				install.PipMode(b.PythonMode).Words())
 			if !b.Completed {
 				fmt.Fprintf(w, "           unfinished, steps done: %s (run install to continue)\n", strings.Join(b.Done, ", "))
 			}
