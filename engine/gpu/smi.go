@@ -15,8 +15,12 @@ import (
 	"time"
 )
 
+// NoGPU is the one way the app says there is no NVIDIA GPU to use: the
+// meter, the setup checks and the installer's warning all start with it.
+const NoGPU = "No NVIDIA GPU found"
+
 // NoSMIOnPath is the NoGPU text when neither NVML nor nvidia-smi is there.
-const NoSMIOnPath = "No NVIDIA GPU found (nvidia-smi not on PATH)"
+const NoSMIOnPath = NoGPU
 
 // SMISampler reads GPU memory from one long-lived nvidia-smi in loop mode
 // (-lms), parsing its CSV lines as they arrive. Spawning nvidia-smi once a

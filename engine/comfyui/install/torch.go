@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+
+	"github.com/ltxstudio/ltx-studio/engine/gpu"
 )
 
 // NvidiaSMIDriverVersion asks nvidia-smi for the driver version of the first
@@ -44,7 +46,7 @@ func (t Torch) IndexURL() string { return "https://download.pytorch.org/whl/" + 
 func ChooseTorch(driver string) Torch {
 	driver = strings.TrimSpace(driver)
 	if driver == "" {
-		return Torch{Variant: "cpu", Warning: "No NVIDIA GPU was found, so the CPU build of PyTorch is installed. " +
+		return Torch{Variant: "cpu", Warning: gpu.NoGPU + ", so the CPU build of PyTorch is installed. " +
 			"LTX-2.3 on the CPU is far too slow for real use; install the NVIDIA driver and reinstall ComfyUI if this machine has an NVIDIA card."}
 	}
 	majorStr, _, _ := strings.Cut(driver, ".")
