@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/models/download"
 )
@@ -78,7 +79,7 @@ func (s *Studio) Checks(ctx context.Context) []Check {
 		g := Check{ID: "git", Name: "Git"}
 		if p, err := exec.LookPath("git"); err != nil {
 			g.Verdict, g.Detail, g.Fix = Fail, "git is not installed.", "Install git (Debian/Ubuntu: sudo apt install git; Windows: git-scm.com), then run the checks again."
-		} else if v, err := exec.CommandContext(ctx, p, "--version").Output(); err == nil {
+		} else if v, err := quietCommand(ctx, p, "--version").Output(); err == nil {
 			g.Detail = strings.TrimSpace(string(v))
 		}
 		out = append(out, g)
@@ -106,4 +107,12 @@ func existingParent(dir string) string {
 			return d
 		}
 	}
+}
+
+// quietCommand is a probe that opens no console window over the app on
+// Windows (a GUI program's console children otherwise get one each).
+func quietCommand(ctx context.Context, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, name, args...)
+	proc.Prepare(cmd)
+	return cmd
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 )
 
 // Python is how venvs are made and packages installed.
@@ -87,7 +89,9 @@ func findPython(ctx context.Context, c Config) (Python, error) {
 			continue
 		}
 		pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		out, err := exec.CommandContext(pctx, exe, append(append([]string{}, cd.args...), "-c", probeScript)...).Output()
+		probe := exec.CommandContext(pctx, exe, append(append([]string{}, cd.args...), "-c", probeScript)...)
+		proc.Prepare(probe) // no console window flashing over the app on Windows
+		out, err := probe.Output()
 		cancel()
 		if err != nil {
 			continue
