@@ -97,7 +97,11 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 	m, _ := Lookup(f.Mode)
 	media := map[string]string{}
 	var errs []FieldError
+	var skipped []bypass
 	for _, s := range m.Slots {
+		if s.Optional && strings.TrimSpace(f.Media[s.ID]) == "" && opt.MediaNames[s.ID] == "" {
+			continue // bypassed below
+		}
 		name := opt.MediaNames[s.ID]
 		if name == "" {
 			name = filepath.Base(f.Media[s.ID])
@@ -127,8 +131,20 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := applyOps(g, t, presetOps[f.Preset]); err != nil {
+	if err := applyOps(g, t, opsFor(f.Mode, f.Preset)); err != nil {
 		return nil, err
+	}
+	for _, s := range m.Slots {
+		if _, given := media[s.ID]; !given {
+			if b, ok := t.Optional[s.ID]; ok {
+				skipped = append(skipped, b)
+			}
+		}
+	}
+	for _, b := range skipped {
+		if err := applyOps(g, t, []presetOp{{kind: opBypass, node: b.Node, input: b.Input}}); err != nil {
+			return nil, err
+		}
 	}
 	prune(g, t.Output)
 	body, err := json.Marshal(g)
@@ -136,15 +152,24 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 		return nil, fmt.Errorf("workflows: encoding graph: %w", err)
 	}
 
-	frames := Frames(f.Seconds, f.FPS)
+	frames := ModeFrames(f.Mode, f.Seconds, f.FPS)
+	seconds := TrueSeconds(frames, f.FPS)
+	if m.FramesWithin {
+		// Slice half a frame more than the clip so the source surely yields
+		// all of its frames; ImageFromBatch then takes exactly frames.
+		seconds = TrueSeconds(2*frames+1, 2*f.FPS)
+	}
 	latentW, latentH := f.Width, f.Height
 	if m.TwoStage {
 		latentW, latentH = f.Width/2, f.Height/2
 	}
 	cam := ResolveCamera(f.Camera, f.Prompt)
+	if m.SourceCamera {
+		cam = CameraNone // the control video carries the camera; Validate refuses explicit motions
+	}
 	pos, neg := cameraPrompts(f.Prompt, f.Negative, cam, f.CameraStrength)
 	values := map[string]any{
-		ptCheckpoint:   CheckpointFile(f.Preset, f.Precision),
+		ptCheckpoint:   CheckpointFile(f),
 		ptTextEncoder:  TextEncoderFile(f.Precision),
 		ptPrompt:       pos,
 		ptNegative:     neg,
@@ -153,7 +178,7 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 		ptWidth:        f.Width,
 		ptHeight:       f.Height,
 		ptFrames:       frames,
-		ptSeconds:      math.Round(TrueSeconds(frames, f.FPS)*1000) / 1000,
+		ptSeconds:      math.Round(seconds*1000) / 1000,
 		ptFPSFloat:     float64(f.FPS),
 		ptFPSInt:       f.FPS,
 		ptSeed:         f.Seed,
@@ -255,7 +280,7 @@ var stageOf = map[string]string{
 func stagesFor(g map[string]*node, m Mode, p Preset) map[string]Stage {
 	s1, s2 := PresetSteps(m.ID, p)
 	cfgPasses := 1.0
-	if p == Quality {
+	if usesCFG(m.ID, p) {
 		cfgPasses = 2
 	}
 	tokens1 := 1.0

@@ -103,6 +103,16 @@ var cameraTexts = map[Camera]cameraText{
 }
 
 // Cameras lists the camera options in UI order. The slice is a copy.
+// cameraLabel is the UI name of a camera choice, in lower case for sentences.
+func cameraLabel(c Camera) string {
+	for _, ci := range cameraOrder {
+		if ci.ID == c {
+			return strings.ToLower(ci.Label)
+		}
+	}
+	return string(c)
+}
+
 func Cameras() []CameraInfo { return append([]CameraInfo(nil), cameraOrder...) }
 
 func validCamera(c Camera) bool {
