@@ -201,7 +201,7 @@ func TestEveryControlMovesExactlyItsInputs(t *testing.T) {
 			"height":  {"latent1.height", "sscale.height", "vscale.height"},
 			"seconds": {"alat.frames_number", "latent1.length", "vframes.length", "vslice.duration"},
 			// 5 s rounds down to 121 frames at 25 fps but to 129 at 26.
-			"fps": {"alat.frame_rate", "alat.frames_number", "cond.frame_rate", "create.fps", "latent1.length", "vframes.length", "vslice.duration"},
+			"fps":    {"alat.frame_rate", "alat.frames_number", "cond.frame_rate", "create.fps", "latent1.length", "vframes.length", "vslice.duration"},
 			"camera": {}},
 	}
 	for _, m := range Modes() {
