@@ -192,6 +192,10 @@ func (f *Form) buildChoices(in Input) {
 	f.strength.Step = 0.05
 	f.strength.SetValue(in.CameraStrength)
 	f.strength.OnChanged = func(float64) { f.update() }
+	if f.mode.SourceCamera { // the source video sets the camera (see update's note)
+		f.camera.Disable()
+		f.strength.Disable()
+	}
 
 	f.precision = widget.NewRadioGroup([]string{string(workflows.FP8), string(workflows.BF16)}, func(string) { f.update() })
 	f.precision.Horizontal = true
@@ -235,7 +239,11 @@ func (f *Form) update() {
 	for _, k := range []string{"seed", "preset", "negative", "precision"} {
 		f.notes[k].set(e[k], noteError)
 	}
-	f.notes["camera"].set(join(e["camera"], e["camera_strength"]), noteError)
+	if cam := join(e["camera"], e["camera_strength"]); cam == "" && f.mode.SourceCamera {
+		f.notes["camera"].set("The camera follows the source video.", noteHint)
+	} else {
+		f.notes["camera"].set(cam, noteError)
+	}
 	for _, s := range f.slots {
 		md := f.media[s.def.ID]
 		s.note.set(e["media."+s.def.ID], kindFor(md.Path == "" || md.Probing))
