@@ -51,11 +51,14 @@ type Prompt struct {
 	Stages map[string]Stage
 	// OutputNode is the SaveVideo node whose history entry holds the mp4.
 	OutputNode string
-	Width      int
-	Height     int
-	Frames     int
-	FPS        int
-	Seed       int64
+	// EnhancedNode is the PreviewAny node whose history entry holds the
+	// enhanced prompt (outputs[id].text[0]); "" when the form did not ask.
+	EnhancedNode string
+	Width        int
+	Height       int
+	Frames       int
+	FPS          int
+	Seed         int64
 	// Camera is the motion actually applied ("auto" resolved).
 	Camera Camera
 	// Models are the files the graph loads.
@@ -146,7 +149,20 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 			return nil, err
 		}
 	}
-	prune(g, t.Output)
+	cam := ResolveCamera(f.Camera, f.Prompt)
+	if m.SourceCamera {
+		cam = CameraNone // the control video carries the camera; Validate refuses explicit motions
+	}
+	camPos, camNeg := cameraWords(cam, f.CameraStrength)
+	outputs := []string{t.Output}
+	enhanced := ""
+	if f.Enhance {
+		if enhanced, err = addEnhancer(g, f.Mode, f.Prompt, camPos, f.Seed); err != nil {
+			return nil, err
+		}
+		outputs = append(outputs, enhanced)
+	}
+	prune(g, outputs...)
 	body, err := json.Marshal(g)
 	if err != nil {
 		return nil, fmt.Errorf("workflows: encoding graph: %w", err)
@@ -163,16 +179,11 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 	if m.TwoStage {
 		latentW, latentH = f.Width/2, f.Height/2
 	}
-	cam := ResolveCamera(f.Camera, f.Prompt)
-	if m.SourceCamera {
-		cam = CameraNone // the control video carries the camera; Validate refuses explicit motions
-	}
-	pos, neg := cameraPrompts(f.Prompt, f.Negative, cam, f.CameraStrength)
 	values := map[string]any{
 		ptCheckpoint:   CheckpointFile(f),
 		ptTextEncoder:  TextEncoderFile(f.Precision),
-		ptPrompt:       pos,
-		ptNegative:     neg,
+		ptPrompt:       joinText(f.Prompt, camPos, " "),
+		ptNegative:     joinText(f.Negative, camNeg, ", "),
 		ptLatentWidth:  latentW,
 		ptLatentHeight: latentH,
 		ptWidth:        f.Width,
@@ -186,6 +197,9 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 	}
 	for slot, name := range media {
 		values[ptMediaPrefix+slot] = name
+	}
+	if f.Enhance {
+		delete(values, ptPrompt) // pos.text is the enhancer's output (a link)
 	}
 	for _, point := range sortedIDs(t.Points) {
 		v, ok := values[point]
@@ -210,8 +224,8 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 	return &Prompt{
 		Mode: f.Mode, Preset: f.Preset, JSON: body,
 		Stages:     stagesFor(g, m, f.Preset),
-		OutputNode: t.Output,
-		Width:      f.Width, Height: f.Height, Frames: frames, FPS: f.FPS, Seed: f.Seed,
+		OutputNode: t.Output, EnhancedNode: enhanced,
+		Width: f.Width, Height: f.Height, Frames: frames, FPS: f.FPS, Seed: f.Seed,
 		Camera: cam, Models: models,
 	}, nil
 }
@@ -241,11 +255,11 @@ func escapePath(s string) string {
 	return b.String()
 }
 
-// prune drops every node the output node does not depend on, so presets that
+// prune drops every node the output nodes do not depend on, so presets that
 // bypass a node leave no dead loaders behind.
-func prune(g map[string]*node, output string) {
+func prune(g map[string]*node, outputs ...string) {
 	keep := map[string]bool{}
-	stack := []string{output}
+	stack := append([]string(nil), outputs...)
 	for len(stack) > 0 {
 		id := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]

@@ -56,6 +56,9 @@ type Form struct {
 	Camera         Camera            `json:"camera"`
 	CameraStrength float64           `json:"camera_strength"`
 	Precision      Precision         `json:"precision"`
+	// Enhance rewrites the prompt with Gemma (TextGenerateLTX2Prompt) before
+	// it is encoded; the rewrite is shown with the result and kept in the sidecar.
+	Enhance bool `json:"enhance,omitempty"`
 }
 
 // FieldError says which form field is wrong and why, in words for a person.
@@ -148,6 +151,7 @@ func DefaultForm(id ModeID) Form {
 		Camera:         cam,
 		CameraStrength: 1.0,
 		Precision:      FP8,
+		Enhance:        EnhancesByDefault(id),
 	}
 }
 

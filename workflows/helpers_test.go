@@ -72,6 +72,7 @@ func sampleForm(id ModeID) Form {
 	f.RandomSeed = false
 	f.Seed = 1234
 	f.Camera = CameraNone
+	f.Enhance = false // the enhancer's own tests turn it on (enhance_test.go)
 	m, _ := Lookup(id)
 	for _, s := range m.Slots {
 		ext := map[MediaKind]string{MediaImage: ".png", MediaAudio: ".wav", MediaVideo: ".mp4"}[s.Kind]
