@@ -154,15 +154,15 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 		cam = CameraNone // the control video carries the camera; Validate refuses explicit motions
 	}
 	camPos, camNeg := cameraWords(cam, f.CameraStrength)
-	outputs := []string{t.Output}
+	prune(g, t.Output)
+	// After pruning, so the enhancer only looks at images the graph still
+	// uses (an empty optional first frame is gone by now).
 	enhanced := ""
 	if f.Enhance {
 		if enhanced, err = addEnhancer(g, f.Mode, f.Prompt, camPos, f.Seed); err != nil {
 			return nil, err
 		}
-		outputs = append(outputs, enhanced)
 	}
-	prune(g, outputs...)
 	body, err := json.Marshal(g)
 	if err != nil {
 		return nil, fmt.Errorf("workflows: encoding graph: %w", err)

@@ -45,7 +45,7 @@ func TestStyledFirstFrameIsOptional(t *testing.T) {
 	full, _ := recordedSchema(t)
 	for _, p := range Presets() {
 		f := sampleForm(Style)
-		f.Preset = p.ID
+		f.Preset, f.Enhance = p.ID, p.ID == Quality // the enhancer must not revive the bypassed frame
 		delete(f.Media, "style")
 		if errs := f.Validate(); len(errs) != 0 {
 			t.Fatalf("%s: empty styled first frame refused: %v", p.ID, errs)
