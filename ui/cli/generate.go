@@ -33,6 +33,7 @@ type genFlags struct {
 	width, height, fps                                int
 	seconds                                           float64
 	out, backend, inputDir                            string
+	enhance, noEnhance                                bool
 }
 
 func parseGenerate(args []string, stderr io.Writer) (*genFlags, *flag.FlagSet, error) {
@@ -43,7 +44,7 @@ func parseGenerate(args []string, stderr io.Writer) (*genFlags, *flag.FlagSet, e
 	fs.StringVar(&g.prompt, "prompt", "", "what the video shows (required)")
 	fs.StringVar(&g.negative, "negative", workflows.DefaultNegative, "what to avoid")
 	for _, m := range []struct{ name, help string }{
-		{"image", "start image (i2v), portrait (lipsync) or style image (style)"},
+		{"image", "start image (i2v), portrait (lipsync) or optional styled first frame (style)"},
 		{"audio", "audio track (a2v) or speech (lipsync)"},
 		{"video", "source video (style)"}, {"first", "first frame (keyframe)"}, {"last", "last frame (keyframe)"},
 	} {
@@ -56,7 +57,9 @@ func parseGenerate(args []string, stderr io.Writer) (*genFlags, *flag.FlagSet, e
 	fs.IntVar(&g.width, "width", 0, "width in pixels (default: the mode's default)")
 	fs.IntVar(&g.height, "height", 0, "height in pixels")
 	fs.IntVar(&g.fps, "fps", 0, "frames per second")
-	fs.Float64Var(&g.seconds, "seconds", 0, "duration in seconds")
+	fs.Float64Var(&g.seconds, "seconds", 0, "duration in seconds (style: the source video's, by default)")
+	fs.BoolVar(&g.enhance, "enhance", false, "rewrite the prompt with Gemma before generating (default for t2v, i2v, a2v, lipsync)")
+	fs.BoolVar(&g.noEnhance, "no-enhance", false, "use the prompt exactly as written")
 	fs.StringVar(&g.out, "out", "", "also copy the video here (a .mp4 path; the sidecar goes beside it)")
 	fs.StringVar(&g.backend, "backend", os.Getenv("LTX_STUDIO_COMFYUI_URL"), "use this ComfyUI instead of the app's own, e.g. http://127.0.0.1:8188 (or set LTX_STUDIO_COMFYUI_URL)")
 	fs.StringVar(&g.inputDir, "input-dir", "", "that ComfyUI's input folder, if it is on this machine (else media are uploaded)")
@@ -66,8 +69,9 @@ func parseGenerate(args []string, stderr io.Writer) (*genFlags, *flag.FlagSet, e
 	return g, fs, nil
 }
 
-// form turns the flags into a validated form.
-func (g *genFlags) form() (workflows.Form, error) {
+// form turns the flags into a validated form; probe reads a source video
+// whose frame rate and length the mode takes (style).
+func (g *genFlags) form(ctx context.Context) (workflows.Form, error) {
 	m, ok := workflows.Lookup(workflows.ModeID(g.mode))
 	if !ok {
 		return workflows.Form{}, fmt.Errorf("unknown mode %q (t2v, i2v, a2v, lipsync, keyframe or style)", g.mode)
@@ -77,6 +81,14 @@ func (g *genFlags) form() (workflows.Form, error) {
 	f.Preset, f.Camera, f.Precision = workflows.Preset(g.preset), workflows.Camera(g.camera), workflows.Precision(g.precision)
 	if g.seed >= 0 {
 		f.Seed, f.RandomSeed = g.seed, false
+	}
+	switch {
+	case g.enhance && g.noEnhance:
+		return f, errors.New("--enhance and --no-enhance contradict each other; give one")
+	case g.enhance:
+		f.Enhance = true
+	case g.noEnhance:
+		f.Enhance = false
 	}
 	for _, v := range []struct {
 		dst *int
@@ -91,6 +103,9 @@ func (g *genFlags) form() (workflows.Form, error) {
 	}
 	for _, s := range m.Slots {
 		p := g.mediaFor(s)
+		if p == "" && s.Optional {
+			continue
+		}
 		if p == "" {
 			return f, fmt.Errorf("%s needs --%s (%s)", m.Label, flagFor(s), s.Label)
 		}
@@ -99,6 +114,9 @@ func (g *genFlags) form() (workflows.Form, error) {
 			return f, err
 		}
 		f.Media[s.ID] = abs
+	}
+	if err := g.fromSource(ctx, m, &f); err != nil {
+		return f, err
 	}
 	if errs := f.Validate(); len(errs) > 0 {
 		msgs := make([]string, len(errs))
@@ -132,7 +150,7 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	f, err := g.form()
+	f, err := g.form(ctx)
 	if err != nil {
 		return err
 	}
@@ -363,6 +381,9 @@ func report(env Env, j jobs.Job, out string) error {
 		if video, side, err = place(j, out); err != nil {
 			return err
 		}
+	}
+	if j.EnhancedPrompt != "" {
+		fmt.Fprintf(env.Stdout, "enhanced prompt: %s\n", j.EnhancedPrompt)
 	}
 	fmt.Fprintf(env.Stdout, "saved %s\nsidecar %s\n", video, side)
 	return nil
