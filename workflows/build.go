@@ -137,6 +137,9 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 	if err := applyOps(g, t, opsFor(f.Mode, f.Preset)); err != nil {
 		return nil, err
 	}
+	if err := applyOps(g, t, weightsOps(f.Weights)); err != nil {
+		return nil, err
+	}
 	for _, s := range m.Slots {
 		if _, given := media[s.ID]; !given {
 			if b, ok := t.Optional[s.ID]; ok {

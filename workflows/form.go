@@ -59,6 +59,9 @@ type Form struct {
 	// Enhance rewrites the prompt with Gemma (TextGenerateLTX2Prompt) before
 	// it is encoded; the rewrite is shown with the result and kept in the sidecar.
 	Enhance bool `json:"enhance,omitempty"`
+	// Weights is the LTX-2.3 release of the distilled files (settings choose;
+	// "" is 1.0, what forms saved before the choice existed were made with).
+	Weights Weights `json:"weights,omitempty"`
 }
 
 // FieldError says which form field is wrong and why, in words for a person.
@@ -223,6 +226,9 @@ func (f Form) Validate() []FieldError {
 	}
 	if f.Precision != FP8 && f.Precision != BF16 {
 		add("precision", "unknown precision %q (fp8 or bf16)", f.Precision)
+	}
+	if !validWeights(f.Weights) {
+		add("weights", "unknown LTX-2.3 weights release %q (1.0 or 1.1)", f.Weights)
 	}
 	slots := map[string]bool{}
 	for _, s := range m.Slots {

@@ -107,6 +107,8 @@ func CheckpointFile(f Form) string {
 	p, prec := f.Preset, f.Precision
 	distilled := p == Fast || (f.Mode == Style && p == Quality)
 	switch {
+	case distilled && prec == BF16 && f.Weights.resolved() == Weights11:
+		return fileDistilled11
 	case distilled && prec == BF16:
 		return fileDistilled
 	case distilled:
