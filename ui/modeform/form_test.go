@@ -240,3 +240,28 @@ func TestStyleTakesRateAndLengthFromTheSource(t *testing.T) {
 		t.Errorf("camera enabled in style (note %q)", f.notes["camera"].Text())
 	}
 }
+
+// "Enhance prompt" starts as the mode's official template has it and reaches
+// the form; the settings' weights release reaches it too, with a note while
+// 1.0 is in use.
+func TestEnhanceAndWeightsReachTheForm(t *testing.T) {
+	for _, m := range workflows.Modes() {
+		f := newTestForm(t, m.ID)
+		if f.enhance.Checked != workflows.EnhancesByDefault(m.ID) {
+			t.Errorf("%s: enhance starts %v", m.ID, f.enhance.Checked)
+		}
+	}
+	f := newTestForm(t, workflows.T2V)
+	test.Type(f.prompt, "a heron at dawn")
+	test.Tap(f.enhance)
+	if r := f.Result(); !r.Ready() || r.Form.Enhance {
+		t.Errorf("unticked enhance: %+v %v", r.Form, r.Errors)
+	}
+	if !strings.Contains(f.weightsText.String(), "1.0") {
+		t.Errorf("no 1.0 note: %q", f.weightsText.String())
+	}
+	f.SetWeights(workflows.Weights11)
+	if r := f.Result(); r.Form.Weights != workflows.Weights11 || strings.Contains(f.weightsText.String(), "Settings") {
+		t.Errorf("weights %q, note %q", r.Form.Weights, f.weightsText.String())
+	}
+}

@@ -46,7 +46,9 @@ type Input struct {
 	Camera           workflows.Camera
 	CameraStrength   float64
 	Precision        workflows.Precision
-	Media            map[string]Media // slot ID → state
+	Enhance          bool              // "Enhance prompt"
+	Weights          workflows.Weights // the settings' LTX-2.3 release ("" = 1.0)
+	Media            map[string]Media  // slot ID → state
 }
 
 // InputFrom fills an Input from a form (the mode's defaults at start-up).
@@ -57,6 +59,7 @@ func InputFrom(f workflows.Form) Input {
 		Seconds: FormatSeconds(f.Seconds), FPS: strconv.Itoa(f.FPS),
 		RandomSeed: f.RandomSeed, Preset: f.Preset, Camera: f.Camera,
 		CameraStrength: f.CameraStrength, Precision: f.Precision,
+		Enhance: f.Enhance, Weights: f.Weights,
 		Media: map[string]Media{},
 	}
 	if !f.RandomSeed {
@@ -105,6 +108,7 @@ func Evaluate(m workflows.Mode, in Input) Result {
 		Mode: m.ID, Prompt: in.Prompt, Negative: in.Negative,
 		RandomSeed: in.RandomSeed, Preset: in.Preset, Camera: in.Camera,
 		CameraStrength: in.CameraStrength, Precision: in.Precision,
+		Enhance: in.Enhance, Weights: in.Weights,
 		Media: map[string]string{},
 	}
 	f.Width = r.size("width", in.Width, m.SizeMultiple())
