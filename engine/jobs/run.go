@@ -80,6 +80,7 @@ func (e *Engine) finish(a *attempt, err error) {
 	case err == nil:
 		e.update(a.job.ID, func(j *Job) {
 			j.State, j.Output, j.Sidecar, j.PromptID = Done, a.job.Output, a.job.Sidecar, a.pid
+			j.EnhancedPrompt = a.job.EnhancedPrompt
 		})
 	case cancelled || errors.Is(err, errCancelled):
 		e.update(a.job.ID, func(j *Job) { j.State, j.Error = Cancelled, "" })
