@@ -44,3 +44,6 @@ func (s *Store) Expected(ctx context.Context, ref Ref) (Expected, error) {
 	s.saveLock(lk)
 	return Expected{File: f, Commit: m.Commit, Etag: m.Etag, Size: m.Size}, nil
 }
+
+// Registry is the file list this store serves.
+func (s *Store) Registry() Registry { return s.opt.Registry }
