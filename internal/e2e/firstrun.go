@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -68,28 +69,41 @@ func logRequests(h http.Handler, kind string, mu *sync.Mutex, file string) http.
 	})
 }
 
-// wheelServer serves the wheelhouse over HTTP (pip reads the folder
-// listing as a find-links page) with each response capped at rate bytes/s:
-// the "slow PyPI" of the overlap benchmark.
+// wheelServer serves the wheelhouse over HTTP as a PEP 503 index
+// (/simple/<project>/ linking to /wheels/<file>) with each response capped
+// at rate bytes/s: the "slow PyPI" of the overlap benchmark.
 type wheelServer struct {
 	srv *http.Server
-	url string
+	url string // the index URL, …/simple/
 }
 
-func startWheelServer(dir string, rate int64) (*wheelServer, error) {
+func startWheelServer(wheelsDir string, rate int64) (*wheelServer, error) {
+	index, err := os.MkdirTemp("", "ltx-e2e-index")
+	if err != nil {
+		return nil, err
+	}
+	if err := writeIndex(wheelsDir, index, "../../wheels/"); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("e2e: wheel server: %w", err)
 	}
-	files := http.FileServer(http.Dir(dir))
+	mux := http.NewServeMux()
+	mux.Handle("/simple/", http.StripPrefix("/simple/", http.FileServer(http.Dir(index))))
+	mux.Handle("/wheels/", http.StripPrefix("/wheels/", http.FileServer(http.Dir(wheelsDir))))
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		files.ServeHTTP(&cappedWriter{ResponseWriter: w, rate: rate, began: time.Now()}, r)
+		mux.ServeHTTP(&cappedWriter{ResponseWriter: w, rate: rate, began: time.Now()}, r)
 	}), ReadHeaderTimeout: 10 * time.Second}
+	srv.RegisterOnShutdown(func() { os.RemoveAll(index) })
 	go func() { _ = srv.Serve(ln) }()
-	return &wheelServer{srv: srv, url: "http://" + ln.Addr().String() + "/"}, nil
+	return &wheelServer{srv: srv, url: "http://" + ln.Addr().String() + "/simple/"}, nil
 }
 
-func (s *wheelServer) Close() { _ = s.srv.Close() }
+func (s *wheelServer) Close() {
+	_ = s.srv.Shutdown(context.Background())
+	_ = s.srv.Close()
+}
 
 // cappedWriter sleeps after each write until the response is back under
 // its rate (the same rule as the hub stand-in's ConnRate).

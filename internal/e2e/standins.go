@@ -193,9 +193,10 @@ func (w *World) Close() {
 // KEY=VALUE in a fixed order. HF_HOME is set so no real token or cache of
 // the user's is read; HF_TOKEN and HF_HUB_OFFLINE are set empty.
 func (w *World) Env() []string {
-	findLinks := w.Wheels
+	// The slow wheel server is an index; without it pip reads the folder.
+	noIndex, findLinks, pipIndex, torchIndex := "1", w.Wheels, "", w.IndexURL
 	if w.WheelURL != "" {
-		findLinks = w.WheelURL
+		noIndex, findLinks, pipIndex, torchIndex = "", "", w.WheelURL, w.WheelURL
 	}
 	kv := [][2]string{
 		{"LTX_STUDIO_HOME", w.Home},
@@ -206,9 +207,10 @@ func (w *World) Env() []string {
 		{"HF_HUB_OFFLINE", ""},
 		{"LTX_COMFYUI_GIT_URL", w.ComfyURL},
 		{"LTX_E2E_COMFYUI_COMMIT", w.Commit},
-		{"LTX_PIP_NO_INDEX", "1"},
+		{"LTX_PIP_NO_INDEX", noIndex},
 		{"LTX_PIP_FIND_LINKS", findLinks},
-		{"LTX_TORCH_INDEX_URL", w.IndexURL},
+		{"LTX_PIP_INDEX_URL", pipIndex},
+		{"LTX_TORCH_INDEX_URL", torchIndex},
 		{"FAKECOMFY_OBJECT_INFO", w.ObjectInfo},
 		{"LTX_COMFYUI_DIRS", w.Existing},
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -72,7 +73,6 @@ func padded(w wheel, n int) wheel {
 // writeWheels writes every wheel into dir and a PEP 503 simple index over
 // them into index (so an --index-url works as well as --find-links).
 func writeWheels(dir, index string, torchPad int) error {
-	var projects []string
 	for _, w := range wheels {
 		if w.name == "torch" && torchPad > 0 {
 			w = padded(w, torchPad)
@@ -84,11 +84,32 @@ func writeWheels(dir, index string, torchPad int) error {
 		if err := os.WriteFile(filepath.Join(dir, file), data, 0o644); err != nil {
 			return fmt.Errorf("e2e: writing wheel: %w", err)
 		}
+	}
+	return writeIndex(dir, index, fileURL(dir)+"/")
+}
+
+// writeIndex writes a PEP 503 simple index over the wheels in dir into
+// index, each link being prefix + the wheel's file name.
+func writeIndex(dir, index, prefix string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var projects []string
+	for _, e := range ents {
+		file := e.Name()
+		if !strings.HasSuffix(file, ".whl") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			return err
+		}
 		sum := sha256.Sum256(data)
-		p := normalize(w.name)
+		p := normalize(strings.SplitN(file, "-", 2)[0])
 		projects = append(projects, p)
 		page := fmt.Sprintf("<!DOCTYPE html>\n<html><body>\n<a href=\"%s#sha256=%s\">%s</a>\n</body></html>\n",
-			html.EscapeString(fileURL(filepath.Join(dir, file))), hex.EncodeToString(sum[:]), html.EscapeString(file))
+			html.EscapeString(prefix+url.PathEscape(file)), hex.EncodeToString(sum[:]), html.EscapeString(file))
 		if err := os.MkdirAll(filepath.Join(index, p), 0o755); err != nil {
 			return err
 		}
