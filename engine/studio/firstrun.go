@@ -70,7 +70,7 @@ func (r SetupResult) Err() error {
 // both succeed the files are linked into ComfyUI and setup is marked done.
 func (s *Studio) FirstRun(ctx context.Context, c SetupChoice, rep SetupReport) SetupResult {
 	var res SetupResult
-	if err := s.saveChoice(c); err != nil {
+	if err := s.SaveSetupChoice(c); err != nil {
 		res.Models = err
 		return res
 	}
@@ -78,41 +78,51 @@ func (s *Studio) FirstRun(ctx context.Context, c SetupChoice, rep SetupReport) S
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		res.Install = s.installTrack(ctx, rep.Install)
+		res.Install = s.InstallComfyUI(ctx, rep.Install)
 		if rep.InstallDone != nil {
 			rep.InstallDone(res.Install)
 		}
 	}()
 	go func() {
 		defer wg.Done()
-		res.Models = s.modelsTrack(ctx, c, rep)
+		res.Models = s.GetModels(ctx, c, rep)
 		if rep.ModelsDone != nil {
 			rep.ModelsDone(res.Models)
 		}
 	}()
 	wg.Wait()
-	if res.Install != nil || res.Models != nil {
-		return res
+	if res.Install == nil && res.Models == nil {
+		res.Models = s.FinishSetup(c)
 	}
-	refs, err := RefsFor(c.Modes, c.Precision)
-	if err == nil && s.comfyBase() != "" {
-		// The install may have finished after the downloads: link now, into
-		// the models folder of the build that became current.
-		var st *models.Store
-		if st, err = s.Models(); err == nil {
-			_, err = st.Link(refs)
-		}
-	}
-	if err == nil {
-		err = s.MarkSetupDone(c.Modes, c.Precision)
-	}
-	res.Models = err
 	return res
 }
 
-// saveChoice records the modes and precision before anything starts, so a
-// restart resumes the same setup (SetupDone stays false until both tracks end).
-func (s *Studio) saveChoice(c SetupChoice) error {
+// FinishSetup ends a setup whose two tracks (InstallComfyUI, GetModels)
+// both succeeded: the files are linked into the ComfyUI that is now
+// current (the install may have ended after the downloads) and setup is
+// marked done. The window runs the tracks itself (each has its own
+// cancel) and calls this when both are through.
+func (s *Studio) FinishSetup(c SetupChoice) error {
+	refs, err := RefsFor(c.Modes, c.Precision)
+	if err != nil {
+		return err
+	}
+	if s.comfyBase() != "" {
+		st, err := s.Models()
+		if err != nil {
+			return err
+		}
+		if _, err := st.Link(refs); err != nil {
+			return fmt.Errorf("linking the models into ComfyUI: %w", err)
+		}
+	}
+	return s.MarkSetupDone(c.Modes, c.Precision)
+}
+
+// SaveSetupChoice records the modes and precision before anything starts,
+// so a restart resumes the same setup (SetupDone stays false until both
+// tracks end; SetupStarted then says setup should resume by itself).
+func (s *Studio) SaveSetupChoice(c SetupChoice) error {
 	if len(c.Modes) == 0 {
 		return errors.New("choose at least one mode")
 	}
@@ -130,9 +140,9 @@ func (s *Studio) saveChoice(c SetupChoice) error {
 	return nil
 }
 
-// installTrack installs (or resumes, or confirms) the managed ComfyUI; a
-// folder or remote ComfyUI needs no install.
-func (s *Studio) installTrack(ctx context.Context, report func(install.Event)) error {
+// InstallComfyUI is setup's install track: it installs (or resumes, or
+// confirms) the managed ComfyUI; a folder or remote ComfyUI needs none.
+func (s *Studio) InstallComfyUI(ctx context.Context, report func(install.Event)) error {
 	if s.Settings().Backend != settings.BackendManaged {
 		return nil
 	}
@@ -152,10 +162,11 @@ func (s *Studio) installTrack(ctx context.Context, report func(install.Event)) e
 	return err
 }
 
-// modelsTrack adopts the chosen files found on disk, then downloads the
-// rest into the Hugging Face cache (and links them, when ComfyUI is
-// already installed).
-func (s *Studio) modelsTrack(ctx context.Context, c SetupChoice, rep SetupReport) error {
+// GetModels is setup's models track: it adopts the chosen files found on
+// disk, then downloads the rest into the Hugging Face cache (and links
+// them, when ComfyUI is already installed). Cancel ctx to pause; calling
+// it again resumes.
+func (s *Studio) GetModels(ctx context.Context, c SetupChoice, rep SetupReport) error {
 	refs, err := RefsFor(c.Modes, c.Precision)
 	if err != nil {
 		return err
@@ -169,6 +180,13 @@ func (s *Studio) modelsTrack(ctx context.Context, c SetupChoice, rep SetupReport
 		return err
 	}
 	return st.Ensure(ctx, refs, rep.Models)
+}
+
+// SetupStarted reports a setup that was started (a choice saved) but not
+// finished: the window resumes it by itself after a restart.
+func (s *Studio) SetupStarted() bool {
+	set := s.Settings()
+	return !set.SetupDone && len(set.Modes) > 0
 }
 
 // adoptFound takes every needed file found on disk into the cache after
