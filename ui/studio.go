@@ -192,8 +192,10 @@ func (s *Studio) pickFile(kind workflows.MediaKind, done func(string)) {
 		done(r.URI().Path())
 	}, s.win)
 	d.SetFilter(storage.NewExtensionFileFilter(extensions(kind)))
-	d.Resize(fyne.NewSize(820, 560))
+	// Show before Resize: Fyne's FileDialog builds its pop-up in Show, and
+	// Resize on a dialog not yet shown reads that pop-up's size (nil → panic).
 	d.Show()
+	d.Resize(fyne.NewSize(820, 560)) // fits the 1280×800 window with room for the grid of files
 }
 
 // extensions only narrows the dialog's listing; the slot still checks content.
