@@ -82,3 +82,17 @@ func TestChooseOpensTheFileDialogInEveryMode(t *testing.T) {
 		t.Fatalf("opened %d file dialogs, want one per slot (at least 6)", opened)
 	}
 }
+
+// Ctrl+Q quits, from the window and from inside the prompt (whose entry
+// forwards window shortcuts).
+func TestCtrlQQuits(t *testing.T) {
+	quits := 0
+	s, w := newTestStudio(t, Deps{OnQuit: func() { quits++ }})
+	shortcuts(s, w).TypedShortcut(ctrl(fyne.KeyQ))
+	if quits != 1 {
+		t.Fatalf("Ctrl+Q on the window: %d quits", quits)
+	}
+	if !s.onShortcut(ctrl(fyne.KeyQ)) || quits != 2 {
+		t.Fatalf("Ctrl+Q forwarded from an entry: %d quits", quits)
+	}
+}

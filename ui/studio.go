@@ -226,7 +226,7 @@ func (s *Studio) onDropped(pos fyne.Position, uris []fyne.URI) {
 	s.active.Drop(pos, paths)
 }
 
-// Shortcuts: Ctrl+Enter generates, Ctrl+1…6 switch mode.
+// Shortcuts: Ctrl+Enter generates, Ctrl+1…6 switch mode, Ctrl+Q quits.
 func (s *Studio) registerShortcuts(c fyne.Canvas) {
 	for _, sc := range s.shortcuts() {
 		c.AddShortcut(sc, func(sc fyne.Shortcut) { s.onShortcut(sc) })
@@ -238,6 +238,7 @@ func (s *Studio) shortcuts() []*desktop.CustomShortcut {
 	list := []*desktop.CustomShortcut{
 		{KeyName: fyne.KeyReturn, Modifier: mod},
 		{KeyName: fyne.KeyEnter, Modifier: mod},
+		{KeyName: fyne.KeyQ, Modifier: mod},
 	}
 	for i := range s.modes {
 		list = append(list, &desktop.CustomShortcut{KeyName: modeKey(i), Modifier: mod})
@@ -256,6 +257,11 @@ func (s *Studio) onShortcut(sc fyne.Shortcut) bool {
 	switch cs.KeyName {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		s.Generate()
+		return true
+	case fyne.KeyQ:
+		if s.deps.OnQuit != nil {
+			s.deps.OnQuit()
+		}
 		return true
 	}
 	for i, m := range s.modes {
