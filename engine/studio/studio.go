@@ -21,6 +21,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/history"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
@@ -44,6 +45,14 @@ type Options struct {
 	// Claim, when set, limits which pending jobs this process runs (the CLI
 	// runs only what it submitted and leaves the rest for the window).
 	Claim func(jobs.Job) bool
+	// Offline keeps the model store off the network for this run (the CLI
+	// sets it when the hub cannot be reached, to report the cache alone).
+	Offline bool
+	// Face words the fixes in messages for the window (default) or the
+	// terminal.
+	Face face.Face
+	// CheckWait bounds each setup check (zero: 10 s; tests shorten it).
+	CheckWait time.Duration
 }
 
 // Studio is one running app's engine. Create with Open, end with Close.
@@ -54,6 +63,10 @@ type Studio struct {
 	store   settings.Store
 	install func(*install.Config)
 	claim   func(jobs.Job) bool
+	offline bool
+	face    face.Face
+	// checkWait bounds each setup check.
+	checkWait time.Duration
 
 	mu       sync.Mutex
 	set      settings.Settings
@@ -86,7 +99,10 @@ func Open(opt Options) (*Studio, error) {
 		return nil, fmt.Errorf("creating the app's folders: %w", err)
 	}
 	s := &Studio{dirs: opt.Dirs, getenv: opt.Getenv, log: opt.Log, store: settings.Store{Dir: opt.Dirs.Config}, install: opt.Install,
-		claim: opt.Claim}
+		claim: opt.Claim, offline: opt.Offline, face: opt.Face, checkWait: opt.CheckWait}
+	if s.checkWait <= 0 {
+		s.checkWait = checkWait
+	}
 	set, err := s.store.Load()
 	if err != nil {
 		s.log.Warn("settings", "err", err)
@@ -270,7 +286,7 @@ func (s *Studio) Models() (*models.Store, error) {
 	if tok := s.store.Token(); tok != "" {
 		env.Token = tok
 	}
-	env.Offline = env.Offline || s.set.Offline
+	env.Offline = env.Offline || s.set.Offline || s.offline
 	s.models = models.New(models.Options{Env: env, LockPath: filepath.Join(s.dirs.Data, "models.lock.json"), ComfyUI: base, Logger: s.log})
 	s.modelsAt = base
 	return s.models, nil
@@ -456,13 +472,16 @@ func (s *Studio) startJobEngine(ctx context.Context) error {
 	s.mu.Unlock()
 	bs := s.backends()
 	if len(bs) == 0 {
-		return errors.New("no ComfyUI to run jobs on; set one in Settings")
+		if s.face == face.Terminal {
+			return errors.New("no ComfyUI to run jobs on; pass --backend URL (or set LTX_STUDIO_COMFYUI_URL)")
+		}
+		return errors.New("no ComfyUI to run jobs on; set one in Settings → ComfyUI")
 	}
 	var eng *jobs.Engine
 	var err error
 	for try := 0; ; try++ {
 		eng, err = jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
-			Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim})
+			Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim, Face: s.face})
 		if !errors.Is(err, jobs.ErrQueueBusy) || try >= queueOpenTries {
 			break
 		}
