@@ -37,6 +37,7 @@ type setupRun struct {
 	survey        studio.Survey
 	choice        studio.SetupChoice
 	planning      bool
+	reused        map[string]string // file name → "reused from disk (hardlink)", kept on its row
 }
 
 // ShowSetup replaces the window's content with the first-run flow; "Start
@@ -284,7 +285,10 @@ func (r *setupRun) feedModels() func(models.Progress) {
 		}
 		last = time.Now()
 		mu.Unlock()
-		r.flow.Feed(setup.DownloadProgress{File: p.File.Name, Done: p.Done, Total: p.Total, BytesPerSec: p.Rate, ETA: p.ETA})
+		r.mu.Lock()
+		note := r.reused[p.File.Name]
+		r.mu.Unlock()
+		r.flow.Feed(setup.DownloadProgress{File: p.File.Name, Done: p.Done, Total: p.Total, BytesPerSec: p.Rate, ETA: p.ETA, Note: note})
 	}
 }
 
@@ -297,6 +301,12 @@ func (r *setupRun) feedAdopt(e studio.AdoptEvent) {
 		ev.Note = "found on disk, but not the expected file: downloading it"
 	case e.Method != "":
 		ev.Note = "reused from disk (" + string(e.Method) + ")"
+		r.mu.Lock()
+		if r.reused == nil {
+			r.reused = map[string]string{}
+		}
+		r.reused[e.Ref.Name] = ev.Note
+		r.mu.Unlock()
 	}
 	r.flow.Feed(ev)
 }
