@@ -38,6 +38,7 @@ type setupRun struct {
 	choice        studio.SetupChoice
 	planning      bool
 	reused        map[string]string // file name → "reused from disk (hardlink)", kept on its row
+	lastAdoptTick time.Time
 }
 
 // ShowSetup replaces the window's content with the first-run flow; "Start
@@ -292,8 +293,20 @@ func (r *setupRun) feedModels() func(models.Progress) {
 	}
 }
 
-// feedAdopt shows a file found on disk being checked, reused or refused.
+// feedAdopt shows a file found on disk being checked (hashing ticks thinned
+// to ~10/s), reused or refused.
 func (r *setupRun) feedAdopt(e studio.AdoptEvent) {
+	if e.Err == nil && e.Method == "" {
+		r.mu.Lock()
+		due := time.Since(r.lastAdoptTick) >= 100*time.Millisecond
+		if due {
+			r.lastAdoptTick = time.Now()
+		}
+		r.mu.Unlock()
+		if !due {
+			return
+		}
+	}
 	ev := setup.DownloadProgress{File: e.Ref.Name, Done: e.Done, Total: e.Total, Note: "found on disk, checking"}
 	switch {
 	case e.Err != nil:
