@@ -30,16 +30,18 @@ type Sidecar struct {
 		Name    string `json:"name"`
 		Version string `json:"version"`
 	} `json:"app"`
-	JobID    string           `json:"job_id"`
-	Mode     workflows.ModeID `json:"mode"`
-	Preset   workflows.Preset `json:"preset"`
-	Seed     int64            `json:"seed"`
-	Form     workflows.Form   `json:"form"`
-	Media    []stagedMedia    `json:"media,omitempty"`
-	PromptID string           `json:"prompt_id"`
-	Prompt   json.RawMessage  `json:"prompt"` // exactly what was posted
-	Models   []sidecarModel   `json:"models"`
-	ComfyUI  struct {
+	JobID  string           `json:"job_id"`
+	Mode   workflows.ModeID `json:"mode"`
+	Preset workflows.Preset `json:"preset"`
+	Seed   int64            `json:"seed"`
+	Form   workflows.Form   `json:"form"`
+	// EnhancedPrompt is what Gemma made of Form.Prompt ("Enhance prompt").
+	EnhancedPrompt string          `json:"enhanced_prompt,omitempty"`
+	Media          []stagedMedia   `json:"media,omitempty"`
+	PromptID       string          `json:"prompt_id"`
+	Prompt         json.RawMessage `json:"prompt"` // exactly what was posted
+	Models         []sidecarModel  `json:"models"`
+	ComfyUI        struct {
 		Backend string `json:"backend"`
 		URL     string `json:"url"`
 		Version string `json:"version,omitempty"`
@@ -68,7 +70,8 @@ var ErrNoVideo = errors.New("comfyui finished without a video")
 // collect copies the video into the output folder and writes its sidecar.
 func (a *attempt) collect() error {
 	a.progress(PhaseSaving, true)
-	if len(a.outs) == 0 || a.outs[a.built.OutputNode].Files() == nil {
+	needText := a.built.EnhancedNode != "" && len(a.outs[a.built.EnhancedNode].Text) == 0
+	if len(a.outs) == 0 || a.outs[a.built.OutputNode].Files() == nil || needText {
 		if h, ok, err := a.c.History(a.ctx, a.pid); err == nil && ok {
 			for id, o := range h.Outputs {
 				a.outs[id] = o
@@ -78,6 +81,9 @@ func (a *attempt) collect() error {
 	ref, err := pickVideo(a.outs, a.built.OutputNode)
 	if err != nil {
 		return err
+	}
+	if t := a.outs[a.built.EnhancedNode].Text; a.built.EnhancedNode != "" && len(t) > 0 {
+		a.job.EnhancedPrompt = strings.TrimSpace(t[0])
 	}
 	if err := ref.Safe(); err != nil {
 		return fmt.Errorf("refused the output file: %w", err)
@@ -120,6 +126,13 @@ func pickVideo(outs map[string]comfyapi.Output, node string) (comfyapi.FileRef, 
 	return comfyapi.FileRef{}, ErrNoVideo
 }
 
+// videoPerm and sidecarPerm are the modes of finished outputs: readable by
+// everyone, like any file a user saves (the umask still applies on create).
+const (
+	videoPerm   os.FileMode = 0o644
+	sidecarPerm os.FileMode = 0o644
+)
+
 // save downloads the video and writes the sidecar. Both go to hidden temp
 // files first and are flushed to disk (in parallel) before either gets its
 // final name, so nothing half-written ever looks complete.
@@ -151,6 +164,11 @@ func (a *attempt) save(ref comfyapi.FileRef) (dst, side string, err error) {
 	sideTmp, err := a.writeSidecar(side, dst, n, ref, models)
 	if serr := <-synced; err == nil && serr != nil {
 		err = fmt.Errorf("save video: %w", serr)
+	}
+	if err == nil {
+		// CreateTemp makes 0600 files; a finished video is shared like its
+		// sidecar (players, file managers, other users' backups read it).
+		err = os.Chmod(tmp.Name(), videoPerm)
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), dst)
@@ -272,6 +290,7 @@ func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef
 	s.App.Name, s.App.Version = "LTX 2.3 Studio", a.e.cfg.AppVersion
 	f := a.job.Form
 	s.JobID, s.Mode, s.Preset, s.Seed, s.Form = a.job.ID, f.Mode, f.Preset, f.Seed, f
+	s.EnhancedPrompt = a.job.EnhancedPrompt
 	s.Media, s.PromptID, s.Prompt, s.Models = a.media, a.pid, a.built.Prompt, models
 	s.ComfyUI.Backend, s.ComfyUI.URL, s.ComfyUI.Commit = a.b.Name, shownURL(a.b.URL), a.b.Commit
 	s.ComfyUI.Version, s.ComfyUI.Pytorch = a.server.System.ComfyUIVersion, a.server.System.PytorchVersion
@@ -292,7 +311,7 @@ func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef
 	if err != nil {
 		return "", err
 	}
-	tmp, err := writeTemp(path, append(b, '\n'), 0o644)
+	tmp, err := writeTemp(path, append(b, '\n'), sidecarPerm)
 	if err != nil {
 		return "", fmt.Errorf("write the sidecar: %w", err)
 	}
