@@ -7,12 +7,12 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"github.com/ltxstudio/ltx-studio/engine/appdirs"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/internal/e2e"
+	"github.com/ltxstudio/ltx-studio/internal/uitest"
 	"github.com/ltxstudio/ltx-studio/ui"
 	"github.com/ltxstudio/ltx-studio/ui/errorview"
 	"github.com/ltxstudio/ltx-studio/workflows"
@@ -40,8 +40,13 @@ func resultIs[T any](s *Session) bool {
 	return ok
 }
 
+// The session's followers call fyne.Do from their goroutines: the tests use
+// uitest.NewSerialApp, which runs those one at a time as the real driver does,
+// and act on the window through fyne.DoAndWait, as a click would on the UI
+// goroutine.
+
 func TestFreshDataDirShowsSetup(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := uitest.NewSerialApp(t)
 	w := a.NewWindow("t")
 	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(t.TempDir()), Getenv: func(string) string { return "" },
 		Install: func(c *install.Config) { c.DriverVersion = func(context.Context) (string, error) { return "", nil } }})
@@ -49,20 +54,31 @@ func TestFreshDataDirShowsSetup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	shell := ui.New(t.Context(), w, ui.Deps{})
-	s := New(t.Context(), st, Options{App: a, Win: w, Shell: shell})
-	s.Begin()
+	var shell *ui.Studio
+	var s *Session
+	fyne.DoAndWait(func() {
+		shell = ui.New(t.Context(), w, ui.Deps{})
+		s = New(t.Context(), st, Options{App: a, Win: w, Shell: shell})
+		s.Begin()
+	})
 	waitFor(t, "the setup flow", func() bool {
 		var c fyne.CanvasObject
 		fyne.DoAndWait(func() { c = w.Content() })
 		return c != shell.Content()
 	})
 	// Generate before setup says plainly what to do.
-	s.Generate(workflows.DefaultForm(workflows.T2V))
-	waitFor(t, "the not-running message", func() bool { return strings.Contains(s.errv.Message().What, "not running") })
+	fyne.DoAndWait(func() { s.Generate(workflows.DefaultForm(workflows.T2V)) })
+	waitFor(t, "the not-running message", func() bool { return strings.Contains(errorShown(s), "not running") })
 	// So does Unload models.
-	s.unload()
-	waitFor(t, "the unload notice", func() bool { return strings.Contains(s.errv.Message().What, "holds no models") })
+	fyne.DoAndWait(s.unload)
+	waitFor(t, "the unload notice", func() bool { return strings.Contains(errorShown(s), "holds no models") })
+}
+
+// errorShown is what the error view says now.
+func errorShown(s *Session) string {
+	var what string
+	fyne.DoAndWait(func() { what = s.errv.Message().What })
+	return what
 }
 
 // TestGenerateProgressDonePlayer is the window's whole loop against the
@@ -92,16 +108,19 @@ func TestGenerateProgressDonePlayer(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	a := test.NewTempApp(t)
+	a := uitest.NewSerialApp(t)
 	w := a.NewWindow("t")
-	shell := ui.New(ctx, w, ui.Deps{})
-	s := New(ctx, st, Options{App: a, Win: w, Shell: shell})
-	s.Begin()
+	var s *Session
+	fyne.DoAndWait(func() {
+		shell := ui.New(ctx, w, ui.Deps{})
+		s = New(ctx, st, Options{App: a, Win: w, Shell: shell})
+		s.Begin()
+	})
 	waitFor(t, "the job engine", func() bool { return st.Jobs() != nil })
 
 	f := workflows.DefaultForm(workflows.T2V)
 	f.Prompt = "a red kite over dunes fakecomfy:slow"
-	s.Generate(f)
+	fyne.DoAndWait(func() { s.Generate(f) })
 	waitFor(t, "the progress panel", func() bool {
 		var ok bool
 		fyne.DoAndWait(func() { ok = len(s.result.Objects) == 1 && s.result.Objects[0] == s.prog.Content() })
@@ -115,13 +134,15 @@ func TestGenerateProgressDonePlayer(t *testing.T) {
 				barMoved = barMoved || j.Progress > 0
 			}
 		})
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		return s.player != nil
 	})
 	if !barMoved {
 		t.Error("the queue's running row never showed progress")
 	}
 	if resultIs[*errorview.View](s) {
-		t.Fatalf("job failed: %+v", s.errv.Message())
+		t.Fatalf("job failed: %s", errorShown(s))
 	}
 	items, err := s.loadHistory()
 	if err != nil || len(items) != 1 || !strings.Contains(items[0].Prompt, "red kite") {
