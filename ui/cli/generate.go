@@ -425,7 +425,7 @@ func report(env Env, j jobs.Job, out string) error {
 			return err
 		}
 	}
-	fmt.Fprintf(env.Stdout, "saved %s\nsidecar %s\n", video, side)
+	fmt.Fprintf(env.Stdout, "saved %s (took %s)\nsidecar %s\n", video, j.Took().Round(time.Second), side)
 	return nil
 }
 
