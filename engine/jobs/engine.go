@@ -154,6 +154,9 @@ func (e *Engine) Submit(form workflows.Form) (Job, error) {
 	if _, ok := workflows.Lookup(form.Mode); !ok {
 		return Job{}, workflows.FieldError{Field: "mode", Msg: fmt.Sprintf("unknown mode %q", form.Mode)}
 	}
+	if err := checkImages(form); err != nil {
+		return Job{}, err
+	}
 	if form.RandomSeed {
 		form.Seed = int64(rand.Uint64() >> 1)
 		form.RandomSeed = false

@@ -25,6 +25,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/history"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/internal/filelock"
 	"github.com/ltxstudio/ltx-studio/models"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
 	"github.com/ltxstudio/ltx-studio/workflows"
@@ -76,6 +77,9 @@ type Studio struct {
 	jobs     *jobs.Engine
 	stopJobs context.CancelFunc
 	jobsDone chan struct{}
+	owner    *filelock.Lock // held while this process owns the data folder (owner.go)
+
+	stopPortWatch context.CancelFunc // ends followPort's watcher (port.go)
 }
 
 // Open loads the settings and builds the pieces; it starts nothing.
@@ -155,6 +159,7 @@ func (s *Studio) ApplySettings(ctx context.Context, set settings.Settings) error
 	if err := s.store.Save(set); err != nil {
 		return err
 	}
+	s.stopFollowingPort()
 	s.stopJobEngine()
 	if err := s.Backend().Stop(ctx); err != nil {
 		s.log.Warn("stopping ComfyUI for new settings", "err", err)
@@ -205,7 +210,13 @@ func (s *Studio) Install(ctx context.Context, events chan<- install.Event) error
 // Start starts (or connects to) ComfyUI, links the model files already in
 // the cache into it (so its combos list them), and starts the job engine.
 // Safe to call again after a stop.
+//
+// Only one process may run the data folder's ComfyUI and queue: when
+// another one does, Start returns a *BusyError at once (see owner.go).
 func (s *Studio) Start(ctx context.Context) error {
+	if err := s.claimOwner(ctx); err != nil {
+		return err
+	}
 	if s.comfyBase() != "" {
 		if st, err := s.Models(); err == nil {
 			// Files not downloaded yet are reported by Link and fetched by the
@@ -218,11 +229,13 @@ func (s *Studio) Start(ctx context.Context) error {
 	if err := s.Backend().Start(ctx); err != nil {
 		return err
 	}
-	return s.startJobEngine()
+	s.followPort()
+	return s.startJobEngine(ctx)
 }
 
 // Stop stops the job engine and ComfyUI (the whole process tree).
 func (s *Studio) Stop(ctx context.Context) error {
+	s.stopFollowingPort()
 	s.stopJobEngine()
 	return s.Backend().Stop(ctx)
 }
@@ -232,6 +245,7 @@ func (s *Studio) Stop(ctx context.Context) error {
 func (s *Studio) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	defer s.releaseOwner()
 	return s.Stop(ctx)
 }
 
@@ -441,7 +455,15 @@ func (h storeHasher) SHA256(ctx context.Context, m jobs.ModelRef) (string, error
 	return st.SHA256(ctx, models.Ref{Folder: m.Folder, Name: m.Name})
 }
 
-func (s *Studio) startJobEngine() error {
+// queueOpenTries bounds how long the owner waits for the queue's lock: only
+// short-lived helpers (`queue cancel`, a CLI probing the queue) hold it
+// besides the owner, so a second or so is plenty; then it says why.
+const (
+	queueOpenTries = 20
+	queueOpenPause = 100 * time.Millisecond
+)
+
+func (s *Studio) startJobEngine(ctx context.Context) error {
 	s.mu.Lock()
 	if s.jobs != nil {
 		s.mu.Unlock()
@@ -455,8 +477,20 @@ func (s *Studio) startJobEngine() error {
 		}
 		return errors.New("no ComfyUI to run jobs on; set one in Settings → ComfyUI")
 	}
-	eng, err := jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
-		Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim, Face: s.face})
+	var eng *jobs.Engine
+	var err error
+	for try := 0; ; try++ {
+		eng, err = jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
+			Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim, Face: s.face})
+		if !errors.Is(err, jobs.ErrQueueBusy) || try >= queueOpenTries {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(queueOpenPause):
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("opening the job queue: %w", err)
 	}

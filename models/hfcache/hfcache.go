@@ -125,6 +125,13 @@ func (c Cache) BlobPath(repo, etag string) string {
 	return filepath.Join(c.RepoDir(repo), "blobs", etag)
 }
 
+// BlobLockPath is huggingface_hub's lock file for a blob path
+// (<cache>/models--org--name/blobs/<etag>): <cache>/.locks/models--org--name/<etag>.lock.
+func BlobLockPath(blob string) string {
+	repoDir := filepath.Dir(filepath.Dir(blob))
+	return filepath.Join(filepath.Dir(repoDir), ".locks", filepath.Base(repoDir), filepath.Base(blob)+".lock")
+}
+
 // SnapshotPath is the file's path in the snapshot of commit.
 func (c Cache) SnapshotPath(repo, commit, p string) string {
 	return filepath.Join(c.RepoDir(repo), "snapshots", commit, filepath.FromSlash(p))

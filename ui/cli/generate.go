@@ -217,6 +217,11 @@ func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Fo
 			return errors.New("no ComfyUI server is set in Settings; add one in the app, or pass --backend URL")
 		}
 	}
+	// One process owns a data folder (its ComfyUI and queue): a window or
+	// another generate that owns it is named, and nothing is started.
+	if err := s.Own(ctx); err != nil {
+		return err
+	}
 	if err := checkQueueFree(s.QueueDir()); err != nil {
 		return err
 	}

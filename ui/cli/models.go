@@ -20,12 +20,14 @@ import (
 )
 
 func init() {
-	register(Command{Name: "models", Summary: "model files: status | pull | update | link", Run: runModels})
+	register(Command{Name: "models", Summary: "model files: status | pull | verify | repair | update | link", Run: runModels})
 }
 
-const modelsUsage = `usage: ltx-studio models <status|pull|update|link> [flags]
+const modelsUsage = `usage: ltx-studio models <status|pull|verify|repair|update|link> [flags]
   status   which files the chosen modes need, what is missing, free disk space
   pull     download what is missing (resumable; Ctrl-C pauses) and link it into ComfyUI
+  verify   read every downloaded file and check its sha256 (changes nothing)
+  repair   verify, then delete and download again what is damaged
   update   move the lock file's pins to the hub's current commits (downloads nothing)
   link     link already-downloaded files into ComfyUI
 flags:`
@@ -106,6 +108,8 @@ func runModels(ctx context.Context, env Env, args []string) error {
 			}
 		}
 		return modelsPull(ctx, env.Stdout, st, refs, scope)
+	case "verify", "repair":
+		return modelsVerify(ctx, env.Stdout, st, refs, scope, sub == "repair")
 	case "update":
 		changed, err := st.UpdateLocks(ctx, refs)
 		for _, r := range changed {
@@ -120,7 +124,7 @@ func runModels(ctx context.Context, env Env, args []string) error {
 		printModelLinks(env.Stdout, rep.Results, rep.YAMLPath)
 		return err
 	default:
-		return fmt.Errorf("unknown models command %q (status, pull, update, link)", sub)
+		return fmt.Errorf("unknown models command %q (status, pull, verify, repair, update, link)", sub)
 	}
 }
 
