@@ -281,6 +281,14 @@ func shownURL(raw string) string {
 	return u.String()
 }
 
+// hostName is the server's name without port or password, for messages.
+func hostName(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "the server"
+}
+
 // sidecarModels lists the job's model files with their sha256 when known.
 func (a *attempt) sidecarModels() []sidecarModel {
 	var out []sidecarModel

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
+	"github.com/ltxstudio/ltx-studio/engine/netmsg"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -165,7 +166,7 @@ func (a *attempt) submitAndFollow() error {
 			return &RejectedError{Prompt: pe, Fields: mapIssues(a.e.cfg.Face, a.job.Form.Mode, pe, a.built, a.media)}
 		}
 		if a.ctx.Err() == nil {
-			return &lostError{why: fmt.Sprintf("ComfyUI at %s could not be reached (%v)", shownURL(a.b.URL), err)}
+			return &lostError{why: fmt.Sprintf("ComfyUI at %s could not be reached: %s", shownURL(a.b.URL), netmsg.Unreachable(err, hostName(a.b.URL), 0))}
 		}
 		return a.ctxErr(err)
 	}

@@ -269,6 +269,7 @@ func generateOn(ctx context.Context, env Env, cfg jobs.Config, f workflows.Form,
 	cfg.Builder = jobs.WorkflowsBuilder{}
 	cfg.AppVersion = studio.Version
 	cfg.Face = face.Terminal
+	cfg.DeadAfter = env.waits.Lost // zero: the engine's default
 	cfg.Claim = func(j jobs.Job) bool { return j.ID == mine.Load().(string) }
 	e, err := jobs.New(cfg)
 	if err != nil {
@@ -328,6 +329,7 @@ func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string
 	}
 	notTaken := time.NewTimer(queueWait)
 	defer notTaken.Stop()
+	waiting := true // for the server to take the job
 	var gaveUp error
 	cancel := func(why string) {
 		if cancelled {
@@ -365,6 +367,11 @@ func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string
 			case jobs.Changed:
 				if x.Job.ID == id && x.Job.State != jobs.Pending {
 					notTaken.Stop()
+					waiting = false
+				} else if x.Job.ID == id && !waiting && !cancelled {
+					// Re-queued after its server was lost: the wait starts again.
+					notTaken.Reset(queueWait)
+					waiting = true
 				}
 				if x.Job.ID == id && x.Job.State.Finished() {
 					if gaveUp != nil && x.Job.State == jobs.Cancelled {
