@@ -212,9 +212,10 @@ func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Fo
 		case settings.BackendManaged:
 			return errors.New("ComfyUI is not installed yet: run `ltx-studio comfyui install` or open the app")
 		case settings.BackendFolder:
-			return fmt.Errorf("the ComfyUI folder set in Settings (%s) is not a usable ComfyUI; fix it in the app, or pass --backend URL", set.FolderPath)
+			return fmt.Errorf("the app's settings (%s) name the ComfyUI folder %s, which is not a usable ComfyUI; pass --backend URL (or set LTX_STUDIO_COMFYUI_URL) to use a running ComfyUI",
+				s.SettingsStore().Path(), set.FolderPath)
 		default:
-			return errors.New("no ComfyUI server is set in Settings; add one in the app, or pass --backend URL")
+			return fmt.Errorf("the app's settings (%s) name no ComfyUI server; pass --backend URL (or set LTX_STUDIO_COMFYUI_URL)", s.SettingsStore().Path())
 		}
 	}
 	// One process owns a data folder (its ComfyUI and queue): a window or

@@ -61,3 +61,14 @@ func TestGenerateAndQueue(t *testing.T) {
 		t.Errorf("queue list: %s", out.String())
 	}
 }
+
+// Without a usable ComfyUI, generate says what to do in the terminal.
+func TestGenerateWithoutComfyUISaysWhatToType(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("LTX_STUDIO_HOME", home)
+	t.Setenv("LTX_STUDIO_COMFYUI_URL", "")
+	code, out, errs := runCLI(t, "generate", "--prompt", "a fox")
+	if code == 0 || !strings.Contains(errs, "ltx-studio comfyui install") || strings.Contains(errs+out, "Settings") {
+		t.Errorf("exit %d, stderr %q, stdout %q", code, errs, out)
+	}
+}
