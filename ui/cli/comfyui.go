@@ -42,6 +42,10 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stderr, comfyUsage)
 		return errors.New("missing subcommand")
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintln(env.Stdout, comfyUsage)
+		return flag.ErrHelp
+	}
 	// The same engine the window opens: its settings, folders and ComfyUI.
 	s, err := openStudio(env, nil)
 	if err != nil {
