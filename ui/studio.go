@@ -22,13 +22,14 @@ const SampleInterval = time.Second
 
 // Studio is the main window's content and its view state.
 type Studio struct {
-	deps   Deps
-	ctx    context.Context
-	win    fyne.Window
-	modes  []workflows.Mode
-	forms  map[workflows.ModeID]*modeform.Form
-	active *modeform.Form
-	prec   workflows.Precision // the settings' model precision; "" = the registry default
+	deps    Deps
+	ctx     context.Context
+	win     fyne.Window
+	modes   []workflows.Mode
+	forms   map[workflows.ModeID]*modeform.Form
+	active  *modeform.Form
+	prec    workflows.Precision // the settings' model precision; "" = the registry default
+	weights workflows.Weights   // the settings' LTX-2.3 release; "" = 1.0
 
 	header   *header
 	sidebar  *widget.List
@@ -102,7 +103,17 @@ func (s *Studio) Form(id workflows.ModeID) *modeform.Form {
 	if s.prec != "" {
 		f.SetPrecision(s.prec)
 	}
+	f.SetWeights(s.weights)
 	return f
+}
+
+// SetWeights makes w the LTX-2.3 release every form runs, now and for forms
+// built later (the settings choose it; see workflows.Weights).
+func (s *Studio) SetWeights(w workflows.Weights) {
+	s.weights = w
+	for _, f := range s.forms {
+		f.SetWeights(w)
+	}
 }
 
 // SetPrecision makes p every form's model precision, now and for forms
@@ -192,8 +203,10 @@ func (s *Studio) pickFile(kind workflows.MediaKind, done func(string)) {
 		done(r.URI().Path())
 	}, s.win)
 	d.SetFilter(storage.NewExtensionFileFilter(extensions(kind)))
-	d.Resize(fyne.NewSize(820, 560))
+	// Show before Resize: Fyne's FileDialog builds its pop-up in Show, and
+	// Resize on a dialog not yet shown reads that pop-up's size (nil → panic).
 	d.Show()
+	d.Resize(fyne.NewSize(820, 560)) // fits the 1280×800 window with room for the grid of files
 }
 
 // extensions only narrows the dialog's listing; the slot still checks content.
@@ -224,7 +237,7 @@ func (s *Studio) onDropped(pos fyne.Position, uris []fyne.URI) {
 	s.active.Drop(pos, paths)
 }
 
-// Shortcuts: Ctrl+Enter generates, Ctrl+1…6 switch mode.
+// Shortcuts: Ctrl+Enter generates, Ctrl+1…6 switch mode, Ctrl+Q quits.
 func (s *Studio) registerShortcuts(c fyne.Canvas) {
 	for _, sc := range s.shortcuts() {
 		c.AddShortcut(sc, func(sc fyne.Shortcut) { s.onShortcut(sc) })
@@ -236,6 +249,7 @@ func (s *Studio) shortcuts() []*desktop.CustomShortcut {
 	list := []*desktop.CustomShortcut{
 		{KeyName: fyne.KeyReturn, Modifier: mod},
 		{KeyName: fyne.KeyEnter, Modifier: mod},
+		{KeyName: fyne.KeyQ, Modifier: mod},
 	}
 	for i := range s.modes {
 		list = append(list, &desktop.CustomShortcut{KeyName: modeKey(i), Modifier: mod})
@@ -254,6 +268,11 @@ func (s *Studio) onShortcut(sc fyne.Shortcut) bool {
 	switch cs.KeyName {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		s.Generate()
+		return true
+	case fyne.KeyQ:
+		if s.deps.OnQuit != nil {
+			s.deps.OnQuit()
+		}
 		return true
 	}
 	for i, m := range s.modes {

@@ -56,6 +56,12 @@ type Form struct {
 	Camera         Camera            `json:"camera"`
 	CameraStrength float64           `json:"camera_strength"`
 	Precision      Precision         `json:"precision"`
+	// Enhance rewrites the prompt with Gemma (TextGenerateLTX2Prompt) before
+	// it is encoded; the rewrite is shown with the result and kept in the sidecar.
+	Enhance bool `json:"enhance,omitempty"`
+	// Weights is the LTX-2.3 release of the distilled files (settings choose;
+	// "" is 1.0, what forms saved before the choice existed were made with).
+	Weights Weights `json:"weights,omitempty"`
 }
 
 // FieldError says which form field is wrong and why, in words for a person.
@@ -89,6 +95,21 @@ func Frames(seconds float64, fps int) int {
 	return 8*n + 1
 }
 
+// ModeFrames is the frame count a mode really renders: Frames, except where
+// the clip must stay within its source (style), where it rounds down so the
+// control guide covers every frame.
+func ModeFrames(id ModeID, seconds float64, fps int) int {
+	if m, ok := Lookup(id); ok && m.FramesWithin {
+		// The epsilon keeps 4.84 s × 25 fps (120.99999…) at 121 frames.
+		n := int(math.Floor((seconds*float64(fps) - 1 + 1e-6) / 8))
+		if n < 1 {
+			n = 1
+		}
+		return 8*n + 1
+	}
+	return Frames(seconds, fps)
+}
+
 // TrueSeconds is how long Frames(seconds, fps) frames really last.
 func TrueSeconds(frames, fps int) float64 {
 	if fps <= 0 {
@@ -114,8 +135,12 @@ const DefaultNegative = "blurry, low quality, still frame, frames, watermark, ov
 
 // DefaultForm is a ready-to-edit form for a mode: 1280×704 (720p snapped to the
 // 64 multiple two-stage graphs need), 5 s at 25 fps, Balanced, fp8, camera
-// auto at strength 1, a random seed.
+// auto at strength 1 (none where a source video sets the camera), a random seed.
 func DefaultForm(id ModeID) Form {
+	cam := CameraAuto
+	if m, ok := Lookup(id); ok && m.SourceCamera {
+		cam = CameraNone
+	}
 	return Form{
 		Mode:           id,
 		Negative:       DefaultNegative,
@@ -126,9 +151,10 @@ func DefaultForm(id ModeID) Form {
 		FPS:            25,
 		RandomSeed:     true,
 		Preset:         Balanced,
-		Camera:         CameraAuto,
+		Camera:         cam,
 		CameraStrength: 1.0,
 		Precision:      FP8,
+		Enhance:        EnhancesByDefault(id),
 	}
 }
 
@@ -162,8 +188,11 @@ func (f Form) Validate() []FieldError {
 			add(d.field, "must be between %d and %d pixels (got %d)", MinSize, MaxSize, d.v)
 		case d.v%mult != 0:
 			why := ""
-			if m.TwoStage {
+			switch {
+			case m.TwoStage:
 				why = " (stage 1 renders at half size, which must be a multiple of 32)"
+			case m.HalfResGuide:
+				why = " (the IC-LoRA reads the source video at half size, which must be a multiple of 32)"
 			}
 			add(d.field, "must be a multiple of %d for %s%s; the nearest is %d", mult, m.Label, why, SnapSize(d.v, mult))
 		}
@@ -177,8 +206,8 @@ func (f Form) Validate() []FieldError {
 		add("seconds", "must be a positive duration")
 	case f.Seconds > MaxSeconds:
 		add("seconds", "must be at most %g s (got %g)", MaxSeconds, f.Seconds)
-	case fpsOK && Frames(f.Seconds, f.FPS) > MaxFrames:
-		add("seconds", "gives %d frames at %d fps; at most %d fit (shorten the clip or lower the fps)", Frames(f.Seconds, f.FPS), f.FPS, MaxFrames)
+	case fpsOK && ModeFrames(f.Mode, f.Seconds, f.FPS) > MaxFrames:
+		add("seconds", "gives %d frames at %d fps; at most %d fit (shorten the clip or lower the fps)", ModeFrames(f.Mode, f.Seconds, f.FPS), f.FPS, MaxFrames)
 	}
 	if !f.RandomSeed && f.Seed < 0 {
 		add("seed", "must not be negative (got %d)", f.Seed)
@@ -186,8 +215,11 @@ func (f Form) Validate() []FieldError {
 	if !validPreset(f.Preset) {
 		add("preset", "unknown preset %q (fast, balanced or quality)", f.Preset)
 	}
-	if !validCamera(f.Camera) {
+	switch {
+	case !validCamera(f.Camera):
 		add("camera", "unknown camera motion %q", f.Camera)
+	case m.SourceCamera && f.Camera != CameraNone && f.Camera != CameraAuto:
+		add("camera", "%s keeps the source video's camera motion; a %s wording would fight it (choose None)", m.Label, cameraLabel(f.Camera))
 	}
 	if math.IsNaN(f.CameraStrength) || f.CameraStrength < 0 || f.CameraStrength > MaxCamStrength {
 		add("camera_strength", "must be between 0 and %g", MaxCamStrength)
@@ -195,10 +227,13 @@ func (f Form) Validate() []FieldError {
 	if f.Precision != FP8 && f.Precision != BF16 {
 		add("precision", "unknown precision %q (fp8 or bf16)", f.Precision)
 	}
+	if !validWeights(f.Weights) {
+		add("weights", "unknown LTX-2.3 weights release %q (1.0 or 1.1)", f.Weights)
+	}
 	slots := map[string]bool{}
 	for _, s := range m.Slots {
 		slots[s.ID] = true
-		if strings.TrimSpace(f.Media[s.ID]) == "" {
+		if strings.TrimSpace(f.Media[s.ID]) == "" && !s.Optional {
 			name := strings.ToLower(s.Label)
 			if !strings.Contains(name, string(s.Kind)) { // not "the start image (image)"
 				name += " (" + string(s.Kind) + ")"

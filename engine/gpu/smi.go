@@ -44,7 +44,7 @@ func (s *SMISampler) Run(ctx context.Context, interval time.Duration, emit func(
 	}
 	path := s.Path
 	if path == "" {
-		p, err := exec.LookPath("nvidia-smi")
+		p, err := FindSMI()
 		if err != nil {
 			return ramOnly(ctx, interval, s.RAM, NoSMIOnPath, emit)
 		}
@@ -217,9 +217,9 @@ func (t *tailBuffer) String() string {
 // runSMI runs nvidia-smi once with args and returns its stdout.
 func runSMI(ctx context.Context, path string, args ...string) (string, error) {
 	if path == "" {
-		p, err := exec.LookPath("nvidia-smi")
+		p, err := FindSMI()
 		if err != nil {
-			return "", ErrNoNVIDIA
+			return "", err
 		}
 		path = p
 	}

@@ -49,6 +49,9 @@ type Job struct {
 	Output string                 `json:"output,omitempty"`
 	// Sidecar is the JSON provenance file beside Output.
 	Sidecar string `json:"sidecar,omitempty"`
+	// EnhancedPrompt is the prompt as Gemma rewrote it ("Enhance prompt"),
+	// read from the history outputs; "" when the form did not ask for it.
+	EnhancedPrompt string `json:"enhanced_prompt,omitempty"`
 }
 
 // Took is how long making the video took, the same figure as its sidecar's
@@ -78,7 +81,10 @@ type Built struct {
 	Prompt     json.RawMessage
 	Stages     map[string]Stage // node id → stage
 	OutputNode string           // the node whose output is the video
-	Models     []ModelRef
+	// EnhancedNode is the PreviewAny node whose text is the enhanced prompt
+	// ("" when the prompt is not enhanced).
+	EnhancedNode string
+	Models       []ModelRef
 	// Fields optionally maps "nodeID.input" to the form field it came from,
 	// so a ComfyUI validation error can flag the right control.
 	Fields map[string]string

@@ -51,16 +51,18 @@ type Sidecar struct {
 		Name    string `json:"name"`
 		Version string `json:"version"`
 	} `json:"app"`
-	JobID    string           `json:"job_id"`
-	Mode     workflows.ModeID `json:"mode"`
-	Preset   workflows.Preset `json:"preset"`
-	Seed     int64            `json:"seed"`
-	Form     workflows.Form   `json:"form"`
-	Media    []stagedMedia    `json:"media,omitempty"`
-	PromptID string           `json:"prompt_id"`
-	Prompt   json.RawMessage  `json:"prompt"` // exactly what was posted
-	Models   []sidecarModel   `json:"models"`
-	ComfyUI  struct {
+	JobID  string           `json:"job_id"`
+	Mode   workflows.ModeID `json:"mode"`
+	Preset workflows.Preset `json:"preset"`
+	Seed   int64            `json:"seed"`
+	Form   workflows.Form   `json:"form"`
+	// EnhancedPrompt is what Gemma made of Form.Prompt ("Enhance prompt").
+	EnhancedPrompt string          `json:"enhanced_prompt,omitempty"`
+	Media          []stagedMedia   `json:"media,omitempty"`
+	PromptID       string          `json:"prompt_id"`
+	Prompt         json.RawMessage `json:"prompt"` // exactly what was posted
+	Models         []sidecarModel  `json:"models"`
+	ComfyUI        struct {
 		Backend string `json:"backend"`
 		URL     string `json:"url"`
 		Version string `json:"version,omitempty"`
@@ -89,7 +91,8 @@ var ErrNoVideo = errors.New("comfyui finished without a video")
 // collect copies the video into the output folder and writes its sidecar.
 func (a *attempt) collect() error {
 	a.progress(PhaseSaving, true)
-	if len(a.outs) == 0 || a.outs[a.built.OutputNode].Files() == nil {
+	needText := a.built.EnhancedNode != "" && len(a.outs[a.built.EnhancedNode].Text) == 0
+	if len(a.outs) == 0 || a.outs[a.built.OutputNode].Files() == nil || needText {
 		if h, ok, err := a.c.History(a.ctx, a.pid); err == nil && ok {
 			for id, o := range h.Outputs {
 				a.outs[id] = o
@@ -99,6 +102,9 @@ func (a *attempt) collect() error {
 	ref, err := pickVideo(a.outs, a.built.OutputNode)
 	if err != nil {
 		return err
+	}
+	if t := a.outs[a.built.EnhancedNode].Text; a.built.EnhancedNode != "" && len(t) > 0 {
+		a.job.EnhancedPrompt = strings.TrimSpace(t[0])
 	}
 	if err := ref.Safe(); err != nil {
 		return fmt.Errorf("refused the output file: %w", err)
@@ -314,6 +320,7 @@ func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef
 	s.App.Name, s.App.Version = "LTX 2.3 Studio", a.e.cfg.AppVersion
 	f := a.job.Form
 	s.JobID, s.Mode, s.Preset, s.Seed, s.Form = a.job.ID, f.Mode, f.Preset, f.Seed, f
+	s.EnhancedPrompt = a.job.EnhancedPrompt
 	s.Media, s.PromptID, s.Prompt, s.Models = a.media, a.pid, a.built.Prompt, models
 	s.ComfyUI.Backend, s.ComfyUI.URL, s.ComfyUI.Commit = a.b.Name, shownURL(a.b.URL), a.b.Commit
 	s.ComfyUI.Version, s.ComfyUI.Pytorch = a.server.System.ComfyUIVersion, a.server.System.PytorchVersion

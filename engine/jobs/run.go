@@ -90,6 +90,7 @@ func (e *Engine) finish(a *attempt, err error) {
 		e.update(a.job.ID, func(j *Job) {
 			j.State, j.Output, j.Sidecar, j.PromptID = Done, a.job.Output, a.job.Sidecar, a.pid
 			j.Started, j.Finished = a.t.Started, a.t.Finished // so j.Took() is the sidecar's took
+			j.EnhancedPrompt = a.job.EnhancedPrompt
 		})
 	case cancelled || errors.Is(err, errCancelled):
 		e.update(a.job.ID, func(j *Job) { j.State, j.Error = Cancelled, "" })

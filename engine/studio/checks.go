@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	nvidia "github.com/ltxstudio/ltx-studio/engine/gpu"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/models/download"
@@ -141,7 +142,7 @@ func gitCheck(ctx context.Context, c *Check) {
 		c.Verdict, c.Detail, c.Fix = Fail, "git is not installed.", "Install git (Debian/Ubuntu: sudo apt install git; Windows: git-scm.com), then run the checks again."
 		return
 	}
-	if v, err := exec.CommandContext(ctx, p, "--version").Output(); err == nil {
+	if v, err := quietCommand(ctx, p, "--version").Output(); err == nil {
 		c.Detail = strings.TrimSpace(string(v))
 	}
 }
@@ -165,4 +166,12 @@ func existingParent(dir string) string {
 			return d
 		}
 	}
+}
+
+// quietCommand is a probe that opens no console window over the app on
+// Windows (a GUI program's console children otherwise get one each).
+func quietCommand(ctx context.Context, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, name, args...)
+	proc.Prepare(cmd)
+	return cmd
 }

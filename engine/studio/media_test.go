@@ -22,7 +22,12 @@ func TestAcceptMediaReadsContent(t *testing.T) {
 	os.WriteFile(text, []byte("not a picture at all\n"), 0o644)
 	i2v, _ := workflows.Lookup(workflows.I2V)
 	style, _ := workflows.Lookup(workflows.Style)
-	image, video := i2v.Slots[0], style.Slots[1]
+	image, video := i2v.Slots[0], workflows.MediaSlot{}
+	for _, sl := range style.Slots {
+		if sl.Kind == workflows.MediaVideo {
+			video = sl
+		}
+	}
 	for _, tt := range []struct {
 		slot workflows.MediaSlot
 		path string

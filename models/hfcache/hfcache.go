@@ -220,8 +220,9 @@ func (c Cache) MarkNoExist(repo, commit, p string) error {
 }
 
 // LinkSnapshot points snapshots/<commit>/<p> at blobs/<etag> with a relative
-// symlink; where symlinks are refused it moves the blob into the snapshot as a
-// plain file, as huggingface_hub does on such filesystems.
+// symlink; where symlinks are refused (Windows outside Developer Mode) or do
+// not resolve, it moves the blob into the snapshot as a plain file, as
+// huggingface_hub does on such filesystems.
 func (c Cache) LinkSnapshot(repo, commit, p, etag string) (string, error) {
 	if !IsCommit(commit) || !ValidEtag(etag) {
 		return "", fmt.Errorf("hfcache: bad commit %q or etag %q", commit, etag)
@@ -240,7 +241,13 @@ func (c Cache) LinkSnapshot(repo, commit, p, etag string) (string, error) {
 	}
 	_ = os.Remove(sp)
 	if err := os.Symlink(filepath.FromSlash(target), sp); err == nil {
-		return sp, nil
+		// A link that cannot be followed is no link: Windows makes symlinks
+		// on network shares that it then refuses to evaluate (and Wine makes
+		// ones it cannot read back).
+		if _, err := os.Stat(sp); err == nil {
+			return sp, nil
+		}
+		_ = os.Remove(sp)
 	}
 	if err := os.Rename(c.BlobPath(repo, etag), sp); err != nil {
 		return "", fmt.Errorf("hfcache: neither a symlink nor a move into the snapshot worked: %w", err)

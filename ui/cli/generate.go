@@ -36,6 +36,7 @@ type genFlags struct {
 	width, height, fps                          int
 	seconds                                     float64
 	out, backend, inputDir                      string
+	enhance, noEnhance                          bool
 }
 
 func parseGenerate(args []string, env Env) (*genFlags, error) {
@@ -59,7 +60,9 @@ func parseGenerate(args []string, env Env) (*genFlags, error) {
 	fs.IntVar(&g.width, "width", 0, "width in pixels (0: the mode's own)")
 	fs.IntVar(&g.height, "height", 0, "height in pixels")
 	fs.IntVar(&g.fps, "fps", 0, "frames per second")
-	fs.Float64Var(&g.seconds, "seconds", 0, "duration in seconds")
+	fs.Float64Var(&g.seconds, "seconds", 0, "duration in seconds (style: the source video's, by default)")
+	fs.BoolVar(&g.enhance, "enhance", false, "rewrite the prompt with Gemma before generating (default for t2v, i2v, a2v, lipsync)")
+	fs.BoolVar(&g.noEnhance, "no-enhance", false, "use the prompt exactly as written")
 	fs.StringVar(&g.out, "out", "", "also copy the video here (a .mp4 path; the sidecar goes beside it)")
 	fs.StringVar(&g.backend, "backend", os.Getenv("LTX_STUDIO_COMFYUI_URL"), "use this ComfyUI instead of the app's own, e.g. http://127.0.0.1:8188 (or set LTX_STUDIO_COMFYUI_URL)")
 	fs.StringVar(&g.inputDir, "input-dir", "", "that ComfyUI's input folder, if it is on this machine (else media are uploaded)")
@@ -79,6 +82,14 @@ func (g *genFlags) form(ctx context.Context) (workflows.Form, error) {
 	if g.seed.set {
 		f.Seed, f.RandomSeed = g.seed.v, false
 	}
+	switch {
+	case g.enhance && g.noEnhance:
+		return f, errors.New("--enhance and --no-enhance contradict each other; give one")
+	case g.enhance:
+		f.Enhance = true
+	case g.noEnhance:
+		f.Enhance = false
+	}
 	for _, v := range []struct {
 		dst *int
 		v   int
@@ -92,6 +103,9 @@ func (g *genFlags) form(ctx context.Context) (workflows.Form, error) {
 	}
 	for _, s := range m.Slots {
 		p := g.mediaFor(s)
+		if p == "" && s.Optional {
+			continue
+		}
 		if p == "" {
 			return f, fmt.Errorf("%s needs --%s (%s)", m.Label, flagFor(s), s.Label)
 		}
@@ -103,6 +117,9 @@ func (g *genFlags) form(ctx context.Context) (workflows.Form, error) {
 			return f, fmt.Errorf("--%s %s: %w", flagFor(s), p, err)
 		}
 		f.Media[s.ID] = abs
+	}
+	if err := g.fromSource(ctx, m, &f); err != nil {
+		return f, err
 	}
 	if errs := f.Validate(); len(errs) > 0 {
 		msgs := make([]string, len(errs))
@@ -181,6 +198,11 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		defer s.Close()
+		// It still holds the app's queue for the whole job: the window
+		// waits for it rather than failing to open the queue.
+		if err := s.Own(ctx); err != nil {
+			return err
+		}
 		return generateOn(ctx, env, jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(),
 			Backends: []jobs.Backend{{Name: "cli", URL: addr, InputDir: g.inputDir}}}, f, g.out)
 	}
@@ -437,6 +459,9 @@ func report(env Env, j jobs.Job, out string) error {
 		if video, side, err = place(j, out); err != nil {
 			return err
 		}
+	}
+	if j.EnhancedPrompt != "" {
+		fmt.Fprintf(env.Stdout, "enhanced prompt: %s\n", j.EnhancedPrompt)
 	}
 	fmt.Fprintf(env.Stdout, "saved %s (took %s)\nsidecar %s\n", video, j.Took().Round(time.Second), side)
 	return nil

@@ -26,6 +26,11 @@ func TestGenerateAndQueue(t *testing.T) {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	img := writePNG(t, filepath.Join(t.TempDir(), "start.png"))
+	// A real, playable MP4 (the stand-in's own SaveVideo output) as a style source.
+	video, err := filepath.Abs(filepath.Join("..", "..", "internal", "fakecomfy", "api", "testdata", "output.mp4"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -33,6 +38,10 @@ func TestGenerateAndQueue(t *testing.T) {
 		want string
 	}{
 		{"t2v", []string{"--mode", "t2v", "--prompt", "a red fox in snow", "--seed", "7", "--out", filepath.Join(home, "fox.mp4")}, 0, "saved " + filepath.Join(home, "fox.mp4")},
+		{"t2v enhanced by default", []string{"--mode", "t2v", "--prompt", "a heron"}, 0, "enhanced prompt: fakecomfy"},
+		{"enhance flags clash", []string{"--mode", "t2v", "--prompt", "x", "--enhance", "--no-enhance"}, 1, "contradict"},
+		{"style without a first frame", []string{"--mode", "style", "--prompt", "as a watercolour", "--video", video, "--enhance"}, 0, "enhanced prompt: fakecomfy"},
+		{"style longer than its source", []string{"--mode", "style", "--prompt", "x", "--video", video, "--seconds", "3"}, 1, "can't run longer than its source"},
 		{"i2v uploads media", []string{"--mode", "i2v", "--prompt", "it moves", "--image", img}, 0, "saved "},
 		{"run-time failure", []string{"--mode", "t2v", "--prompt", "fakecomfy:fail"}, 1, "fetch it again: ltx-studio models pull --mode t2v"},
 		{"form error", []string{"--mode", "t2v", "--prompt", "x", "--width", "100"}, 1, "--width"},

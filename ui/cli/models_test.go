@@ -41,19 +41,19 @@ func TestModelsStatusOffline(t *testing.T) {
 	t.Setenv("LTX_STUDIO_HOME", dir)
 	var out, errb bytes.Buffer
 	code := Run(context.Background(), Env{Stdout: &out, Stderr: &errb},
-		[]string{"models", "status", "--mode", "t2v", "--preset", "fast", "--file", "vae/taeltx2_3.safetensors"})
+		[]string{"models", "status", "--mode", "t2v", "--preset", "fast", "--file", "geometry_estimation/moge_2_vitl_normal_fp16.safetensors"})
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	s := out.String()
-	if !strings.Contains(s, "vae/taeltx2_3.safetensors") || !strings.Contains(s, "MISSING (size unknown)") || !strings.Contains(s, "offline") {
+	if !strings.Contains(s, "geometry_estimation/moge_2_vitl_normal_fp16.safetensors") || !strings.Contains(s, "MISSING (size unknown)") || !strings.Contains(s, "offline") {
 		t.Errorf("status output:\n%s", s)
 	}
 	code = Run(context.Background(), Env{Stdout: &out, Stderr: &errb}, []string{"models", "status", "--file", "nofolder"})
 	if code == 0 {
 		t.Error("a bad --file was accepted")
 	}
-	code = Run(context.Background(), Env{Stdout: &out, Stderr: &errb}, []string{"models", "pull", "--file", "vae/taeltx2_3.safetensors"})
+	code = Run(context.Background(), Env{Stdout: &out, Stderr: &errb}, []string{"models", "pull", "--file", "geometry_estimation/moge_2_vitl_normal_fp16.safetensors"})
 	if code == 0 || !strings.Contains(errb.String(), "HF_HUB_OFFLINE") {
 		t.Errorf("offline pull: exit %d, %s", code, errb.String())
 	}
@@ -62,8 +62,8 @@ func TestModelsStatusOffline(t *testing.T) {
 func TestModelsPullDownloadsAndLinks(t *testing.T) {
 	const commit = "0123456789abcdef0123456789abcdef01234567"
 	srv := hftest.New(map[string]hftest.Repo{
-		"Kijai/LTX2.3_comfy": {Commit: commit, Files: map[string]hftest.File{
-			"vae/taeltx2_3.safetensors": {Data: bytes.Repeat([]byte("tae"), 300_000), LFS: true}}},
+		"Comfy-Org/MoGe": {Commit: commit, Files: map[string]hftest.File{
+			"geometry_estimation/moge_2_vitl_normal_fp16.safetensors": {Data: bytes.Repeat([]byte("tae"), 300_000), LFS: true}}},
 	})
 	defer srv.Close()
 	dir := t.TempDir()
@@ -73,14 +73,14 @@ func TestModelsPullDownloadsAndLinks(t *testing.T) {
 	t.Setenv("HF_TOKEN", "")
 	t.Setenv("LTX_STUDIO_HOME", dir)
 	var out, errb bytes.Buffer
-	args := []string{"models", "pull", "--file", "vae/taeltx2_3.safetensors", "--comfyui", dir + "/ComfyUI"}
+	args := []string{"models", "pull", "--file", "geometry_estimation/moge_2_vitl_normal_fp16.safetensors", "--comfyui", dir + "/ComfyUI"}
 	if code := Run(context.Background(), Env{Stdout: &out, Stderr: &errb}, args); code != 0 {
 		t.Fatalf("exit %d: %s\n%s", code, errb.String(), out.String())
 	}
-	if b, err := os.ReadFile(dir + "/ComfyUI/models/vae/taeltx2_3.safetensors"); err != nil || len(b) != 900_000 {
+	if b, err := os.ReadFile(dir + "/ComfyUI/models/geometry_estimation/moge_2_vitl_normal_fp16.safetensors"); err != nil || len(b) != 900_000 {
 		t.Fatalf("linked file: %d bytes, %v\n%s", len(b), err, out.String())
 	}
-	if !strings.Contains(out.String(), "✓ vae/taeltx2_3.safetensors") || !strings.Contains(out.String(), "symlink") {
+	if !strings.Contains(out.String(), "✓ geometry_estimation/moge_2_vitl_normal_fp16.safetensors") || !strings.Contains(out.String(), "symlink") {
 		t.Errorf("pull output:\n%s", out.String())
 	}
 	out.Reset()

@@ -17,7 +17,7 @@ func TestModelsVerifyAndRepair(t *testing.T) {
 	const commit = "0123456789abcdef0123456789abcdef01234567"
 	file := hftest.File{Data: bytes.Repeat([]byte("tae"), 300_000), LFS: true}
 	srv := hftest.New(map[string]hftest.Repo{
-		"Kijai/LTX2.3_comfy": {Commit: commit, Files: map[string]hftest.File{"vae/taeltx2_3.safetensors": file}},
+		"Comfy-Org/MoGe": {Commit: commit, Files: map[string]hftest.File{"geometry_estimation/moge_2_vitl_normal_fp16.safetensors": file}},
 	})
 	defer srv.Close()
 	dir := t.TempDir()
@@ -29,7 +29,7 @@ func TestModelsVerifyAndRepair(t *testing.T) {
 	run := func(sub string) (int, string) {
 		var out, errb bytes.Buffer
 		code := Run(context.Background(), Env{Stdout: &out, Stderr: &errb},
-			[]string{"models", sub, "--file", "vae/taeltx2_3.safetensors", "--comfyui", dir + "/ComfyUI"})
+			[]string{"models", sub, "--file", "geometry_estimation/moge_2_vitl_normal_fp16.safetensors", "--comfyui", dir + "/ComfyUI"})
 		return code, out.String() + errb.String()
 	}
 	if code, out := run("pull"); code != 0 {
@@ -38,7 +38,7 @@ func TestModelsVerifyAndRepair(t *testing.T) {
 	if code, out := run("verify"); code != 0 || !strings.Contains(out, "1 verified, 0 damaged") {
 		t.Fatalf("verify of a good file (exit %d):\n%s", code, out)
 	}
-	blobs, _ := filepath.Glob(filepath.Join(dir, "hub", "models--Kijai--LTX2.3_comfy", "blobs", "*"))
+	blobs, _ := filepath.Glob(filepath.Join(dir, "hub", "models--Comfy-Org--MoGe", "blobs", "*"))
 	if len(blobs) != 1 {
 		t.Fatalf("blobs %v", blobs)
 	}

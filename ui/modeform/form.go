@@ -33,16 +33,18 @@ type Form struct {
 	res  Result
 
 	prompt, negative, width, height, seconds, fps, seed *entry
-	random                                              *widget.Check
+	random, enhance                                     *widget.Check
 	preset, precision                                   *widget.RadioGroup
 	camera                                              *widget.Select
 	strength                                            *widget.Slider
-	presetText, sizeText, framesText                    *widget.RichText
+	presetText, sizeText, framesText, weightsText       *widget.RichText
 	strengthText                                        *canvas.Text
 	usedSeed                                            *widget.Label
 	slots                                               []*slot
 	notes                                               map[string]*note
 	media                                               map[string]Media
+
+	weights workflows.Weights // the settings' release (SetWeights)
 
 	content fyne.CanvasObject
 	built   bool
@@ -124,17 +126,22 @@ func (f *Form) build(in Input) {
 		f.update()
 	})
 	f.random.SetChecked(in.RandomSeed)
+	// Gemma rewrites the prompt first, as the official templates do; the
+	// rewrite is shown with the result and kept in the sidecar.
+	f.enhance = widget.NewCheck("Enhance prompt (Gemma rewrites it before generating)", func(bool) { f.update() })
+	f.enhance.SetChecked(in.Enhance)
+	f.weights = in.Weights
 	f.usedSeed = widget.NewLabel("")
 	f.usedSeed.Hide()
 	f.buildChoices(in)
-	f.sizeText, f.framesText = dim(""), dim("")
+	f.sizeText, f.framesText, f.weightsText = dim(""), dim(""), dim("")
 
 	rows := []fyne.CanvasObject{
-		label("Prompt"), f.field("prompt", f.prompt),
+		label("Prompt"), f.field("prompt", f.prompt, f.enhance),
 		label("Size"), f.field("size", container.NewGridWithColumns(2, suffixed(f.width, "W"), suffixed(f.height, "H")), f.sizeText),
 		label("Duration"), f.field("duration", container.NewGridWithColumns(2, suffixed(f.seconds, "s"), suffixed(f.fps, "fps")), f.framesText),
 		label("Seed"), f.field("seed", container.NewBorder(nil, nil, nil, f.random, f.seed), f.usedSeed),
-		label("Preset"), f.field("preset", f.preset, f.presetText),
+		label("Preset"), f.field("preset", f.preset, f.presetText, f.weightsText),
 		label("Camera"), f.field("camera", f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength)),
 	}
 	advanced := container.New(layout.NewFormLayout(),
@@ -192,6 +199,10 @@ func (f *Form) buildChoices(in Input) {
 	f.strength.Step = 0.05
 	f.strength.SetValue(in.CameraStrength)
 	f.strength.OnChanged = func(float64) { f.update() }
+	if f.mode.SourceCamera { // the source video sets the camera (see update's note)
+		f.camera.Disable()
+		f.strength.Disable()
+	}
 
 	f.precision = widget.NewRadioGroup([]string{string(workflows.FP8), string(workflows.BF16)}, func(string) { f.update() })
 	f.precision.Horizontal = true
@@ -207,6 +218,7 @@ func (f *Form) input() Input {
 		Seconds: f.seconds.Text, FPS: f.fps.Text, Seed: f.seed.Text,
 		RandomSeed: f.random.Checked, CameraStrength: f.strength.Value,
 		Precision: workflows.Precision(f.precision.Selected), Media: f.media,
+		Enhance: f.enhance.Checked, Weights: f.weights,
 	}
 	for _, p := range workflows.Presets() {
 		if p.Label == f.preset.Selected {
@@ -235,12 +247,17 @@ func (f *Form) update() {
 	for _, k := range []string{"seed", "preset", "negative", "precision"} {
 		f.notes[k].set(e[k], noteError)
 	}
-	f.notes["camera"].set(join(e["camera"], e["camera_strength"]), noteError)
+	if cam := join(e["camera"], e["camera_strength"]); cam == "" && f.mode.SourceCamera {
+		f.notes["camera"].set("The camera follows the source video.", noteHint)
+	} else {
+		f.notes["camera"].set(cam, noteError)
+	}
 	for _, s := range f.slots {
 		md := f.media[s.def.ID]
 		s.note.set(e["media."+s.def.ID], kindFor(md.Path == "" || md.Probing))
 	}
 	setDim(f.sizeText, f.res.SizeText(f.mode))
+	setDim(f.weightsText, WeightsNote(f.weights))
 	setDim(f.framesText, f.res.FramesText())
 	if t := strconv.FormatFloat(f.strength.Value, 'f', 2, 64); t != f.strengthText.Text {
 		f.strengthText.Text = t

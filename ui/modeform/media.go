@@ -1,6 +1,8 @@
 package modeform
 
 import (
+	"strconv"
+
 	"fyne.io/fyne/v2"
 
 	"github.com/ltxstudio/ltx-studio/workflows"
@@ -70,11 +72,19 @@ func (f *Form) probe(path string, done func(MediaInfo, error), target *slot) {
 }
 
 // accept stores a probe result in slot s, with the field error when the file
-// is not what the slot takes, and fills in the duration from audio.
+// is not what the slot takes, and fills in the duration from audio or video
+// and the frame rate from a source video (style takes its frames one to one).
 func (f *Form) accept(s *slot, path string, info MediaInfo, err error) {
 	md := Media{Path: path, Info: info, Err: CheckMedia(s.def, info, err)}
+	if md.Err == "" && f.mode.FPSFrom == s.def.ID && info.FPS > 0 {
+		f.fps.SetText(strconv.Itoa(DefaultFPS(info.FPS)))
+	}
 	if md.Err == "" && f.mode.DurationFrom == s.def.ID && info.Duration > 0 {
-		f.seconds.SetText(FormatSeconds(DefaultSeconds(info.Duration)))
+		secs := DefaultSeconds(info.Duration)
+		if fps, err := strconv.Atoi(f.fps.Text); err == nil && f.mode.FramesWithin {
+			secs = SourceSeconds(info, fps) // never past the source's last frame
+		}
+		f.seconds.SetText(FormatSeconds(secs))
 	}
 	f.setMedia(s, md)
 }

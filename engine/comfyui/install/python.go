@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 )
 
 // Python is how venvs are made and packages installed.
@@ -107,7 +109,9 @@ type probed struct {
 
 // probePython runs one candidate with the probe script.
 func probePython(ctx context.Context, exe string, args []string, uv string) probed {
-	out, err := exec.CommandContext(ctx, exe, append(append([]string{}, args...), "-c", probeScript)...).Output()
+	probe := exec.CommandContext(ctx, exe, append(append([]string{}, args...), "-c", probeScript)...)
+	proc.Prepare(probe) // no console window flashing over the app on Windows
+	out, err := probe.Output()
 	if err != nil {
 		return probed{}
 	}

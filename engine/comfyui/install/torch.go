@@ -7,17 +7,20 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/engine/gpu"
 )
 
 // NvidiaSMIDriverVersion asks nvidia-smi for the driver version of the first
 // GPU. No nvidia-smi, or no GPU, is "" without an error.
 func NvidiaSMIDriverVersion(ctx context.Context) (string, error) {
-	exe, err := exec.LookPath("nvidia-smi")
+	exe, err := gpu.FindSMI()
 	if err != nil {
 		return "", nil
 	}
-	out, err := exec.CommandContext(ctx, exe, "--query-gpu=driver_version", "--format=csv,noheader").Output()
+	cmd := exec.CommandContext(ctx, exe, "--query-gpu=driver_version", "--format=csv,noheader")
+	proc.Prepare(cmd) // no console window flashing over the app on Windows
+	out, err := cmd.Output()
 	if err != nil {
 		return "", nil // a driver that cannot talk to a GPU counts as none
 	}
