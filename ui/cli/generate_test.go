@@ -43,7 +43,7 @@ func TestGenerateAndQueue(t *testing.T) {
 		{"style without a first frame", []string{"--mode", "style", "--prompt", "as a watercolour", "--video", video, "--enhance"}, 0, "enhanced prompt: fakecomfy"},
 		{"style longer than its source", []string{"--mode", "style", "--prompt", "x", "--video", video, "--seconds", "3"}, 1, "can't run longer than its source"},
 		{"i2v uploads media", []string{"--mode", "i2v", "--prompt", "it moves", "--image", img}, 0, "saved "},
-		{"run-time failure", []string{"--mode", "t2v", "--prompt", "fakecomfy:fail"}, 1, "fetch it again: ltx-studio models pull --mode t2v"},
+		{"run-time failure", []string{"--mode", "t2v", "--prompt", "fakecomfy:fail"}, 1, "Replace it with: ltx-studio models repair --mode t2v"},
 		{"form error", []string{"--mode", "t2v", "--prompt", "x", "--width", "100"}, 1, "--width"},
 		{"media missing", []string{"--mode", "i2v", "--prompt", "x"}, 1, "needs --image"},
 		{"out exists", []string{"--mode", "t2v", "--prompt", "never queued", "--out", img}, 1, "already exists"},
