@@ -95,7 +95,10 @@ func (s Settings) Validate() error {
 // Store reads and writes settings in one directory.
 type Store struct{ Dir string }
 
-func (st Store) path() string      { return filepath.Join(st.Dir, "settings.json") }
+func (st Store) path() string { return filepath.Join(st.Dir, "settings.json") }
+
+// Path is the settings file, for messages that point a person at it.
+func (st Store) Path() string      { return st.path() }
 func (st Store) tokenPath() string { return filepath.Join(st.Dir, "hf_token") }
 
 // Load returns the saved settings, or Defaults when none were saved yet.

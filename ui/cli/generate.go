@@ -234,9 +234,10 @@ func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Fo
 		case settings.BackendManaged:
 			return errors.New("ComfyUI is not installed yet: run `ltx-studio comfyui install` or open the app")
 		case settings.BackendFolder:
-			return fmt.Errorf("the ComfyUI folder set in Settings (%s) is not a usable ComfyUI; fix it in the app, or pass --backend URL", set.FolderPath)
+			return fmt.Errorf("the app's settings (%s) name the ComfyUI folder %s, which is not a usable ComfyUI; pass --backend URL (or set LTX_STUDIO_COMFYUI_URL) to use a running ComfyUI",
+				s.SettingsStore().Path(), set.FolderPath)
 		default:
-			return errors.New("no ComfyUI server is set in Settings; add one in the app, or pass --backend URL")
+			return fmt.Errorf("the app's settings (%s) name no ComfyUI server; pass --backend URL (or set LTX_STUDIO_COMFYUI_URL)", s.SettingsStore().Path())
 		}
 	}
 	// One process owns a data folder (its ComfyUI and queue): a window or
@@ -291,6 +292,7 @@ func generateOn(ctx context.Context, env Env, cfg jobs.Config, f workflows.Form,
 	cfg.Builder = jobs.WorkflowsBuilder{}
 	cfg.AppVersion = studio.Version
 	cfg.Face = face.Terminal
+	cfg.DeadAfter = env.waits.Lost // zero: the engine's default
 	cfg.Claim = func(j jobs.Job) bool { return j.ID == mine.Load().(string) }
 	e, err := jobs.New(cfg)
 	if err != nil {
@@ -350,6 +352,7 @@ func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string
 	}
 	notTaken := time.NewTimer(queueWait)
 	defer notTaken.Stop()
+	waiting := true // for the server to take the job
 	var gaveUp error
 	cancel := func(why string) {
 		if cancelled {
@@ -387,6 +390,11 @@ func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string
 			case jobs.Changed:
 				if x.Job.ID == id && x.Job.State != jobs.Pending {
 					notTaken.Stop()
+					waiting = false
+				} else if x.Job.ID == id && !waiting && !cancelled {
+					// Re-queued after its server was lost: the wait starts again.
+					notTaken.Reset(queueWait)
+					waiting = true
 				}
 				if x.Job.ID == id && x.Job.State.Finished() {
 					if gaveUp != nil && x.Job.State == jobs.Cancelled {
@@ -455,7 +463,7 @@ func report(env Env, j jobs.Job, out string) error {
 	if j.EnhancedPrompt != "" {
 		fmt.Fprintf(env.Stdout, "enhanced prompt: %s\n", j.EnhancedPrompt)
 	}
-	fmt.Fprintf(env.Stdout, "saved %s\nsidecar %s\n", video, side)
+	fmt.Fprintf(env.Stdout, "saved %s (took %s)\nsidecar %s\n", video, j.Took().Round(time.Second), side)
 	return nil
 }
 

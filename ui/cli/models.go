@@ -52,7 +52,7 @@ type modelsFlags struct {
 }
 
 func runModels(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprintln(env.Stdout, modelsUsage)
 		newModelsFlagSet(env.Stdout, &modelsFlags{}).PrintDefaults()
 		return nil
