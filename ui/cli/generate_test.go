@@ -46,6 +46,7 @@ func TestGenerateAndQueue(t *testing.T) {
 		{"i2v uploads media", []string{"--mode", "i2v", "--prompt", "it moves", "--image", img}, 0, "saved "},
 		{"run-time failure", []string{"--mode", "t2v", "--prompt", "fakecomfy:fail"}, 1, "damaged or incomplete"},
 		{"form error", []string{"--mode", "t2v", "--prompt", "x", "--width", "100"}, 1, "--width"},
+		{"unknown weights", []string{"--mode", "t2v", "--prompt", "x", "--weights", "2.0"}, 1, "--weights"},
 		{"media missing", []string{"--mode", "i2v", "--prompt", "x"}, 1, "needs --image"},
 		{"out exists", []string{"--mode", "t2v", "--prompt", "never queued", "--out", img}, 1, "already exists"},
 		{"out folder missing", []string{"--mode", "t2v", "--prompt", "never queued", "--out", filepath.Join(home, "nope", "v.mp4")}, 1, "does not exist"},

@@ -130,7 +130,7 @@ func (r *setupRun) plan() {
 
 // sizeFor must be quick: it adds up what plan learnt.
 func (r *setupRun) sizeFor(modes []workflows.ModeID, p workflows.Precision) int64 {
-	refs, err := studio.RefsFor(modes, p)
+	refs, err := studio.RefsFor(modes, p, studio.SetupWeights(r.s.st.Settings()))
 	if err != nil {
 		return 0
 	}
@@ -212,7 +212,7 @@ func (r *setupRun) download(ctx context.Context) {
 	r.mu.Lock()
 	modes, prec := r.modes, r.prec
 	r.mu.Unlock()
-	refs, err := studio.RefsFor(modes, prec)
+	refs, err := studio.RefsFor(modes, prec, studio.SetupWeights(r.s.st.Settings()))
 	if err == nil {
 		var last time.Time
 		err = r.s.st.Download(ctx, refs, func(p models.Progress) {
