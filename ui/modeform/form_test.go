@@ -265,3 +265,25 @@ func TestEnhanceAndWeightsReachTheForm(t *testing.T) {
 		t.Errorf("weights %q, note %q", r.Form.Weights, f.weightsText.String())
 	}
 }
+
+// A finished run's enhanced prompt shows under the prompt and can become the
+// prompt (unticking Enhance: it is enhanced already).
+func TestEnhancedPromptIsShownAndReusable(t *testing.T) {
+	f := newTestForm(t, workflows.T2V)
+	test.Type(f.prompt, "a heron")
+	if f.enhanced.Visible() || f.useEnhanced.Visible() {
+		t.Fatal("enhanced prompt shown before any run")
+	}
+	f.SetEnhancedPrompt("A grey heron stands in shallow water at dawn, mist drifting.")
+	if !f.enhanced.Visible() || !strings.Contains(f.enhanced.String(), "grey heron") {
+		t.Fatalf("not shown: %q", f.enhanced.String())
+	}
+	test.Tap(f.useEnhanced)
+	if f.prompt.Text != "A grey heron stands in shallow water at dawn, mist drifting." || f.enhance.Checked {
+		t.Errorf("prompt %q, enhance %v", f.prompt.Text, f.enhance.Checked)
+	}
+	f.SetEnhancedPrompt("")
+	if f.enhanced.Visible() {
+		t.Error("still shown after a plain run")
+	}
+}

@@ -353,6 +353,7 @@ func (s *Session) onJobChanged(j jobs.Job) {
 			fyne.Do(func() {
 				if f := s.shell.Form(j.Form.Mode); f != nil {
 					f.SetUsedSeed(j.Form.Seed)
+					f.SetEnhancedPrompt(j.EnhancedPrompt)
 				}
 			})
 		}
