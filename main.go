@@ -5,21 +5,25 @@ package main
 
 import (
 	"context"
+	_ "embed"
+	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
 	"github.com/ltxstudio/ltx-studio/engine/gpu"
 	"github.com/ltxstudio/ltx-studio/engine/media"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/ui"
 	"github.com/ltxstudio/ltx-studio/ui/cli"
+	"github.com/ltxstudio/ltx-studio/ui/lifecycle"
 	"github.com/ltxstudio/ltx-studio/ui/session"
 	"github.com/ltxstudio/ltx-studio/ui/topaz"
 	"github.com/ltxstudio/ltx-studio/workflows"
@@ -28,19 +32,57 @@ import (
 // appID must match FyneApp.toml: preferences and the .desktop file use it.
 const appID = "io.github.ltxstudio.studio"
 
-func main() { os.Exit(run(os.Args[1:])) }
+// fyneApp is FyneApp.toml, the one place the version lives (`fyne package`
+// stamps it); --version prints it.
+//
+//go:embed FyneApp.toml
+var fyneApp []byte
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // start is when main began; the start-up log line measures from it.
 var start = time.Now()
 
-func run(args []string) int {
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		return terminal(args, stdout, stderr)
+	}
+	if why := lifecycle.NoDisplay(os.Getenv); why != "" {
+		fmt.Fprintf(stderr, "ltx-studio: %s, so the window cannot open.\n"+
+			"Start it from a desktop session, or use the terminal commands:\n\n", why)
+		cli.Run(context.Background(), cli.Env{Stdout: stderr, Stderr: stderr}, []string{"help"})
+		return 1
+	}
+	return window(stderr)
+}
+
+// terminal runs a subcommand, --version, or says the command is unknown
+// (exit 2, usage) rather than opening the window.
+func terminal(args []string, stdout, stderr io.Writer) int {
+	switch args[0] {
+	case "--version", "-version", "version":
+		m, err := lifecycle.ParseAppMetadata(fyneApp)
+		if err != nil {
+			fmt.Fprintln(stderr, "ltx-studio:", err)
+			return 1
+		}
+		fmt.Fprint(stdout, lifecycle.VersionText(m, install.ComfyUICommit))
+		return 0
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	// cli.Run answers an unknown command with usage and exit status 2.
+	return cli.Run(ctx, cli.Env{Stdout: stdout, Stderr: stderr}, args)
+}
 
-	if len(args) > 0 && cli.IsCommand(args[0]) {
-		return cli.Run(ctx, cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}, args)
+func window(stderr io.Writer) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if err := lifecycle.PrepareFyneDirs(); err != nil {
+		log.Warn("preparing Fyne's folders", "err", err)
 	}
+	lifecycle.AvoidBusAutolaunch(os.Getenv, os.Setenv)
 
 	a := app.NewWithID(appID)
 	a.Settings().SetTheme(topaz.Theme{})
@@ -54,43 +96,52 @@ func run(args []string) int {
 		log.Error("LTX 2.3 Studio cannot start", "err", err)
 		return 1
 	}
+	// Closing the window, Ctrl+Q and SIGTERM/SIGINT all take this one path:
+	// it stops ComfyUI's whole process tree (no Python is left behind) and
+	// ends the process within a deadline even if Fyne's loop does not.
+	var (
+		sess  *session.Session
+		shell *ui.Studio
+	)
+	q := &lifecycle.Quitter{
+		OnUI: fyne.Do,
+		Leave: func() {
+			shell.SetBackendStatus("Stopping ComfyUI…", false)
+			sess.Shutdown()
+		},
+		Stop: st.Close,
+		Quit: a.Quit,
+		Exit: os.Exit,
+		Log:  log,
+	}
 	// The shell and the session need each other: the shell's Generate goes
 	// to the session, which in turn drives the shell's panels.
-	var sess *session.Session
 	samples := session.NewSampleTap(gpu.New(log))
-	shell := ui.New(ctx, w, ui.Deps{
+	shell = ui.New(ctx, w, ui.Deps{
 		Sampler:    samples,
 		Probe:      ui.ProbeWith(media.Probe),
 		OnGenerate: func(f workflows.Form) { sess.Generate(f) },
+		OnQuit:     func() { q.Begin("Ctrl+Q") },
 		Log:        log,
 	})
 	sess = session.New(ctx, st, session.Options{App: a, Win: w, Shell: shell, Log: log, Samples: samples})
-
-	// Closing the window (or Ctrl+C in the terminal) stops ComfyUI's whole
-	// process tree before the app exits: no Python is left behind.
-	var quitting sync.Once
-	quit := func() {
-		quitting.Do(func() {
-			shell.SetBackendStatus("Stopping ComfyUI…", false)
-			sess.Shutdown()
-			go func() {
-				if err := st.Close(); err != nil {
-					log.Warn("stopping ComfyUI", "err", err)
-				}
-				fyne.Do(a.Quit)
-			}()
-		})
-	}
-	w.SetCloseIntercept(quit)
+	w.SetCloseIntercept(func() { q.Begin("window closed") })
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		<-ctx.Done()
-		fyne.Do(quit)
+		s := <-signals
+		q.Begin(s.String())
+		s = <-signals // a second Ctrl+C: no more waiting
+		q.Now("second " + s.String())
 	}()
 	a.Lifecycle().SetOnStarted(func() {
 		log.Info("window started", "since_start", time.Since(start).Round(time.Millisecond))
 		sess.Begin()
 	})
+	hookTestDriver(a, w, log)
 	w.ShowAndRun()
-	_ = st.Close() // idempotent safety net if the loop ended another way
+	// The loop can also end without the quit path (the desktop logs out):
+	// stop ComfyUI all the same (waits for a stop already under way).
+	_ = q.StopBackend()
 	return 0
 }

@@ -329,7 +329,7 @@ func TestDiskFullIsRefusedBeforeAnyByte(t *testing.T) {
 	}
 	err = s.Ensure(context.Background(), []Ref{upscaler, gemma}, nil)
 	var se *download.SpaceError
-	if !errors.As(err, &se) || se.Need != 5_000_000 || !strings.Contains(err.Error(), "5.0 MB needed, 1.0 MB free") {
+	if !errors.As(err, &se) || se.Need != 5_000_000 || !strings.Contains(err.Error(), "5.0 MB needed plus 1.1 GB kept free for ComfyUI and the system, 1.0 MB free") {
 		t.Fatalf("err = %v", err)
 	}
 	if len(fx.srv.Ranges()) != 0 {

@@ -23,6 +23,8 @@ type Deps struct {
 	// OnGenerate receives the form when the person presses Generate (or
 	// Ctrl+Enter) and the form is valid.
 	OnGenerate func(workflows.Form)
+	// OnQuit is Ctrl+Q: quit the app (stopping ComfyUI); nil ignores it.
+	OnQuit func()
 	// Go runs background work; nil means a new goroutine. Tests pass a
 	// function that runs work at once, so results arrive before it returns.
 	Go func(func())

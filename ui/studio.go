@@ -203,8 +203,10 @@ func (s *Studio) pickFile(kind workflows.MediaKind, done func(string)) {
 		done(r.URI().Path())
 	}, s.win)
 	d.SetFilter(storage.NewExtensionFileFilter(extensions(kind)))
-	d.Resize(fyne.NewSize(820, 560))
+	// Show before Resize: Fyne's FileDialog builds its pop-up in Show, and
+	// Resize on a dialog not yet shown reads that pop-up's size (nil → panic).
 	d.Show()
+	d.Resize(fyne.NewSize(820, 560)) // fits the 1280×800 window with room for the grid of files
 }
 
 // extensions only narrows the dialog's listing; the slot still checks content.
@@ -235,7 +237,7 @@ func (s *Studio) onDropped(pos fyne.Position, uris []fyne.URI) {
 	s.active.Drop(pos, paths)
 }
 
-// Shortcuts: Ctrl+Enter generates, Ctrl+1…6 switch mode.
+// Shortcuts: Ctrl+Enter generates, Ctrl+1…6 switch mode, Ctrl+Q quits.
 func (s *Studio) registerShortcuts(c fyne.Canvas) {
 	for _, sc := range s.shortcuts() {
 		c.AddShortcut(sc, func(sc fyne.Shortcut) { s.onShortcut(sc) })
@@ -247,6 +249,7 @@ func (s *Studio) shortcuts() []*desktop.CustomShortcut {
 	list := []*desktop.CustomShortcut{
 		{KeyName: fyne.KeyReturn, Modifier: mod},
 		{KeyName: fyne.KeyEnter, Modifier: mod},
+		{KeyName: fyne.KeyQ, Modifier: mod},
 	}
 	for i := range s.modes {
 		list = append(list, &desktop.CustomShortcut{KeyName: modeKey(i), Modifier: mod})
@@ -265,6 +268,11 @@ func (s *Studio) onShortcut(sc fyne.Shortcut) bool {
 	switch cs.KeyName {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		s.Generate()
+		return true
+	case fyne.KeyQ:
+		if s.deps.OnQuit != nil {
+			s.deps.OnQuit()
+		}
 		return true
 	}
 	for i, m := range s.modes {

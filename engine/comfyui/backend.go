@@ -225,10 +225,13 @@ func StopDetached(ctx context.Context, d appdirs.Dirs) (bool, error) {
 	return proc.StopStale(ctx, PidFile(d), supervise.DefaultStopGrace)
 }
 
-// Running reports the pidfile's ComfyUI if it is alive: pid and URL.
+// Running reports the pidfile's ComfyUI if it is alive and supervised by a
+// live ltx-studio process (the window, or `comfyui start`): pid and URL. A
+// ComfyUI whose owner died is an orphan, never used: the next start stops it
+// and runs one that dies with its own parent.
 func Running(ctx context.Context, d appdirs.Dirs) (pid int, url string, ok bool) {
 	pf, found := proc.ReadPidfile(PidFile(d))
-	if !found || !proc.Running(ctx, pf.PID, pf.CreateTime) {
+	if !found || !proc.Running(ctx, pf.PID, pf.CreateTime) || !pf.OwnerAlive(ctx) {
 		return 0, "", false
 	}
 	return pf.PID, fmt.Sprintf("http://%s:%d", supervise.Host, pf.Port), true
@@ -245,3 +248,7 @@ func shownURL(raw string) string {
 	}
 	return raw
 }
+
+// Announce shows a state message in the header without touching the server
+// (the studio says it waits for another process that owns the data folder).
+func (b *Backend) Announce(ev status.Event) { b.hub.Publish(ev) }

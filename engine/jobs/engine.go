@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -39,6 +40,9 @@ type Config struct {
 	// Claim, when set, limits which pending jobs this engine starts (the CLI
 	// runs only the job it submitted and leaves the rest to the window).
 	Claim func(Job) bool
+	// Face words the fixes in job errors for the window (default) or the
+	// terminal.
+	Face face.Face
 }
 
 func (cfg *Config) defaults() {
@@ -149,6 +153,9 @@ func (e *Engine) retryOrFail(j *Job, why string) {
 func (e *Engine) Submit(form workflows.Form) (Job, error) {
 	if _, ok := workflows.Lookup(form.Mode); !ok {
 		return Job{}, workflows.FieldError{Field: "mode", Msg: fmt.Sprintf("unknown mode %q", form.Mode)}
+	}
+	if err := checkImages(form); err != nil {
+		return Job{}, err
 	}
 	if form.RandomSeed {
 		form.Seed = int64(rand.Uint64() >> 1)

@@ -126,6 +126,13 @@ func pickVideo(outs map[string]comfyapi.Output, node string) (comfyapi.FileRef, 
 	return comfyapi.FileRef{}, ErrNoVideo
 }
 
+// videoPerm and sidecarPerm are the modes of finished outputs: readable by
+// everyone, like any file a user saves (the umask still applies on create).
+const (
+	videoPerm   os.FileMode = 0o644
+	sidecarPerm os.FileMode = 0o644
+)
+
 // save downloads the video and writes the sidecar. Both go to hidden temp
 // files first and are flushed to disk (in parallel) before either gets its
 // final name, so nothing half-written ever looks complete.
@@ -157,6 +164,11 @@ func (a *attempt) save(ref comfyapi.FileRef) (dst, side string, err error) {
 	sideTmp, err := a.writeSidecar(side, dst, n, ref, models)
 	if serr := <-synced; err == nil && serr != nil {
 		err = fmt.Errorf("save video: %w", serr)
+	}
+	if err == nil {
+		// CreateTemp makes 0600 files; a finished video is shared like its
+		// sidecar (players, file managers, other users' backups read it).
+		err = os.Chmod(tmp.Name(), videoPerm)
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), dst)
@@ -299,7 +311,7 @@ func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef
 	if err != nil {
 		return "", err
 	}
-	tmp, err := writeTemp(path, append(b, '\n'), 0o644)
+	tmp, err := writeTemp(path, append(b, '\n'), sidecarPerm)
 	if err != nil {
 		return "", fmt.Errorf("write the sidecar: %w", err)
 	}

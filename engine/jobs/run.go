@@ -89,7 +89,7 @@ func (e *Engine) finish(a *attempt, err error) {
 	default:
 		fields := fieldErrors(err)
 		e.update(a.job.ID, func(j *Job) {
-			j.State, j.Error, j.Fields, j.PromptID = Failed, Human(err), fields, a.pid
+			j.State, j.Error, j.Fields, j.PromptID = Failed, HumanFor(e.cfg.Face, a.job.Form.Mode, err), fields, a.pid
 		})
 	}
 }
@@ -154,7 +154,7 @@ func (a *attempt) submitAndFollow() error {
 	if _, err := a.c.QueuePrompt(a.ctx, a.pid, a.built.Prompt); err != nil {
 		var pe *comfyapi.PromptError
 		if errors.As(err, &pe) {
-			return &RejectedError{Prompt: pe, Fields: mapIssues(pe, a.built, a.media)}
+			return &RejectedError{Prompt: pe, Fields: mapIssues(a.e.cfg.Face, a.job.Form.Mode, pe, a.built, a.media)}
 		}
 		if a.ctx.Err() == nil {
 			return &lostError{why: fmt.Sprintf("ComfyUI at %s could not be reached (%v)", shownURL(a.b.URL), err)}

@@ -21,9 +21,11 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/history"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/internal/filelock"
 	"github.com/ltxstudio/ltx-studio/models"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
 	"github.com/ltxstudio/ltx-studio/workflows"
@@ -43,6 +45,14 @@ type Options struct {
 	// Claim, when set, limits which pending jobs this process runs (the CLI
 	// runs only what it submitted and leaves the rest for the window).
 	Claim func(jobs.Job) bool
+	// Offline keeps the model store off the network for this run (the CLI
+	// sets it when the hub cannot be reached, to report the cache alone).
+	Offline bool
+	// Face words the fixes in messages for the window (default) or the
+	// terminal.
+	Face face.Face
+	// CheckWait bounds each setup check (zero: 10 s; tests shorten it).
+	CheckWait time.Duration
 }
 
 // Studio is one running app's engine. Create with Open, end with Close.
@@ -53,6 +63,10 @@ type Studio struct {
 	store   settings.Store
 	install func(*install.Config)
 	claim   func(jobs.Job) bool
+	offline bool
+	face    face.Face
+	// checkWait bounds each setup check.
+	checkWait time.Duration
 
 	mu       sync.Mutex
 	set      settings.Settings
@@ -63,6 +77,9 @@ type Studio struct {
 	jobs     *jobs.Engine
 	stopJobs context.CancelFunc
 	jobsDone chan struct{}
+	owner    *filelock.Lock // held while this process owns the data folder (owner.go)
+
+	stopPortWatch context.CancelFunc // ends followPort's watcher (port.go)
 }
 
 // Open loads the settings and builds the pieces; it starts nothing.
@@ -82,7 +99,10 @@ func Open(opt Options) (*Studio, error) {
 		return nil, fmt.Errorf("creating the app's folders: %w", err)
 	}
 	s := &Studio{dirs: opt.Dirs, getenv: opt.Getenv, log: opt.Log, store: settings.Store{Dir: opt.Dirs.Config}, install: opt.Install,
-		claim: opt.Claim}
+		claim: opt.Claim, offline: opt.Offline, face: opt.Face, checkWait: opt.CheckWait}
+	if s.checkWait <= 0 {
+		s.checkWait = checkWait
+	}
 	set, err := s.store.Load()
 	if err != nil {
 		s.log.Warn("settings", "err", err)
@@ -139,6 +159,7 @@ func (s *Studio) ApplySettings(ctx context.Context, set settings.Settings) error
 	if err := s.store.Save(set); err != nil {
 		return err
 	}
+	s.stopFollowingPort()
 	s.stopJobEngine()
 	if err := s.Backend().Stop(ctx); err != nil {
 		s.log.Warn("stopping ComfyUI for new settings", "err", err)
@@ -190,7 +211,13 @@ func (s *Studio) Install(ctx context.Context, events chan<- install.Event) error
 // Start starts (or connects to) ComfyUI, links the model files already in
 // the cache into it (so its combos list them), and starts the job engine.
 // Safe to call again after a stop.
+//
+// Only one process may run the data folder's ComfyUI and queue: when
+// another one does, Start returns a *BusyError at once (see owner.go).
 func (s *Studio) Start(ctx context.Context) error {
+	if err := s.claimOwner(ctx); err != nil {
+		return err
+	}
 	if s.comfyBase() != "" {
 		if st, err := s.Models(); err == nil {
 			// Files not downloaded yet are reported by Link and fetched by the
@@ -203,11 +230,13 @@ func (s *Studio) Start(ctx context.Context) error {
 	if err := s.Backend().Start(ctx); err != nil {
 		return err
 	}
-	return s.startJobEngine()
+	s.followPort()
+	return s.startJobEngine(ctx)
 }
 
 // Stop stops the job engine and ComfyUI (the whole process tree).
 func (s *Studio) Stop(ctx context.Context) error {
+	s.stopFollowingPort()
 	s.stopJobEngine()
 	return s.Backend().Stop(ctx)
 }
@@ -217,6 +246,7 @@ func (s *Studio) Stop(ctx context.Context) error {
 func (s *Studio) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	defer s.releaseOwner()
 	return s.Stop(ctx)
 }
 
@@ -257,7 +287,7 @@ func (s *Studio) Models() (*models.Store, error) {
 	if tok := s.store.Token(); tok != "" {
 		env.Token = tok
 	}
-	env.Offline = env.Offline || s.set.Offline
+	env.Offline = env.Offline || s.set.Offline || s.offline
 	s.models = models.New(models.Options{Env: env, LockPath: filepath.Join(s.dirs.Data, "models.lock.json"), ComfyUI: base, Logger: s.log})
 	s.modelsAt = base
 	return s.models, nil
@@ -443,7 +473,15 @@ func (h storeHasher) SHA256(ctx context.Context, m jobs.ModelRef) (string, error
 	return st.SHA256(ctx, models.Ref{Folder: m.Folder, Name: m.Name})
 }
 
-func (s *Studio) startJobEngine() error {
+// queueOpenTries bounds how long the owner waits for the queue's lock: only
+// short-lived helpers (`queue cancel`, a CLI probing the queue) hold it
+// besides the owner, so a second or so is plenty; then it says why.
+const (
+	queueOpenTries = 20
+	queueOpenPause = 100 * time.Millisecond
+)
+
+func (s *Studio) startJobEngine(ctx context.Context) error {
 	s.mu.Lock()
 	if s.jobs != nil {
 		s.mu.Unlock()
@@ -452,10 +490,25 @@ func (s *Studio) startJobEngine() error {
 	s.mu.Unlock()
 	bs := s.backends()
 	if len(bs) == 0 {
-		return errors.New("no ComfyUI to run jobs on; set one in Settings")
+		if s.face == face.Terminal {
+			return errors.New("no ComfyUI to run jobs on; pass --backend URL (or set LTX_STUDIO_COMFYUI_URL)")
+		}
+		return errors.New("no ComfyUI to run jobs on; set one in Settings → ComfyUI")
 	}
-	eng, err := jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
-		Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim})
+	var eng *jobs.Engine
+	var err error
+	for try := 0; ; try++ {
+		eng, err = jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
+			Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim, Face: s.face})
+		if !errors.Is(err, jobs.ErrQueueBusy) || try >= queueOpenTries {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(queueOpenPause):
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("opening the job queue: %w", err)
 	}

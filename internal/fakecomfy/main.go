@@ -16,6 +16,7 @@
 //	FAKECOMFY_IGNORE_SIGINT=1  ignore Ctrl-C (the supervisor must kill)
 //	FAKECOMFY_GRANDCHILD=1     start a child process that sleeps forever (tree-kill tests)
 //	FAKECOMFY_OBJECT_INFO=path recorded object_info.json for api.Options.ObjectInfoPath
+//	FAKECOMFY_ENV_FILE=path    write the names (never the values) of its environment variables there
 package main
 
 import (
@@ -48,7 +49,7 @@ var valueFlags = map[string]bool{
 	"--input-directory": true, "--output-directory": true, "--temp-directory": true,
 	"--front-end-root": true, "--front-end-version": true, "--extra-model-paths-config": true,
 	"--preview-method": true, "--reserve-vram": true, "--cuda-device": true, "--database-url": true,
-	"--verbose": true, "--cache-ram": true,
+	"--verbose": true, "--cache-ram": true, "--feature-flag": true,
 }
 
 var boolFlags = map[string]bool{
@@ -132,6 +133,14 @@ func run(args []string) int {
 	user := vals["--user-directory"]
 	if user == "" {
 		user = filepath.Join(base, "user")
+	}
+	if p := os.Getenv("FAKECOMFY_ENV_FILE"); p != "" {
+		var names []string
+		for _, kv := range os.Environ() {
+			name, _, _ := strings.Cut(kv, "=")
+			names = append(names, name)
+		}
+		_ = os.WriteFile(p, []byte(strings.Join(names, "\n")+"\n"), 0o644)
 	}
 	logf(warn, "WARNING: blake3 package not installed")
 	logf(info, "Setting base directory to: %s", base)

@@ -54,9 +54,8 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 	switch sub {
 	case "install":
 		fs := flag.NewFlagSet("comfyui install", flag.ContinueOnError)
-		fs.SetOutput(env.Stderr)
 		verbose := fs.Bool("v", false, "show the output of every step")
-		if err := fs.Parse(rest); err != nil {
+		if err := parseFlags(fs, env, rest); err != nil {
 			return err
 		}
 		return cliInstall(ctx, env.Stdout, b, *verbose)
@@ -77,12 +76,12 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 		return nil
 	case "logs":
 		fs := flag.NewFlagSet("comfyui logs", flag.ContinueOnError)
-		fs.SetOutput(env.Stderr)
-		n := fs.Int("n", 100, "number of lines")
-		if err := fs.Parse(rest); err != nil {
+		n := countFlag(100)
+		fs.Var(&n, "n", "number of lines (0: all)")
+		if err := parseFlags(fs, env, rest); err != nil {
 			return err
 		}
-		return cliLogs(env.Stdout, comfyui.LogPath(dirs), *n)
+		return cliLogs(env.Stdout, comfyui.LogPath(dirs), int(n))
 	case "rollback":
 		if _, _, running := comfyui.Running(ctx, dirs); running {
 			return errors.New("ComfyUI is running; stop it first (ltx-studio comfyui stop)")
@@ -118,7 +117,10 @@ func cliInstall(ctx context.Context, w io.Writer, b *comfyui.Backend, verbose bo
 		case install.Warning:
 			fmt.Fprintf(w, "warning: %s\n", e.Message)
 		case install.Failed:
-			fmt.Fprintf(w, "failed: %s\n", e.Message)
+			// The why is the error Install returns, printed once by Run.
+			if e.Title != "" {
+				fmt.Fprintf(w, "[%d/%d] %s failed\n", e.Index, e.Total, e.Title)
+			}
 		case install.Finished:
 			fmt.Fprintln(w, e.Message)
 		case install.Output:
@@ -142,7 +144,8 @@ func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, b *comfyui.B
 				fmt.Fprintf(w, "%-10s none\n", label+":")
 				return
 			}
-			fmt.Fprintf(w, "%-10s %s  ComfyUI %s  torch %s  python via %s\n", label+":", b.ID, short(b.ComfyCommit), b.Torch, b.PythonMode)
+			fmt.Fprintf(w, "%-10s %s  ComfyUI %s  torch %s  packages via %s\n", label+":", b.ID, short(b.ComfyCommit), b.Torch,
+				install.PipMode(b.PythonMode).Words())
 			if !b.Completed {
 				fmt.Fprintf(w, "           unfinished, steps done: %s (run install to continue)\n", strings.Join(b.Done, ", "))
 			}
@@ -213,7 +216,7 @@ func cliLogs(w io.Writer, path string, n int) error {
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
 		lines = append(lines, sc.Text())
-		if len(lines) > n {
+		if n > 0 && len(lines) > n {
 			lines = lines[1:]
 		}
 	}

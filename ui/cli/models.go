@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/models"
 	"github.com/ltxstudio/ltx-studio/models/download"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
@@ -19,12 +20,14 @@ import (
 )
 
 func init() {
-	register(Command{Name: "models", Summary: "model files: status | pull | update | link", Run: runModels})
+	register(Command{Name: "models", Summary: "model files: status | pull | verify | repair | update | link", Run: runModels})
 }
 
-const modelsUsage = `usage: ltx-studio models <status|pull|update|link> [flags]
+const modelsUsage = `usage: ltx-studio models <status|pull|verify|repair|update|link> [flags]
   status   which files the chosen modes need, what is missing, free disk space
   pull     download what is missing (resumable; Ctrl-C pauses) and link it into ComfyUI
+  verify   read every downloaded file and check its sha256 (changes nothing)
+  repair   verify, then delete and download again what is damaged
   update   move the lock file's pins to the hub's current commits (downloads nothing)
   link     link already-downloaded files into ComfyUI
 flags:`
@@ -57,16 +60,33 @@ func runModels(ctx context.Context, env Env, args []string) error {
 	sub := args[0]
 	var mf modelsFlags
 	fs := newModelsFlagSet(env.Stderr, &mf)
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, env, args[1:]); err != nil {
 		return err
 	}
 	refs, scope, err := modelRefs(mf)
 	if err != nil {
 		return err
 	}
-	st, err := modelStore(env, mf)
+	st, offline, err := modelStore(env, mf, false)
 	if err != nil {
 		return err
+	}
+	// The hub is asked first, once, so an unreachable one is one sentence
+	// rather than a raw network error under every file; the cache is then
+	// looked at alone.
+	var hubDown error
+	if !offline && (sub == "status" || sub == "pull" || sub == "update") {
+		if hubDown = studio.CheckHub(ctx, hfcache.FromEnv(os.Getenv).Endpoint, env.waits); hubDown != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if sub == "update" {
+				return fmt.Errorf("%v; the pins were not changed", hubDown)
+			}
+			if st, _, err = modelStore(env, mf, true); err != nil {
+				return err
+			}
+		}
 	}
 	if sub == "pull" || sub == "link" {
 		if lk := st.Linker(); lk != nil {
@@ -77,9 +97,19 @@ func runModels(ctx context.Context, env Env, args []string) error {
 	}
 	switch sub {
 	case "status":
-		return modelsStatus(ctx, env.Stdout, st, refs, scope)
+		if err := modelsStatus(ctx, env.Stdout, st, refs, scope, hubDown != nil); err != nil || hubDown == nil {
+			return err
+		}
+		return fmt.Errorf("%v. The sizes of the missing files are unknown; run this again when online, or set HF_HUB_OFFLINE=1 to look at the cache alone", hubDown)
 	case "pull":
+		if hubDown != nil {
+			if plan, err := st.Plan(ctx, refs); err != nil || !plan.Complete() {
+				return fmt.Errorf("nothing can be downloaded: %v", hubDown)
+			}
+		}
 		return modelsPull(ctx, env.Stdout, st, refs, scope)
+	case "verify", "repair":
+		return modelsVerify(ctx, env.Stdout, st, refs, scope, sub == "repair")
 	case "update":
 		changed, err := st.UpdateLocks(ctx, refs)
 		for _, r := range changed {
@@ -94,14 +124,14 @@ func runModels(ctx context.Context, env Env, args []string) error {
 		printModelLinks(env.Stdout, rep.Results, rep.YAMLPath)
 		return err
 	default:
-		return fmt.Errorf("unknown models command %q (status, pull, update, link)", sub)
+		return fmt.Errorf("unknown models command %q (status, pull, verify, repair, update, link)", sub)
 	}
 }
 
 func newModelsFlagSet(out io.Writer, mf *modelsFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("models", flag.ContinueOnError)
 	fs.SetOutput(out)
-	fs.StringVar(&mf.mode, "mode", "", "mode (t2v, i2v, a2v, lipsync, keyframe, style); default: all six")
+	fs.StringVar(&mf.mode, "mode", "", "one mode, by id or by the name the window shows ("+studio.ModeNames()+"); default: all six")
 	fs.StringVar(&mf.preset, "preset", string(workflows.Balanced), "preset: fast, balanced, quality")
 	fs.StringVar(&mf.precision, "precision", string(workflows.FP8), "weights: fp8 or bf16")
 	fs.BoolVar(&mf.all, "all", false, "every file of the registry, whatever the modes use")
@@ -113,20 +143,25 @@ func newModelsFlagSet(out io.Writer, mf *modelsFlags) *flag.FlagSet {
 
 // modelStore is the app's own model store (the cache, token and offline
 // choice from Settings, linking into the app's ComfyUI) unless --comfyui or
-// --lock point elsewhere.
-func modelStore(env Env, mf modelsFlags) (*models.Store, error) {
-	s, err := openStudio(env, nil)
+// --lock point elsewhere. forceOffline keeps it off the network; offline
+// says whether the user's own settings (HF_HUB_OFFLINE, Settings) already do.
+func modelStore(env Env, mf modelsFlags, forceOffline bool) (st *models.Store, offline bool, err error) {
+	s, err := openStudio(env, func(o *studio.Options) { o.Offline = forceOffline })
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer s.Close() // nothing was started; this only keeps the pairing obvious
+	henv := hfcache.FromEnv(os.Getenv)
+	offline = henv.Offline || s.Settings().Offline
 	if mf.comfyui == "" && mf.lock == "" {
-		return s.Models()
+		st, err = s.Models()
+		return st, offline, err
 	}
 	if mf.lock == "" {
 		mf.lock = filepath.Join(s.Dirs().Data, "models.lock.json")
 	}
-	return models.New(models.Options{Env: hfcache.FromEnv(os.Getenv), LockPath: mf.lock, ComfyUI: mf.comfyui}), nil
+	henv.Offline = henv.Offline || forceOffline
+	return models.New(models.Options{Env: henv, LockPath: mf.lock, ComfyUI: mf.comfyui}), offline, nil
 }
 
 // modelRefs turns the flags into the files to look at, and says in words
@@ -140,10 +175,12 @@ func modelRefs(mf modelsFlags) ([]models.Ref, string, error) {
 	}
 	var modes []workflows.ModeID
 	if mf.mode != "" {
-		if _, ok := workflows.Lookup(workflows.ModeID(mf.mode)); !ok {
-			return nil, "", fmt.Errorf("unknown mode %q (t2v, i2v, a2v, lipsync, keyframe, style)", mf.mode)
+		m, err := studio.ParseMode(mf.mode)
+		if err != nil {
+			return nil, "", err
 		}
-		modes = []workflows.ModeID{workflows.ModeID(mf.mode)}
+		modes = []workflows.ModeID{m.ID}
+		mf.mode = string(m.ID)
 	} else {
 		for _, m := range workflows.Modes() {
 			modes = append(modes, m.ID)
@@ -202,12 +239,14 @@ func requiredFor(id workflows.ModeID, preset workflows.Preset, prec workflows.Pr
 	return out, nil
 }
 
-func modelsStatus(ctx context.Context, w io.Writer, st *models.Store, refs []models.Ref, scope string) error {
+// modelsStatus prints the plan. hubDown leaves out the per-file "offline"
+// notes: the one reason, that the hub cannot be reached, is said once.
+func modelsStatus(ctx context.Context, w io.Writer, st *models.Store, refs []models.Ref, scope string, hubDown bool) error {
 	plan, err := st.Plan(ctx, refs)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Models for %s (cache %s%s):\n", scope, plan.CacheDir, map[bool]string{true: ", offline"}[plan.Offline])
+	fmt.Fprintf(w, "Models for %s (cache %s%s):\n", scope, plan.CacheDir, map[bool]string{true: ", offline"}[plan.Offline && !hubDown])
 	for _, f := range plan.Files {
 		state := "present"
 		if !f.Present {
@@ -217,7 +256,7 @@ func modelsStatus(ctx context.Context, w io.Writer, st *models.Store, refs []mod
 			}
 		}
 		fmt.Fprintf(w, "  %-60s %s\n", f.Folder+"/"+f.Name, state)
-		if f.Problem != "" {
+		if f.Problem != "" && !hubDown {
 			fmt.Fprintf(w, "      ! %s\n", f.Problem)
 		}
 	}

@@ -6,7 +6,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/models"
 	"github.com/ltxstudio/ltx-studio/models/hftest"
 	"github.com/ltxstudio/ltx-studio/workflows"
@@ -85,5 +87,37 @@ func TestModelsPullDownloadsAndLinks(t *testing.T) {
 	args[1] = "status"
 	if code := Run(context.Background(), Env{Stdout: &out, Stderr: &errb}, args); code != 0 || !strings.Contains(out.String(), "present") {
 		t.Errorf("status after pull (exit %d):\n%s", code, out.String())
+	}
+}
+
+// An unreachable hub is one sentence and a failure exit, never a Go network
+// error under every file; the cache is still reported.
+func TestModelsStatusHubUnreachable(t *testing.T) {
+	for _, hub := range []struct{ name, url, want string }{
+		{"closed port", "http://" + closedPort(t), "nothing is listening on that port"},
+		{"silent", "http://" + silentServer(t), "no answer within"},
+		{"unknown name", "http://hub.invalid", "the name hub.invalid was not found"},
+	} {
+		t.Run(hub.name, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Setenv("HF_HUB_CACHE", dir+"/hub")
+			t.Setenv("HF_HUB_OFFLINE", "")
+			t.Setenv("HF_ENDPOINT", hub.url)
+			t.Setenv("HF_TOKEN", "")
+			t.Setenv("LTX_STUDIO_HOME", dir)
+			waits := studio.Waits{Connect: time.Second, Health: 200 * time.Millisecond}
+			code, out, errs := runCLIWaiting(t, waits, "models", "status", "--mode", "Keyframes", "--preset", "fast")
+			if code == 0 || !strings.Contains(errs, "the model hub at ") || !strings.Contains(errs, hub.want) ||
+				!strings.Contains(errs, "HF_HUB_OFFLINE=1") || strings.Contains(errs+out, "dial tcp") || strings.Contains(errs+out, "lookup ") {
+				t.Fatalf("exit %d\nstderr %s\nstdout %s", code, errs, out)
+			}
+			if !strings.Contains(out, "MISSING (size unknown)") || strings.Contains(out, "offline") || !strings.Contains(out, "mode keyframe,") {
+				t.Errorf("the cache report:\n%s", out)
+			}
+			code, out, errs = runCLIWaiting(t, waits, "models", "pull", "--file", "vae/taeltx2_3.safetensors")
+			if code == 0 || !strings.Contains(errs, "nothing can be downloaded: the model hub at ") {
+				t.Errorf("pull: exit %d\nstderr %s\nstdout %s", code, errs, out)
+			}
+		})
 	}
 }

@@ -206,7 +206,12 @@ func (s *Session) setFocused(on bool) {
 
 // startBackend starts ComfyUI and follows the job engine it brings.
 func (s *Session) startBackend() {
-	if err := s.st.Start(s.ctx); err != nil {
+	// While a terminal `generate` owns the data folder the header says so and
+	// the window starts as soon as it is done.
+	if err := s.st.StartWhenFree(s.ctx); err != nil {
+		if s.ctx.Err() != nil {
+			return // the window is closing
+		}
 		s.log.Error("starting ComfyUI", "err", err)
 		s.showError("ComfyUI did not start", err, "Open the Logs tab for its last lines; Settings → Repair reinstalls it.")
 		return

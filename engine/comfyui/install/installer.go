@@ -220,7 +220,7 @@ func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
 	resumed := false
 	if p.Pending != "" {
 		old, err := loadBuild(cfg.Root, p.Pending)
-		if err == nil && old.Fingerprint == fp && old.Torch == torch.Variant && old.PythonMode == py.Mode() && !old.Completed {
+		if err == nil && old.Fingerprint == fp && old.Torch == torch.Variant && old.PythonMode == string(py.Mode()) && !old.Completed {
 			b, resumed = old, true
 		} else if p.Pending != p.Current && p.Pending != p.Previous {
 			os.RemoveAll(filepath.Join(cfg.Root, "builds", p.Pending))
@@ -228,7 +228,7 @@ func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
 	}
 	if !resumed {
 		b = Build{ID: newID(cfg.Root, cfg.ComfyCommit), Fingerprint: fp, ComfyURL: cfg.ComfyURL, ComfyCommit: cfg.ComfyCommit,
-			Packs: cfg.Packs, Torch: torch.Variant, Driver: torch.Driver, PythonMode: py.Mode(), Created: time.Now().UTC()}
+			Packs: cfg.Packs, Torch: torch.Variant, Driver: torch.Driver, PythonMode: string(py.Mode()), Created: time.Now().UTC()}
 		b.Dir = filepath.Join(cfg.Root, "builds", b.ID)
 		if err := os.MkdirAll(b.Dir, 0o755); err != nil {
 			return fmt.Errorf("creating the install folder %s: %w", b.Dir, err)

@@ -49,6 +49,7 @@ type Config struct {
 	RestartBackoff time.Duration // first delay before a restart, doubled each time (default 1 s)
 
 	LogPath   string // rotated log file; "" = no file
+	CrashLogs int    // crash logs kept beside it (default 10)
 	PidFile   string // "" = no pidfile (then a crash of the app can leave ComfyUI running)
 	RingLines int    // lines kept for the UI (default 2000)
 

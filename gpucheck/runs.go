@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
+
+// Sizes of the check: small, and allowed by every mode (multiples of 64).
+const (
+	checkWidth   = 384
+	checkHeight  = 256
+	checkFPS     = 24
+	checkSeconds = 0.7 // 17 frames (8n+1) at 24 fps
+	checkFrames  = 17
+	checkSeed    = 7
+	// oddWidth is a multiple of 32 but not of 64: Style must run at it or the
+	// form must refuse it before anything is queued.
+	oddWidth = 352
+)
+
+// run is one generation of the check.
+type run struct {
+	Mode      workflows.ModeID
+	Preset    workflows.Preset
+	Precision workflows.Precision
+	Width     int
+	Height    int
+	// Repeat marks the second, warm run of a mode and preset.
+	Repeat bool
+	// MayRefuse: the form may refuse this run (a pass when it says why).
+	MayRefuse bool
+}
+
+func (r run) label() string {
+	s := string(r.Mode) + "/" + string(r.Preset)
+	if r.Precision != workflows.FP8 {
+		s += "/" + string(r.Precision)
+	}
+	if r.Width != checkWidth || r.Height != checkHeight {
+		s += fmt.Sprintf("@%dx%d", r.Width, r.Height)
+	}
+	if r.Repeat {
+		s += " (warm)"
+	}
+	return s
+}
+
+// inputFile is the check's input for a media slot (make_inputs.py writes them).
+func inputFile(slot string) string {
+	switch slot {
+	case "image":
+		return "start.png"
+	case "portrait", "first", "last", "style":
+		return slot + ".png"
+	case "audio", "speech":
+		return "speech.wav"
+	case "video":
+		return "source.mp4"
+	}
+	return slot
+}
+
+// plannedRuns: every mode × preset in fp8; Balanced t2v again, warm; t2v
+// Balanced in bf16; Style at a width that is a multiple of 32 but not of 64.
+func plannedRuns() []run {
+	var out []run
+	for _, m := range workflows.Modes() {
+		for _, p := range []workflows.Preset{workflows.Fast, workflows.Balanced, workflows.Quality} {
+			out = append(out, run{Mode: m.ID, Preset: p, Precision: workflows.FP8, Width: checkWidth, Height: checkHeight})
+			if m.ID == workflows.T2V && p == workflows.Balanced {
+				out = append(out, run{Mode: m.ID, Preset: p, Precision: workflows.FP8, Width: checkWidth, Height: checkHeight, Repeat: true})
+			}
+		}
+	}
+	out = append(out,
+		run{Mode: workflows.Style, Preset: workflows.Fast, Precision: workflows.FP8, Width: oddWidth, Height: checkHeight, MayRefuse: true},
+		run{Mode: workflows.T2V, Preset: workflows.Balanced, Precision: workflows.BF16, Width: checkWidth, Height: checkHeight})
+	return out
+}
+
+// form is the run as the app's form (used for the model manifest).
+func (r run) form(inputs string) workflows.Form {
+	f := workflows.DefaultForm(r.Mode)
+	f.Prompt = "a slow dolly in on a lighthouse at dusk, waves, wind"
+	f.Width, f.Height, f.FPS, f.Seconds = r.Width, r.Height, checkFPS, checkSeconds
+	f.Seed, f.RandomSeed = checkSeed, false
+	f.Preset, f.Precision = r.Preset, r.Precision
+	m, _ := workflows.Lookup(r.Mode)
+	for _, s := range m.Slots {
+		f.Media[s.ID] = filepath.Join(inputs, inputFile(s.ID))
+	}
+	return f
+}
+
+// generateArgs is the run as `ltx-studio generate` flags.
+func (r run) generateArgs(url, comfyInput, inputs, out string) []string {
+	a := []string{"generate", "--backend", url, "--input-dir", comfyInput,
+		"--mode", string(r.Mode), "--preset", string(r.Preset), "--precision", string(r.Precision),
+		"--prompt", "a slow dolly in on a lighthouse at dusk, waves, wind",
+		"--width", strconv.Itoa(r.Width), "--height", strconv.Itoa(r.Height),
+		"--fps", strconv.Itoa(checkFPS), "--seconds", strconv.FormatFloat(checkSeconds, 'f', -1, 64),
+		"--seed", strconv.Itoa(checkSeed), "--out", out}
+	m, _ := workflows.Lookup(r.Mode)
+	for _, s := range m.Slots {
+		flag := string(s.Kind)
+		switch s.ID {
+		case "first", "last", "video", "image", "audio":
+			flag = s.ID
+		}
+		a = append(a, "--"+flag, filepath.Join(inputs, inputFile(s.ID)))
+	}
+	return a
+}
