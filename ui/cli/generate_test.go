@@ -40,7 +40,7 @@ func TestGenerateAndQueue(t *testing.T) {
 		{"t2v", []string{"--mode", "t2v", "--prompt", "a red fox in snow", "--seed", "7", "--out", filepath.Join(home, "fox.mp4")}, 0, "saved " + filepath.Join(home, "fox.mp4")},
 		{"t2v enhanced by default", []string{"--mode", "t2v", "--prompt", "a heron"}, 0, "enhanced prompt: fakecomfy"},
 		{"enhance flags clash", []string{"--mode", "t2v", "--prompt", "x", "--enhance", "--no-enhance"}, 1, "contradict"},
-		{"style without a first frame", []string{"--mode", "style", "--prompt", "as a watercolour", "--video", video, "--enhance"}, 0, "enhanced prompt: fakecomfy"},
+		{"style without a first frame", []string{"--mode", "style", "--prompt", "as a watercolour", "--video", video, "--enhance", "--seconds", "0"}, 0, "enhanced prompt: fakecomfy"},
 		{"style longer than its source", []string{"--mode", "style", "--prompt", "x", "--video", video, "--seconds", "3"}, 1, "can't run longer than its source"},
 		{"i2v uploads media", []string{"--mode", "i2v", "--prompt", "it moves", "--image", img}, 0, "saved "},
 		{"run-time failure", []string{"--mode", "t2v", "--prompt", "fakecomfy:fail"}, 1, "fetch it again: ltx-studio models pull --mode t2v"},

@@ -35,9 +35,9 @@ func (g *genFlags) fromSource(ctx context.Context, m workflows.Mode, f *workflow
 	}
 	have := int(math.Floor(info.Duration.Seconds()*srcFPS + 1e-6))
 	if g.seconds == 0 && f.FPS > 0 {
-		f.Seconds = math.Min(math.Floor(float64(have)/float64(f.FPS)*100)/100, workflows.MaxSeconds)
+		f.Seconds = math.Min(math.Floor(float64(workflows.SourceFrames(have))/float64(f.FPS)*100)/100, workflows.MaxSeconds)
 	}
-	if info.Duration > 0 && workflows.ModeFrames(m.ID, f.Seconds, f.FPS) > have {
+	if info.Duration > 0 && workflows.Frames(f.Seconds, f.FPS) > have {
 		return fmt.Errorf("--seconds: the source video lasts %.2f s (%d frames); %s can't run longer than its source",
 			info.Duration.Seconds(), have, m.Label)
 	}

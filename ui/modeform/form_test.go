@@ -221,9 +221,9 @@ func TestStyleTakesRateAndLengthFromTheSource(t *testing.T) {
 	f := newTestForm(t, workflows.Style)
 	test.Type(f.prompt, "the same street as a watercolour painting")
 	f.SetFile("video", "/in/ntsc.mov")
-	// 3.503 s at 29.97 fps is 104 whole frames; at 30 fps that is 3.46 s.
-	if f.fps.Text != "30" || f.seconds.Text != "3.46" {
-		t.Errorf("fps %q seconds %q, want the source's 30 and 3.46", f.fps.Text, f.seconds.Text)
+	// 3.503 s at 29.97 fps is 104 whole frames: 97 as 8n+1, 3.23 s at 30 fps.
+	if f.fps.Text != "30" || f.seconds.Text != "3.23" {
+		t.Errorf("fps %q seconds %q, want the source's 30 and 3.23", f.fps.Text, f.seconds.Text)
 	}
 	r := f.Result()
 	if !r.Ready() {
