@@ -107,6 +107,24 @@ func SourceFrames(have int) int {
 	return 8*n + 1
 }
 
+// FitAspect is the size with a source's aspect ratio whose long side is long
+// (the form's current one; 1280 when unusable), both sides snapped to mult
+// and kept in range: a portrait source video gives a portrait clip.
+func FitAspect(srcW, srcH, long, mult int) (int, int) {
+	if long < MinSize || long > MaxSize {
+		long = 1280
+	}
+	w, h := float64(long), float64(long)*float64(srcH)/float64(srcW)
+	if srcH > srcW {
+		w, h = float64(long)*float64(srcW)/float64(srcH), float64(long)
+	}
+	clamp := func(v float64) int {
+		s := SnapSize(int(math.Round(v)), mult)
+		return min(max(s, SnapSize(MinSize, mult)), MaxSize/mult*mult)
+	}
+	return clamp(w), clamp(h)
+}
+
 // TrueSeconds is how long Frames(seconds, fps) frames really last.
 func TrueSeconds(frames, fps int) float64 {
 	if fps <= 0 {

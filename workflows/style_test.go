@@ -146,3 +146,17 @@ func TestImageConditioningFollowsTemplates(t *testing.T) {
 		}
 	}
 }
+
+// A source video's shape carries over to the clip (FitAspect), on the mode's
+// size grid.
+func TestFitAspect(t *testing.T) {
+	for _, c := range []struct{ w, h, long, mult, ww, wh int }{
+		{1920, 1080, 1280, 64, 1280, 704}, {1080, 1920, 1280, 64, 704, 1280},
+		{640, 480, 1280, 64, 1280, 960}, {1000, 1000, 768, 64, 768, 768}, {4000, 100, 1280, 64, 1280, 256},
+		{1920, 1080, 0, 64, 1280, 704},
+	} {
+		if w, h := FitAspect(c.w, c.h, c.long, c.mult); w != c.ww || h != c.wh {
+			t.Errorf("%dx%d at %d: %dx%d, want %dx%d", c.w, c.h, c.long, w, h, c.ww, c.wh)
+		}
+	}
+}
