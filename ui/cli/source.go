@@ -11,8 +11,8 @@ import (
 )
 
 // fromSource gives a mode that takes its frames from a source video (style)
-// that video's frame rate and length, as the window's form does, unless
-// --fps / --seconds were given; a clip longer than the source is refused
+// that video's shape, frame rate and length, as the window's form does, unless
+// --width/--height, --fps or --seconds were given; a clip longer than the source is refused
 // (the control guide would end before the video).
 func (g *genFlags) fromSource(ctx context.Context, m workflows.Mode, f *workflows.Form) error {
 	if m.FPSFrom == "" && !m.FramesWithin {
@@ -25,6 +25,9 @@ func (g *genFlags) fromSource(ctx context.Context, m workflows.Mode, f *workflow
 	info, err := media.ProbeAs(ctx, path, media.Video)
 	if err != nil {
 		return fmt.Errorf("--%s: %w", flagFor(slotOf(m, m.FPSFrom)), err)
+	}
+	if g.width == 0 && g.height == 0 && info.Width > 0 && info.Height > 0 {
+		f.Width, f.Height = workflows.FitAspect(info.Width, info.Height, max(f.Width, f.Height), m.SizeMultiple())
 	}
 	if g.fps == 0 && info.FPS > 0 {
 		f.FPS = min(max(int(math.Round(info.FPS)), workflows.MinFPS), workflows.MaxFPS)

@@ -221,6 +221,10 @@ func TestStyleTakesRateAndLengthFromTheSource(t *testing.T) {
 	f := newTestForm(t, workflows.Style)
 	test.Type(f.prompt, "the same street as a watercolour painting")
 	f.SetFile("video", "/in/ntsc.mov")
+	// A 1920×1080 source keeps its shape at the form's 1280 long side.
+	if f.width.Text != "1280" || f.height.Text != "704" {
+		t.Errorf("size %s×%s for a 16:9 source", f.width.Text, f.height.Text)
+	}
 	// 3.503 s at 29.97 fps is 104 whole frames: 97 as 8n+1, 3.23 s at 30 fps.
 	if f.fps.Text != "30" || f.seconds.Text != "3.23" {
 		t.Errorf("fps %q seconds %q, want the source's 30 and 3.23", f.fps.Text, f.seconds.Text)
