@@ -188,8 +188,10 @@ func (v *View) newRow() fyne.CanvasObject {
 	r.meta = widget.NewLabel("")
 	r.meta.Importance = widget.LowImportance
 	r.meta.Truncation = fyne.TextTruncateEllipsis // job file names are long
-	btn := func(icon fyne.Resource, f func(Item)) *widget.Button {
-		b := widget.NewButtonWithIcon("", icon, func() {
+	// Labelled, not icon-only: Fyne has no tooltips, and a bare folder or
+	// refresh icon leaves a newcomer guessing.
+	btn := func(label string, icon fyne.Resource, f func(Item)) *widget.Button {
+		b := widget.NewButtonWithIcon(label, icon, func() {
 			if r.id >= 0 && r.id < len(v.shown) {
 				f(v.shown[r.id])
 			}
@@ -200,18 +202,20 @@ func (v *View) newRow() fyne.CanvasObject {
 		}
 		return b
 	}
-	r.play = btn(theme.MediaPlayIcon(), v.act.Play)
-	r.open = btn(theme.FolderOpenIcon(), v.act.Open)
-	r.rerun = btn(theme.ViewRefreshIcon(), v.act.Rerun)
-	r.settings = btn(theme.DocumentIcon(), v.act.LoadSettings)
+	r.play = btn("Play", theme.MediaPlayIcon(), v.act.Play)
+	r.open = btn("Folder", theme.FolderOpenIcon(), v.act.Open)
+	r.rerun = btn("Re-run", theme.ViewRefreshIcon(), v.act.Rerun)
+	r.settings = btn("Settings", theme.DocumentIcon(), v.act.LoadSettings)
 	var del func(Item)
 	if v.act.Delete != nil {
 		del = v.askDelete
 	}
-	r.del = btn(theme.DeleteIcon(), del)
+	r.del = btn("Delete", theme.DeleteIcon(), del)
+	// The buttons go under the text: five labelled buttons beside it left
+	// the prompt no room in the half-window panel.
 	buttons := container.NewHBox(r.play, r.open, r.rerun, r.settings, r.del)
-	text := container.NewVBox(r.title, r.prompt, r.meta)
-	c := container.NewBorder(nil, nil, r.thumb, buttons, text)
+	text := container.NewVBox(r.title, r.prompt, r.meta, buttons)
+	c := container.NewBorder(nil, nil, container.NewVBox(r.thumb), nil, text)
 	v.rows[c] = r
 	return c
 }

@@ -346,6 +346,7 @@ func (v *View) maintenance() fyne.CanvasObject {
 				}
 			}, v.opt.Window)
 			v.confirm.SetConfirmText(label)
+			v.confirm.SetDismissText("Cancel")
 			v.confirm.Show()
 		}))
 	}
