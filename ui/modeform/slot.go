@@ -43,7 +43,7 @@ func newSlot(def workflows.MediaSlot, relayout, onChoose, onClear func()) *slot 
 	s.name.Truncation = fyne.TextTruncateEllipsis
 	s.detail = dim("")
 	s.choose = widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), onChoose)
-	s.clear = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), onClear)
+	s.clear = widget.NewButtonWithIcon("", theme.ContentClearIcon(), onClear)
 	s.clear.Importance = widget.LowImportance
 	s.clear.Hide()
 
