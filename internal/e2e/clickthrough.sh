@@ -73,12 +73,12 @@ ct_dump() {
 ct_find() {
 	awk -F'\t' -v t="$1" -v ty="${2:-}" '
 		{ ok = (substr(t, length(t)) == "*") ? index($8, substr(t, 1, length(t) - 1)) == 1 : $8 == t }
-		ok && (ty == "" || $2 ~ (ty "$")) { print $1, int($3 + $5 / 2), int($4 + $6 / 2), $7 }' "$CT_DUMP" |
+		ok && (ty == "" || tolower($2) ~ (tolower(ty) "$")) { print $1, int($3 + $5 / 2), int($4 + $6 / 2), $7 }' "$CT_DUMP" |
 		sort -s -k1,1nr | awk -v n="${3:-1}" 'NR == 1 { top = $1 } $1 == top && ++c == n { print $2, $3, $4; exit }'
 }
 
 ct_count() { # TEXT [TYPE]: how many widgets show TEXT on layer 0
-	awk -F'\t' -v t="$1" -v ty="${2:-}" '$1 == 0 && $8 == t && (ty == "" || $2 ~ (ty "$"))' "$CT_DUMP" | wc -l
+	awk -F'\t' -v t="$1" -v ty="${2:-}" '$1 == 0 && $8 == t && (ty == "" || tolower($2) ~ (tolower(ty) "$"))' "$CT_DUMP" | wc -l
 }
 
 ct_has() { ct_dump && [ -n "$(ct_find "$@")" ]; }
@@ -143,7 +143,7 @@ ct_tabs() {
 # cancelled, opened again and a file chosen, Clear, the file chosen again,
 # then Generate and the finished video.
 ct_mode() {
-	local i=$1 n k before
+	local i=$1 n k before x y
 	xdotool key "ctrl+$i"
 	ct_shot "mode$i"
 	ct_dump
@@ -157,8 +157,11 @@ ct_mode() {
 		ct_choose "$k"
 		ct_shot "mode$i-slot$k-chosen" 1.2
 	done
-	if [ "$n" -gt 0 ]; then # Clear the first slot, then fill it again
-		ct_click "Clear" Button 1
+	if [ "$n" -gt 0 ]; then # Clear (the slot's × button) the first slot, then fill it again
+		ct_dump
+		read -r x y _ < <(awk -F'\t' '$1 == 0 && $2 ~ /Button$/ && $8 == "" && $3 < 660 { print int($3 + $5 / 2), int($4 + $6 / 2) }' "$CT_DUMP" | head -1)
+		[ -n "${x:-}" ] || die "no clear button on the first slot"
+		xdotool mousemove "$x" "$y" click 1
 		ct_shot "mode$i-cleared"
 		ct_choose 1
 	fi
@@ -178,11 +181,15 @@ ct_choose() {
 	ct_click "Choose…" Button "$1"
 	ct_wait "the file dialog" ct_has "Cancel" Button
 	local f
-	for f in still.png speech.wav clip.mp4; do
-		if [ -n "$(ct_find "$f" fileDialogItem)" ]; then
-			ct_click "$f" fileDialogItem
-			break
-		fi
+	local f tries
+	for tries in 1 2 3; do
+		for f in still speech clip; do # the dialog shows names without extensions
+			if [ -n "$(ct_find "$f" fileDialogItem)" ]; then
+				ct_click "$f" fileDialogItem
+				break
+			fi
+		done
+		ct_enabled "Open" Button && break
 	done
 	ct_click "Open" Button
 	ct_wait "the file dialog to close" ct_no_dialog
@@ -238,13 +245,37 @@ ct_history_and_queue() {
 	ct_shot queue
 }
 
+# ct_scroll_to TEXT TYPE: wheel the settings panel down until TEXT shows.
+ct_scroll_to() {
+	for _ in $(seq 1 12); do
+		ct_has "$@" && return 0
+		xdotool mousemove 950 450 click --repeat 3 5
+		sleep 0.2
+	done
+	die "\"$1\" never scrolled into sight"
+}
+
 ct_settings() {
 	ct_click "Settings" tabButton
 	ct_shot settings
+	# The folder buttons beside the path fields (icon-only): each opens a
+	# folder dialog, cancelled.
+	local k n
+	ct_dump
+	n=$(awk -F'\t' '$1 == 0 && $2 ~ /Button$/ && $8 == "" && $3 > 1200' "$CT_DUMP" | wc -l)
+	for k in $(seq 1 "$n"); do
+		ct_dump
+		read -r x y _ < <(awk -F'\t' '$1 == 0 && $2 ~ /Button$/ && $8 == "" && $3 > 1200 { print int($3 + $5 / 2), int($4 + $6 / 2) }' "$CT_DUMP" | sed -n "${k}p")
+		xdotool mousemove "$x" "$y" click 1
+		ct_wait "the folder dialog" ct_has "Cancel" Button
+		ct_shot "settings-folder$k"
+		ct_click "Cancel" Button
+		ct_wait "the folder dialog to close" ct_no_dialog
+	done
 	ct_click "Unload models" Button 1
 	ct_shot unload
-	ct_click "Settings" tabButton
-	ct_dump
+	ct_scroll_to "Repair" Button
+	ct_shot settings-maintenance
 	if ct_find "Roll back" Button | grep -q ' on$'; then
 		ct_click "Roll back" Button
 		ct_wait "the roll back question" ct_dialog_open
