@@ -128,6 +128,17 @@ func (s *Studio) SetUnload(f func()) {
 	}
 }
 
+// SetSetup shows a "Finish setup" button in the header that reopens the
+// first-run setup (after "Not now"); nil hides it.
+func (s *Studio) SetSetup(f func()) {
+	s.header.setup.OnTapped = f
+	if f == nil {
+		s.header.setup.Hide()
+	} else {
+		s.header.setup.Show()
+	}
+}
+
 // SetBackendStatus shows the ComfyUI backend's state in the header.
 func (s *Studio) SetBackendStatus(text string, ok bool) { s.header.setStatus(text, ok) }
 

@@ -32,6 +32,7 @@ type setupRun struct {
 	modes    []workflows.ModeID
 	prec     workflows.Precision
 	planning bool
+	laterBtn *widget.Button // "Not now"; UI goroutine only
 }
 
 // ShowSetup replaces the window's content with the first-run flow; "Start
@@ -48,6 +49,12 @@ func (s *Session) ShowSetup() {
 		ResumeDownload: func() { r.start(r.download) },
 		CancelDownload: r.stop,
 		Finish:         r.finish,
+		OnStep: func(st setup.Step) {
+			if r.laterBtn != nil { // UI goroutine, like every step change
+				r.laterBtn.Hidden = st == setup.StepReady
+				r.laterBtn.Refresh()
+			}
+		},
 	})
 	set := s.st.Settings()
 	var modes []workflows.ModeID
@@ -67,6 +74,8 @@ func (s *Session) ShowSetup() {
 		// says how to come back, and Settings → Repair reopens this flow.
 		later := widget.NewButton("Not now", r.later)
 		later.Importance = widget.LowImportance
+		later.Hidden = r.flow.Step() == setup.StepReady
+		r.laterBtn = later
 		top := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Set up LTX 2.3 Studio", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), later)
 		s.win.SetContent(container.NewPadded(container.NewBorder(top, nil, nil, nil, r.flow.Content())))
 		s.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
@@ -236,6 +245,9 @@ func (r *setupRun) download(ctx context.Context) {
 // finish goes back to the studio and starts ComfyUI.
 func (r *setupRun) finish() {
 	r.close()
+	if r.s.shell != nil {
+		r.s.shell.SetSetup(nil)
+	}
 	r.s.usePrecision(r.s.st.Settings())
 	go r.s.startBackend()
 }
@@ -250,7 +262,8 @@ func (r *setupRun) later() {
 		return
 	}
 	if s.shell != nil {
-		s.shell.SetBackendStatus("ComfyUI is not set up yet: Settings → Repair", false)
+		s.shell.SetBackendStatus("ComfyUI is not set up yet", false)
+		s.shell.SetSetup(s.ShowSetup) // the header's way back, besides Settings → Repair
 	}
 }
 

@@ -133,6 +133,9 @@ type Actions struct {
 	ResumeDownload func()
 	CancelDownload func()
 	Finish         func() // "Start creating" on the last page
+	// OnStep hears every page change (the window hides "Not now" on the
+	// Ready page, where it would only undo a finished setup).
+	OnStep func(Step)
 }
 
 // Flow is the whole setup view. Build it with New.
@@ -225,6 +228,9 @@ func (f *Flow) show(s Step) {
 		l.Refresh()
 	}
 	f.root.Refresh()
+	if f.act.OnStep != nil {
+		f.act.OnStep(s)
+	}
 }
 
 // call runs an optional action.
