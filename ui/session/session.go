@@ -618,15 +618,14 @@ func (s *Session) showVideo(path string, seed int64, took time.Duration, sidecar
 		if s.ffplay != "" {
 			p.Audio = &ffplayAudio{bin: s.ffplay, file: path}
 		}
-		if s.app != nil {
-			p.OpenURL = s.app.OpenURL
-		}
+		p.OpenURL = func(u *url.URL) error { s.openWithDesktop(u.Path, "videos"); return nil }
 		card := player.NewResultCard(player.Result{Path: path, Seed: seed, Took: took}, p, player.Actions{
 			OpenFolder:     func() { s.openFolder(path) },
 			Rerun:          func() { s.rerun(sidecar, 0) },
 			RerunNextSeed:  func() { s.rerun(sidecar, 1) },
 			LoadSettings:   func() { s.loadSettings(sidecar) },
 			ExportWorkflow: func() { s.exportWorkflow(sidecar) },
+			PlaySystem:     func() { s.openWithDesktop(path, "videos") },
 		})
 		s.mu.Lock()
 		s.player = p
@@ -640,15 +639,7 @@ func (s *Session) showVideo(path string, seed int64, took time.Duration, sidecar
 	})
 }
 
-func (s *Session) openFolder(path string) {
-	if s.app == nil {
-		return
-	}
-	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Dir(path))}
-	if err := s.app.OpenURL(u); err != nil {
-		s.log.Warn("open folder", "err", err)
-	}
-}
+func (s *Session) openFolder(path string) { s.openWithDesktop(filepath.Dir(path), "folders") }
 
 func (s *Session) refreshLogs() {
 	lines := s.st.Backend().Logs()
