@@ -160,7 +160,11 @@ func (s *Session) build() {
 		Repair:        func() { s.ShowSetup() },
 		UpdateComfyUI: func() { s.ShowSetup() },
 		RollBack:      s.rollBack,
-		Window:        s.win,
+		CanRollBack: func() bool {
+			st, err := s.st.Backend().Installer().Status()
+			return err == nil && st.Previous != nil
+		},
+		Window: s.win,
 	})
 	s.logs = widget.NewMultiLineEntry()
 	s.logs.TextStyle = fyne.TextStyle{Monospace: true}
@@ -718,7 +722,7 @@ func (s *Session) checkOffline(set settings.Settings) {
 func (s *Session) rollBack() {
 	go func() {
 		if _, err := s.st.Backend().Installer().Rollback(); err != nil {
-			s.showError("Roll back failed", err, "There may be no earlier install to go back to.")
+			s.showMessage(errorview.Message{What: "Roll back failed: " + jobs.Human(err), Do: "Nothing was changed; the current install stays."})
 			return
 		}
 		_ = s.st.Stop(s.ctx)
