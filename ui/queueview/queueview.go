@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ltxstudio/ltx-studio/ui/topaz"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -98,13 +99,13 @@ func (v *View) Jobs() []Job { return append([]Job(nil), v.jobs...) }
 
 type row struct {
 	title, note    *widget.Label
-	bar            *widget.ProgressBar
+	bar            *topaz.Bar
 	up, down, stop *widget.Button
 	id             int
 }
 
 func (v *View) newRow() fyne.CanvasObject {
-	r := &row{id: -1, title: widget.NewLabel(""), note: widget.NewLabel(""), bar: widget.NewProgressBar()} // -1 until bound: the list also makes rows just to measure
+	r := &row{id: -1, title: widget.NewLabel(""), note: widget.NewLabel(""), bar: topaz.NewBar()} // -1 until bound: the list also makes rows just to measure
 	r.title.Truncation = fyne.TextTruncateEllipsis
 	r.note.Importance = widget.LowImportance
 	act := func(label string, icon fyne.Resource, f func(string)) *widget.Button {

@@ -239,3 +239,14 @@ func BenchmarkInstallLog(b *testing.B) {
 		f.install.log("Downloading torch-2.9.1-cp312-cp312-manylinux_2_28_x86_64.whl (899.7 MB)")
 	}
 }
+
+func TestLongLogLinesWrap(t *testing.T) {
+	got := wrapRunes(strings.Repeat("a", 25), 10)
+	want := []string{"aaaaaaaaaa", "  aaaaaaaa", "  aaaaaaa"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("wrap = %q, want %q", got, want)
+	}
+	if got := wrapRunes("short", 10); len(got) != 1 || got[0] != "short" {
+		t.Fatalf("short line = %q", got)
+	}
+}
