@@ -100,13 +100,15 @@ func newSidebar(modes []workflows.Mode, onSelect func(workflows.ModeID)) *widget
 		func() fyne.CanvasObject {
 			key := canvas.NewText("Ctrl+0", topaz.TextDim)
 			key.TextSize = theme.Size(theme.SizeNameCaptionText)
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.DocumentIcon()), container.NewCenter(key), widget.NewLabel("Keyframes xx"))
+			// The key hint keeps clear of the selection highlight's right edge.
+			hint := container.New(layout.NewCustomPaddedLayout(0, 0, 0, 2*theme.Padding()), container.NewCenter(key))
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.DocumentIcon()), hint, widget.NewLabel("Keyframes xx"))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			c := o.(*fyne.Container)
 			c.Objects[0].(*widget.Label).SetText(modes[i].Label)
 			c.Objects[1].(*widget.Icon).SetResource(modeIcon(modes[i].Icon))
-			key := c.Objects[2].(*fyne.Container).Objects[0].(*canvas.Text)
+			key := c.Objects[2].(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*canvas.Text)
 			key.Text = "Ctrl+" + strconv.Itoa(i+1)
 			key.Refresh()
 		})
