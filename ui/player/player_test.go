@@ -276,7 +276,7 @@ func TestGenerateProgressDonePlayer(t *testing.T) {
 	if card.info.Text != "seed 42 · took 1:23 · out.mp4" {
 		t.Fatalf("summary %q", card.info.Text)
 	}
-	if b := card.buttons["next"]; b == nil || b.Text != "Re-run with seed 43" {
+	if b := card.buttons["next"]; b == nil || b.Text != "Re-run with seed + 1" {
 		t.Fatal("missing seed+1 button")
 	}
 	test.Tap(card.buttons["rerun"])
