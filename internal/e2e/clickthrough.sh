@@ -258,7 +258,7 @@ ct_history_and_queue() {
 ct_scroll_to() {
 	for _ in $(seq 1 12); do
 		ct_has "$@" && return 0
-		xdotool mousemove 950 450 click --repeat 3 5
+		xdotool mousemove 700 450 click --repeat 3 5 # over the labels: an entry would take the wheel
 		sleep 0.2
 	done
 	die "\"$1\" never scrolled into sight"

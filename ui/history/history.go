@@ -50,9 +50,10 @@ const allModes = "All modes"
 
 // View is the history screen. Build it with New, fill it with Reload.
 type View struct {
-	load func() ([]Item, error)
-	act  Actions
-	win  fyne.Window
+	load   func() ([]Item, error)
+	act    Actions
+	win    fyne.Window
+	loaded bool // the first Reload has ended (UI goroutine)
 
 	mu     sync.Mutex // guards items and filter against Reload from other goroutines
 	items  []Item     // everything loaded, newest first
@@ -105,6 +106,7 @@ func (v *View) Reload() {
 	}
 	v.mu.Unlock()
 	fyne.Do(func() {
+		v.loaded = true
 		if err != nil {
 			v.showError(fmt.Sprintf("Could not read the history: %v", err))
 		} else {
@@ -151,6 +153,13 @@ func (v *View) rebuild() {
 	}
 	v.mu.Unlock()
 	if len(v.shown) == 0 {
+		// Until the first read ends (thumbnails take a moment), "No videos
+		// yet" would be a false statement that flashes away.
+		if v.loaded {
+			v.empty.SetText("No videos yet. Finished videos appear here.")
+		} else {
+			v.empty.SetText("Reading the history…")
+		}
 		v.empty.Show()
 	} else {
 		v.empty.Hide()

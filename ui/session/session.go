@@ -179,7 +179,7 @@ func (s *Session) build() {
 		container.NewTabItem("Result", s.result),
 		container.NewTabItem("Queue", s.queue.Content()),
 		container.NewTabItem("History", s.hist.Content()),
-		container.NewTabItem("Settings", container.NewVScroll(s.settings.Content())),
+		container.NewTabItem("Settings", s.settings.Content()), // the view scrolls itself
 		container.NewTabItem("Logs", logsTab),
 	)
 	s.tabs.OnSelected = func(t *container.TabItem) {
