@@ -321,3 +321,17 @@ func BenchmarkStep720p(b *testing.B) {
 	}
 	p.Close()
 }
+
+// With the length known the clock says "position / length" and the bar shows.
+func TestLengthShowsInTheClockAndBar(t *testing.T) {
+	test.NewTempApp(t)
+	p := New("v.mp4", nil)
+	p.SetLength(5 * time.Second)
+	if p.clock.Text != "0:00 / 0:05" || !p.seek.Visible() {
+		t.Fatalf("clock %q, bar shown %v", p.clock.Text, p.seek.Visible())
+	}
+	p.showPosition(2500 * time.Millisecond)
+	if p.clock.Text != "0:02 / 0:05" || p.seek.Value != 0.5 {
+		t.Fatalf("clock %q, bar at %v", p.clock.Text, p.seek.Value)
+	}
+}

@@ -623,6 +623,13 @@ func (s *Session) showVideo(path string, seed int64, took time.Duration, sidecar
 			p.Audio = &ffplayAudio{bin: s.ffplay, file: path}
 		}
 		p.OpenURL = func(u *url.URL) error { s.openWithDesktop(u.Path, "videos"); return nil }
+		go func() { // the length for the player's clock and bar
+			ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+			defer cancel()
+			if info, err := media.Probe(ctx, path); err == nil && info.Duration > 0 {
+				fyne.Do(func() { p.SetLength(info.Duration) })
+			}
+		}()
 		card := player.NewResultCard(player.Result{Path: path, Seed: seed, Took: took}, p, player.Actions{
 			OpenFolder:     func() { s.openFolder(path) },
 			Rerun:          func() { s.rerun(sidecar, 0) },
