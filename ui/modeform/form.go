@@ -37,7 +37,8 @@ type Form struct {
 	preset, precision                                   *widget.RadioGroup
 	camera                                              *widget.Select
 	strength                                            *widget.Slider
-	presetText, sizeText, framesText                    *widget.RichText
+	sizeText, framesText                                *widget.RichText
+	presetText                                          *presetBlock
 	strengthText                                        *canvas.Text
 	usedSeed                                            *widget.Label
 	slots                                               []*slot
@@ -73,6 +74,7 @@ func (f *Form) Result() Result { return f.res }
 // SetUsedSeed shows the seed a finished run really used.
 func (f *Form) SetUsedSeed(seed int64) {
 	f.usedSeed.SetText(fmt.Sprintf("Last run used seed %d", seed))
+	f.usedSeed.Importance = widget.MediumImportance
 	f.usedSeed.Show()
 	f.relayout()
 }
@@ -109,7 +111,7 @@ func (f *Form) build(in Input) {
 	f.prompt = f.newEntry(true, in.Prompt, "Describe the shot: subject, action, setting, light, sound…")
 	f.prompt.SetMinRowsVisible(4)
 	f.negative = f.newEntry(true, in.Negative, "What to avoid")
-	f.negative.SetMinRowsVisible(2)
+	f.negative.SetMinRowsVisible(3) // two rows cut the third line of a typical negative prompt
 	f.width = f.newEntry(false, in.Width, "width")
 	f.height = f.newEntry(false, in.Height, "height")
 	f.seconds = f.newEntry(false, in.Seconds, "seconds")
@@ -124,8 +126,10 @@ func (f *Form) build(in Input) {
 		f.update()
 	})
 	f.random.SetChecked(in.RandomSeed)
-	f.usedSeed = widget.NewLabel("")
-	f.usedSeed.Hide()
+	// The line is there from the start (a hint until the first run) so that
+	// "Last run used seed …" appearing does not push the form down.
+	f.usedSeed = widget.NewLabel("Each video's seed is kept with it in History")
+	f.usedSeed.Importance = widget.LowImportance
 	f.buildChoices(in)
 	f.sizeText, f.framesText = dim(""), dim("")
 
@@ -134,7 +138,7 @@ func (f *Form) build(in Input) {
 		label("Size"), f.field("size", container.NewGridWithColumns(2, suffixed(f.width, "W"), suffixed(f.height, "H")), f.sizeText),
 		label("Duration"), f.field("duration", container.NewGridWithColumns(2, suffixed(f.seconds, "s"), suffixed(f.fps, "fps")), f.framesText),
 		label("Seed"), f.field("seed", container.NewBorder(nil, nil, nil, f.random, f.seed), f.usedSeed),
-		label("Preset"), f.field("preset", f.preset, f.presetText),
+		label("Preset"), f.field("preset", f.preset, f.presetText.box),
 		label("Camera"), f.field("camera", f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength)),
 	}
 	advanced := container.New(layout.NewFormLayout(),
@@ -166,7 +170,7 @@ func (f *Form) buildChoices(in Input) {
 	for i, p := range presets {
 		labels[i] = p.Label
 	}
-	f.presetText = dim("")
+	f.presetText = newPresetBlock(f.relayout)
 	f.preset = widget.NewRadioGroup(labels, func(string) { f.update() })
 	f.preset.Horizontal = true
 	f.preset.Required = true
@@ -248,7 +252,7 @@ func (f *Form) update() {
 	}
 	for _, p := range workflows.Presets() {
 		if p.ID == f.res.Form.Preset {
-			setDim(f.presetText, p.Describe(f.mode.ID))
+			f.presetText.set(p, f.mode.ID)
 		}
 	}
 	if f.cfg.OnChange != nil {
