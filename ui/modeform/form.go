@@ -139,7 +139,12 @@ func (f *Form) build(in Input) {
 		label("Duration"), f.field("duration", container.NewGridWithColumns(2, suffixed(f.seconds, "s"), suffixed(f.fps, "fps")), f.framesText),
 		label("Seed"), f.field("seed", container.NewBorder(nil, nil, nil, f.random, f.seed), f.usedSeed),
 		label("Preset"), f.field("preset", f.preset, f.presetText.box),
-		label("Camera"), f.field("camera", f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength)),
+	}
+	// Style transfer keeps the source video's motion: a camera move would
+	// only be a prompt the source contradicts, so the form does not ask.
+	camera := f.field("camera", f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength))
+	if f.mode.ID != workflows.Style {
+		rows = append(rows, label("Camera"), camera)
 	}
 	advanced := container.New(layout.NewFormLayout(),
 		label("Negative"), f.field("negative", f.negative),

@@ -60,7 +60,9 @@ func newSlot(def workflows.MediaSlot, relayout, onChoose, onClear func()) *slot 
 	// past the screen's edge.
 	s.card = container.NewStack(back, container.NewPadded(container.NewVBox(
 		title, body, container.NewBorder(nil, nil, nil, s.choose))))
-	s.content = container.NewVBox(s.card, s.note.box)
+	// The card fills its grid cell, so cards side by side are one height
+	// even when one hint wraps to more lines.
+	s.content = container.NewBorder(nil, s.note.box, nil, nil, s.card)
 	s.show()
 	return s
 }
