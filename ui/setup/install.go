@@ -114,7 +114,13 @@ func (p *installPage) setStep(s InstallStep) {
 	row.icon.SetResource(stateIcon(s.State))
 	row.name.TextStyle.Bold = s.State == Running
 	row.name.Refresh()
-	row.detail.SetText(s.Detail)
+	detail := s.Detail
+	if s.State == Failed {
+		// The error itself is shown once, in full, under the steps; repeated
+		// here on one unwrapped line it also widened the window.
+		detail = "failed: see below"
+	}
+	row.detail.SetText(detail)
 	finished := 0
 	for _, st := range p.states {
 		if st == Done || st == Skipped {

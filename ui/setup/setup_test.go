@@ -115,9 +115,13 @@ func TestSetupWalkthrough(t *testing.T) {
 	if r.last() != "install" || f.install.retry.Visible() {
 		t.Fatal("retry re-runs the install")
 	}
-	feed(f, InstallStep{Name: steps[1], State: Failed}, InstallDone{Err: errors.New("git clone failed: the network is unreachable; connect and try again")})
+	cloneErr := "git clone failed: the network is unreachable; connect and try again"
+	feed(f, InstallStep{Name: steps[1], State: Failed, Detail: cloneErr}, InstallDone{Err: errors.New(cloneErr)})
 	if m := f.install.errView.Message(); !strings.Contains(m.Do, "Git clone failed") || !strings.Contains(m.Details, "package-619") {
 		t.Fatalf("failure message %+v", m)
+	}
+	if d := f.install.rows[steps[1]].detail.Text; strings.Contains(d, "unreachable") {
+		t.Fatalf("the error is said twice: on the step (%q) and below", d)
 	}
 	shot(t, w, "setup-2b-install-failed.png")
 	for _, s := range steps {
