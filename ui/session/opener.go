@@ -42,7 +42,7 @@ func (s *Session) openWithDesktop(path, what string) {
 				return
 			}
 			dialog.ShowInformation("Nothing opened",
-				fmt.Sprintf("This desktop could not open it: %s.\n\nThe file is here:\n%s", why, path), s.win)
+				fmt.Sprintf("This desktop could not open it: %s.\n\nIt is here:\n%s", why, path), s.win)
 		})
 	}()
 }
