@@ -59,6 +59,11 @@ ct_shot() { # name: a screenshot once the window has settled
 	f=$(printf '%s/%02d-%s.png' "$CT_DIR" "$CT_N" "$1")
 	import -window root "$f"
 	say "screenshot $(basename "$f")"
+	# A widget whose minimum is too wide makes Fyne grow the window past the
+	# 1280-pixel screen, cutting off the right-hand panel: fail on it.
+	local WIDTH=0
+	eval "$(xdotool getwindowgeometry --shell "$CT_WID" 2>/dev/null | grep '^WIDTH=')" || true
+	[ "${WIDTH:-0}" -le 1280 ] || die "the window grew to $WIDTH pixels wide at $(basename "$f")"
 }
 
 # ct_dump asks the window for its layout and waits for the file.
