@@ -156,13 +156,19 @@ func (f *Form) build(in Input) {
 	title.SizeName = theme.SizeNameSubHeadingText
 	top := []fyne.CanvasObject{title, dim(f.mode.Description)}
 	if len(f.mode.Slots) > 0 {
+		// Cards in one grid row and their notes in the next: grid cells are
+		// one height, so cards side by side match even when one has a
+		// longer hint or a note the other lacks.
 		cards := make([]fyne.CanvasObject, 0, len(f.mode.Slots))
+		notes := make([]fyne.CanvasObject, 0, len(f.mode.Slots))
 		for _, def := range f.mode.Slots {
 			s := f.newSlot(def)
 			f.slots = append(f.slots, s)
-			cards = append(cards, s.content)
+			cards = append(cards, s.card)
+			notes = append(notes, container.NewStack(s.note.box)) // keeps its column while the note hides
 		}
-		top = append(top, container.NewGridWithColumns(len(cards), cards...))
+		top = append(top, container.NewGridWithColumns(len(cards), cards...),
+			container.NewGridWithColumns(len(notes), notes...))
 	}
 	body := append(top, container.New(layout.NewFormLayout(), rows...), acc)
 	// Extra room on the right keeps the scroll bar off the fields.

@@ -29,7 +29,6 @@ type slot struct {
 	clear   *widget.Button
 	choose  *widget.Button
 	note    *note
-	content *fyne.Container
 }
 
 func newSlot(def workflows.MediaSlot, relayout, onChoose, onClear func()) *slot {
@@ -60,9 +59,6 @@ func newSlot(def workflows.MediaSlot, relayout, onChoose, onClear func()) *slot 
 	// past the screen's edge.
 	s.card = container.NewStack(back, container.NewPadded(container.NewVBox(
 		title, body, container.NewBorder(nil, nil, nil, s.choose))))
-	// The card fills its grid cell, so cards side by side are one height
-	// even when one hint wraps to more lines.
-	s.content = container.NewBorder(nil, s.note.box, nil, nil, s.card)
 	s.show()
 	return s
 }
