@@ -21,14 +21,14 @@ type slot struct {
 	state Media
 	gen   int // bumps on every new file so a late probe result is dropped
 
-	card    *fyne.Container
-	thumb   *canvas.Image
-	icon    *widget.Icon
-	name    *widget.Label
-	detail  *widget.RichText
-	clear   *widget.Button
-	choose  *widget.Button
-	note    *note
+	card   *fyne.Container
+	thumb  *canvas.Image
+	icon   *widget.Icon
+	name   *widget.Label
+	detail *widget.RichText
+	clear  *widget.Button
+	choose *widget.Button
+	note   *note
 }
 
 func newSlot(def workflows.MediaSlot, relayout, onChoose, onClear func()) *slot {
