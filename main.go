@@ -115,7 +115,18 @@ func window(stderr io.Writer) int {
 		shell *ui.Studio
 	)
 	q := &lifecycle.Quitter{
-		OnUI: fyne.Do,
+		// A UI call that races the loop's end runs off the main thread and
+		// GLFW panics: it is only a goodbye, so it is dropped, not fatal.
+		OnUI: func(f func()) {
+			fyne.Do(func() {
+				defer func() {
+					if r := recover(); r != nil {
+						log.Warn("the window was already gone while quitting", "panic", r)
+					}
+				}()
+				f()
+			})
+		},
 		Leave: func() {
 			shell.SetBackendStatus("Stopping ComfyUI…", false)
 			sess.Shutdown()
@@ -142,7 +153,7 @@ func window(stderr io.Writer) int {
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		s := <-signals
-		q.Begin(s.String())
+		q.Signal(s.String())
 		s = <-signals // a second Ctrl+C: no more waiting
 		q.Now("second " + s.String())
 	}()
@@ -153,8 +164,14 @@ func window(stderr io.Writer) int {
 	})
 	hookTestDriver(a, w, log)
 	w.ShowAndRun()
-	// The loop can also end without the quit path (the desktop logs out):
-	// stop ComfyUI all the same (waits for a stop already under way).
+	q.LoopEnded()
+	// The loop also ends without our quit path (SIGTERM, which Fyne handles
+	// itself; the desktop logging out): close the player's ffmpeg and
+	// ffplay, and stop ComfyUI (this waits for a stop already under way).
+	func() {
+		defer func() { _ = recover() }() // the widgets' GL side is gone; the processes are what matter
+		sess.Shutdown()
+	}()
 	_ = q.StopBackend()
 	return 0
 }
