@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -88,6 +89,9 @@ func (s *Studio) Checks(ctx context.Context) []Check {
 		if p, err := inst.FindPython(ctx); err != nil {
 			py.Verdict, py.Detail = Fail, err.Error()
 			py.Fix = "Install uv (fastest) or Python 3.10–3.12 with venv (Debian/Ubuntu: sudo apt install python3-venv)."
+			if runtime.GOOS == "windows" {
+				py.Fix = "Install uv (fastest: winget install astral-sh.uv) or Python 3.12 from python.org with \"Add python.exe to PATH\" ticked, then run the checks again."
+			}
 		} else if p.UV != "" {
 			py.Detail = "uv at " + p.UV
 		} else {
