@@ -30,10 +30,10 @@ trap 'kill $COMFY 2>/dev/null; wait $COMFY 2>/dev/null' EXIT
 
 KINDS=$("$S/gpucheck" manifest | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["kinds"]))')
 say "weights to make: $KINDS"
-python3 -u "$S/py/make_weights.py" "$W/ComfyUI" "$W/weights" $KINDS || say "making weights FAILED"
+python3 -u "$S/py/make_weights.py" "$W/ComfyUI" "$W/weights" $KINDS || { say "making weights FAILED"; exit 1; }
 python3 -u "$S/py/make_inputs.py" "$W/inputs" || say "making inputs FAILED"
 export HF_HUB_CACHE=$W/hub HF_HUB_OFFLINE=1 LTX_STUDIO_HOME=$W/home
-"$S/gpucheck" cache -weights "$W/weights" -comfyui "$W/ComfyUI" || say "placing weights FAILED"
+"$S/gpucheck" cache -weights "$W/weights" -comfyui "$W/ComfyUI" || { say "placing weights FAILED"; exit 1; }
 
 for i in $(seq 1 240); do
 	python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/system_stats', timeout=2)" 2>/dev/null && break

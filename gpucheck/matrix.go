@@ -102,6 +102,9 @@ func execute(ctx context.Context, r run, url, comfyInput, inputs, out, comfyLog 
 	}
 	res.Outcome = "video"
 	res.Output, res.Detail, res.Pass = checkVideo(ctx, out, r)
+	if strings.Contains(text, "enhanced prompt:") {
+		res.Outcome = "video, prompt enhanced by Gemma"
+	}
 	return res
 }
 

@@ -32,6 +32,8 @@ type run struct {
 	Repeat bool
 	// MayRefuse: the form may refuse this run (a pass when it says why).
 	MayRefuse bool
+	// Enhance overrides the mode's default prompt enhancement: "on", "off" or "".
+	Enhance string
 }
 
 func (r run) label() string {
@@ -42,8 +44,11 @@ func (r run) label() string {
 	if r.Width != checkWidth || r.Height != checkHeight {
 		s += fmt.Sprintf("@%dx%d", r.Width, r.Height)
 	}
+	if r.Enhance != "" {
+		s += " enhance=" + r.Enhance
+	}
 	if r.Repeat {
-		s += " (warm)"
+		s += " (warm, seed+1)"
 	}
 	return s
 }
@@ -76,6 +81,10 @@ func plannedRuns() []run {
 		}
 	}
 	out = append(out,
+		// The prompt enhancer the other way round from each mode's default.
+		run{Mode: workflows.T2V, Preset: workflows.Fast, Precision: workflows.FP8, Width: checkWidth, Height: checkHeight, Enhance: "off"},
+		run{Mode: workflows.Style, Preset: workflows.Fast, Precision: workflows.FP8, Width: checkWidth, Height: checkHeight, Enhance: "on"},
+		run{Mode: workflows.Keyframe, Preset: workflows.Fast, Precision: workflows.FP8, Width: checkWidth, Height: checkHeight, Enhance: "on"},
 		run{Mode: workflows.Style, Preset: workflows.Fast, Precision: workflows.FP8, Width: oddWidth, Height: checkHeight, MayRefuse: true},
 		run{Mode: workflows.T2V, Preset: workflows.Balanced, Precision: workflows.BF16, Width: checkWidth, Height: checkHeight})
 	return out
@@ -88,6 +97,12 @@ func (r run) form(inputs string) workflows.Form {
 	f.Width, f.Height, f.FPS, f.Seconds = r.Width, r.Height, checkFPS, checkSeconds
 	f.Seed, f.RandomSeed = checkSeed, false
 	f.Preset, f.Precision = r.Preset, r.Precision
+	switch r.Enhance {
+	case "on":
+		f.Enhance = true
+	case "off":
+		f.Enhance = false
+	}
 	m, _ := workflows.Lookup(r.Mode)
 	for _, s := range m.Slots {
 		f.Media[s.ID] = filepath.Join(inputs, inputFile(s.ID))
@@ -97,12 +112,24 @@ func (r run) form(inputs string) workflows.Form {
 
 // generateArgs is the run as `ltx-studio generate` flags.
 func (r run) generateArgs(url, comfyInput, inputs, out string) []string {
+	seed := checkSeed
+	if r.Repeat {
+		// A new seed: the same prompt again would come whole from ComfyUI's
+		// cache; this way it samples again with the models still loaded.
+		seed++
+	}
 	a := []string{"generate", "--backend", url, "--input-dir", comfyInput,
 		"--mode", string(r.Mode), "--preset", string(r.Preset), "--precision", string(r.Precision),
 		"--prompt", "a slow dolly in on a lighthouse at dusk, waves, wind",
 		"--width", strconv.Itoa(r.Width), "--height", strconv.Itoa(r.Height),
 		"--fps", strconv.Itoa(checkFPS), "--seconds", strconv.FormatFloat(checkSeconds, 'f', -1, 64),
-		"--seed", strconv.Itoa(checkSeed), "--out", out}
+		"--seed", strconv.Itoa(seed), "--out", out}
+	switch r.Enhance {
+	case "on":
+		a = append(a, "--enhance")
+	case "off":
+		a = append(a, "--no-enhance")
+	}
 	m, _ := workflows.Lookup(r.Mode)
 	for _, s := range m.Slots {
 		flag := string(s.Kind)
