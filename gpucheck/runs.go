@@ -10,11 +10,12 @@ import (
 
 // Sizes of the check: small, and allowed by every mode (multiples of 64).
 const (
-	checkWidth   = 384
-	checkHeight  = 256
-	checkFPS     = 24
-	checkSeconds = 0.7 // 17 frames (8n+1) at 24 fps
-	checkFrames  = 17
+	checkWidth  = 384
+	checkHeight = 256
+	checkFPS    = 24
+	// 17.04 frames asked: 17 (8n+1) both where the app rounds to the nearest
+	// 8n+1 and where it rounds down (Style stays within its source).
+	checkSeconds = 0.71
 	checkSeed    = 7
 	// oddWidth is a multiple of 32 but not of 64: Style must run at it or the
 	// form must refuse it before anything is queued.
@@ -68,14 +69,15 @@ func inputFile(slot string) string {
 	return slot
 }
 
-// plannedRuns: every mode × preset in fp8; Balanced t2v again, warm; t2v
+// plannedRuns: every mode × preset in fp8; Balanced t2v (prompt enhancer on)
+// and keyframe (off) again, warm; the enhancer the other way round; t2v
 // Balanced in bf16; Style at a width that is a multiple of 32 but not of 64.
 func plannedRuns() []run {
 	var out []run
 	for _, m := range workflows.Modes() {
 		for _, p := range []workflows.Preset{workflows.Fast, workflows.Balanced, workflows.Quality} {
 			out = append(out, run{Mode: m.ID, Preset: p, Precision: workflows.FP8, Width: checkWidth, Height: checkHeight})
-			if m.ID == workflows.T2V && p == workflows.Balanced {
+			if (m.ID == workflows.T2V || m.ID == workflows.Keyframe) && p == workflows.Balanced {
 				out = append(out, run{Mode: m.ID, Preset: p, Precision: workflows.FP8, Width: checkWidth, Height: checkHeight, Repeat: true})
 			}
 		}
@@ -89,6 +91,9 @@ func plannedRuns() []run {
 		run{Mode: workflows.T2V, Preset: workflows.Balanced, Precision: workflows.BF16, Width: checkWidth, Height: checkHeight})
 	return out
 }
+
+// frames is what the app renders for the check's length: its own rule.
+func (r run) frames() int { return workflows.ModeFrames(r.Mode, checkSeconds, checkFPS) }
 
 // form is the run as the app's form (used for the model manifest).
 func (r run) form(inputs string) workflows.Form {
