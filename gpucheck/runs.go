@@ -13,8 +13,8 @@ const (
 	checkWidth  = 384
 	checkHeight = 256
 	checkFPS    = 24
-	// 17.04 frames asked: 17 (8n+1) both where the app rounds to the nearest
-	// 8n+1 and where it rounds down (Style stays within its source).
+	// 17.04 frames asked: 17 (8n+1) whether the app rounds to the nearest
+	// 8n+1 or down.
 	checkSeconds = 0.71
 	checkSeed    = 7
 	// oddWidth is a multiple of 32 but not of 64: Style must run at it or the
@@ -92,8 +92,15 @@ func plannedRuns() []run {
 	return out
 }
 
-// frames is what the app renders for the check's length: its own rule.
-func (r run) frames() int { return workflows.ModeFrames(r.Mode, checkSeconds, checkFPS) }
+// frames is what the app renders for the check's length, by its own rule:
+// the frame count of the graph it builds.
+func (r run) frames() int {
+	p, err := workflows.Build(r.form("/nonexistent"), workflows.BuildOptions{})
+	if err != nil {
+		return workflows.Frames(checkSeconds, checkFPS)
+	}
+	return p.Frames
+}
 
 // form is the run as the app's form (used for the model manifest).
 func (r run) form(inputs string) workflows.Form {
