@@ -71,7 +71,7 @@ type View struct {
 
 	backend                                    *widget.RadioGroup
 	managedDir, folderPath, hfCache, outputDir *widget.Entry
-	remoteURLs, reserve, gpuIndex              *widget.Entry
+	remoteURLs, reserve, gpus                  *widget.Entry
 	token                                      *widget.Entry
 	removeToken                                *widget.Button
 	vram                                       *widget.Select
@@ -100,7 +100,7 @@ func New(st Store, opt Options) *View {
 	v.remoteURLs = widget.NewMultiLineEntry()
 	v.remoteURLs.SetPlaceHolder("http://192.168.1.20:8188\none address per line")
 	v.remoteURLs.SetMinRowsVisible(3)
-	v.reserve, v.gpuIndex = entry("0"), entry("0")
+	v.reserve, v.gpus = entry("0"), entry("all, or GPU numbers like 0,1")
 	v.token = widget.NewPasswordEntry()
 	v.removeToken = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), v.onRemoveToken)
 	v.vram = widget.NewSelect(labels(len(vramModes), func(i int) string { return vramModes[i].label }), nil)
@@ -124,7 +124,7 @@ func New(st Store, opt Options) *View {
 		widget.NewFormItem("Server addresses", v.remoteURLs),
 		widget.NewFormItem("VRAM mode", v.vram),
 		widget.NewFormItem("Keep free (GiB)", v.reserve),
-		widget.NewFormItem("GPU index", v.gpuIndex),
+		widget.NewFormItem("GPUs to use", v.gpus),
 		widget.NewFormItem("Model precision", v.precision),
 		widget.NewFormItem("Model cache", v.browse(v.hfCache)),
 		widget.NewFormItem("Hugging Face token", container.NewBorder(nil, nil, nil, v.removeToken, v.token)),
@@ -223,7 +223,7 @@ func (v *View) fill(s settings.Settings, hasToken bool) {
 		}
 	}
 	v.reserve.SetText(strconv.FormatFloat(s.ReserveVRAMGiB, 'f', -1, 64))
-	v.gpuIndex.SetText(strconv.Itoa(s.GPUIndex))
+	v.gpus.SetText(s.ChosenGPUs().String())
 	v.hfCache.SetText(s.HFCache)
 	v.outputDir.SetText(s.OutputDir)
 	v.offline.SetChecked(s.Offline)
@@ -273,11 +273,13 @@ func (v *View) collect() (settings.Settings, error) {
 		errs = append(errs, errors.New("VRAM to keep free must be a number of GiB, like 1.5"))
 	}
 	s.ReserveVRAMGiB = r
-	g, err := strconv.Atoi(strings.TrimSpace(v.gpuIndex.Text))
-	if err != nil || g < 0 {
-		errs = append(errs, errors.New("GPU index must be 0 or a higher whole number (0 = first GPU)"))
+	// One managed ComfyUI per chosen GPU; the older single index is folded
+	// into the list.
+	g, err := settings.ParseGPUChoice(v.gpus.Text)
+	if err != nil {
+		errs = append(errs, err)
 	}
-	s.GPUIndex = g
+	s.GPUs, s.GPUIndex = g, 0
 	s.HFCache = strings.TrimSpace(v.hfCache.Text)
 	s.OutputDir = strings.TrimSpace(v.outputDir.Text)
 	s.Offline, s.NotifyWhenDone = v.offline.Checked, v.notify.Checked

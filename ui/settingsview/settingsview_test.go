@@ -45,7 +45,7 @@ func TestRoundTripThroughStore(t *testing.T) {
 	v.remoteURLs.SetText(" http://10.0.0.2:8188 \n\nhttps://gpu.example:8443\n")
 	v.vram.SetSelected("Low: move parts to RAM when needed")
 	v.reserve.SetText("1.5")
-	v.gpuIndex.SetText("1")
+	v.gpus.SetText("1, 0")
 	v.hfCache.SetText("/data/hf")
 	v.outputDir.SetText("/data/videos")
 	v.offline.SetChecked(true)
@@ -59,7 +59,7 @@ func TestRoundTripThroughStore(t *testing.T) {
 
 	want := seed
 	want.Backend, want.RemoteURLs = settings.BackendRemote, []string{"http://10.0.0.2:8188", "https://gpu.example:8443"}
-	want.VRAMMode, want.ReserveVRAMGiB, want.GPUIndex = settings.VRAMLow, 1.5, 1
+	want.VRAMMode, want.ReserveVRAMGiB, want.GPUs = settings.VRAMLow, 1.5, settings.GPUChoice{1, 0}
 	want.HFCache, want.OutputDir, want.Offline, want.NotifyWhenDone, want.Precision = "/data/hf", "/data/videos", true, false, "bf16"
 	got, err := st.Load()
 	if err != nil || !reflect.DeepEqual(got, want) {
@@ -106,7 +106,7 @@ func TestValidationShownNextToForm(t *testing.T) {
 			v.remoteURLs.SetText("10.0.0.2:8188")
 		}, "must start with http://"},
 		{"bad reserve", func() { v.reserve.SetText("lots") }, "number of GiB"},
-		{"bad gpu", func() { v.gpuIndex.SetText("-1") }, "GPU index"},
+		{"bad gpu", func() { v.gpus.SetText("-1") }, "GPUs to use"},
 	} {
 		v.Reload()
 		c.edit()
