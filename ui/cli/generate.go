@@ -383,6 +383,9 @@ func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string
 				if x.Job.ID == id && x.Job.State != jobs.Pending {
 					notTaken.Stop()
 				}
+				if x.Job.ID == id && x.Job.State == jobs.Running && x.Job.Backend != "" {
+					fmt.Fprintf(w, "running on %s\n", x.Job.Backend)
+				}
 				if x.Job.ID == id && x.Job.State.Finished() {
 					if gaveUp != nil && x.Job.State == jobs.Cancelled {
 						return x.Job, gaveUp

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"text/tabwriter"
+
+	"github.com/ltxstudio/ltx-studio/engine/gpu"
+	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/engine/studio"
+)
+
+func init() {
+	register(Command{Name: "gpus", Summary: "list the GPUs and which run a ComfyUI (gpus [list] | gpus use all|0,1)", Run: runGPUs})
+}
+
+func runGPUs(ctx context.Context, env Env, args []string) error {
+	s, err := openStudio(env, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	switch {
+	case len(args) == 0 || (len(args) == 1 && args[0] == "list"):
+		printGPUs(env.Stdout, s.GPUs(), s.ChosenGPUs(), s.Settings().ChosenGPUs())
+		return nil
+	case len(args) == 2 && args[0] == "use":
+		choice, err := settings.ParseGPUChoice(args[1])
+		if err != nil {
+			return err
+		}
+		set := s.Settings()
+		set.GPUs, set.GPUIndex = choice, 0
+		if err := s.SettingsStore().Save(set); err != nil {
+			return fmt.Errorf("saving GPUs to use: %w", err)
+		}
+		for _, n := range choice {
+			if !slices.ContainsFunc(s.GPUs(), func(d gpu.Device) bool { return d.Index == n }) {
+				fmt.Fprintf(env.Stderr, "note: GPU %d is not on this machine now; it is used when it is there\n", n)
+			}
+		}
+		fmt.Fprintf(env.Stdout, "GPUs to use: %s (from the next start of ComfyUI)\n", choice)
+		return nil
+	}
+	return errors.New("usage: ltx-studio gpus [list] | ltx-studio gpus use all|0,1")
+}
+
+func printGPUs(w io.Writer, found, chosen []gpu.Device, setting settings.GPUChoice) {
+	if len(found) == 0 {
+		fmt.Fprintln(w, gpu.NoGPU+"; jobs run on the servers set in Settings → ComfyUI")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "GPU\tNAME\tTOTAL\tFREE\tUSED BY THE APP")
+	for _, d := range found {
+		use := "no"
+		if slices.ContainsFunc(chosen, func(c gpu.Device) bool { return c.Index == d.Index }) {
+			use = "yes: one ComfyUI"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%.1f GiB\t%.1f GiB\t%s\n", d.Index, d.Name, gibOf(d.TotalBytes()), gibOf(d.FreeBytes()), use)
+	}
+	tw.Flush()
+	how := "all that fit a mode at fp8 (about " + fmt.Sprintf("%.0f GiB", gibOf(studio.MinFP8Need())) + " or more)"
+	if len(setting) > 0 {
+		how = "GPUs " + setting.String()
+	}
+	fmt.Fprintf(w, "GPUs to use: %s; change with: ltx-studio gpus use all|0,1\n", how)
+}
+
+func gibOf(b uint64) float64 { return float64(b) / (1 << 30) }
