@@ -303,3 +303,36 @@ func (s *Studio) Pool() []PoolMember {
 	}
 	return out
 }
+
+// GPUShare is what one of the app's ComfyUIs holds on its GPU: the memory
+// its torch has reserved (system_stats), for the meter's per-GPU rows.
+type GPUShare struct {
+	GPU     int    // the GPU's index (0 when the app did not pick one)
+	Backend string // the backend's name, as jobs show it
+	Bytes   uint64
+}
+
+// ComfyVRAM reads each local ComfyUI's share of its GPU. Remote servers are
+// left out: their GPUs are not in this machine's meter.
+func (s *Studio) ComfyVRAM(ctx context.Context) []GPUShare {
+	eng := s.Jobs()
+	if eng == nil {
+		return nil
+	}
+	var out []GPUShare
+	for _, pm := range s.Pool() {
+		if pm.GPU == nil && pm.Name != localName {
+			continue
+		}
+		st, err := eng.Stats(ctx, pm.Name)
+		if err != nil || len(st.Devices) == 0 {
+			continue
+		}
+		sh := GPUShare{Backend: pm.Name, Bytes: uint64(max(st.Devices[0].TorchVRAMTotal, 0))}
+		if pm.GPU != nil {
+			sh.GPU = pm.GPU.Index
+		}
+		out = append(out, sh)
+	}
+	return out
+}

@@ -112,18 +112,22 @@ func (s *Session) followComfyVRAM() {
 			return
 		case <-t.C:
 		}
-		eng := s.st.Jobs()
-		if eng == nil || s.shell == nil {
+		if s.st.Jobs() == nil || s.shell == nil {
 			continue
 		}
+		// One share per ComfyUI (one per GPU with several), for the
+		// meter's per-GPU bars.
 		ctx, cancel := context.WithTimeout(s.ctx, time.Second)
-		stats, err := eng.Stats(ctx, "local")
+		shares := s.st.ComfyVRAM(ctx)
 		cancel()
-		if err != nil || len(stats.Devices) == 0 {
+		if len(shares) == 0 {
 			continue
 		}
-		mib := uint64(max(stats.Devices[0].TorchVRAMTotal, 0) >> 20)
-		fyne.Do(func() { s.shell.Meter().SetComfy(mib) })
+		owners := make([]meter.Owner, len(shares))
+		for i, sh := range shares {
+			owners[i] = meter.Owner{GPU: sh.GPU, Name: sh.Backend, MiB: sh.Bytes >> 20}
+		}
+		fyne.Do(func() { s.shell.Meter().SetOwners(owners) })
 	}
 }
 
@@ -521,7 +525,7 @@ func (s *Session) refreshQueue() {
 		default:
 			continue
 		}
-		rows = append(rows, queueview.Job{ID: j.ID, Mode: j.Form.Mode, Prompt: j.Form.Prompt, State: st, Note: j.Note, Progress: percent[j.ID]})
+		rows = append(rows, queueview.Job{ID: j.ID, Mode: j.Form.Mode, Prompt: j.Form.Prompt, State: st, Note: j.Note, Progress: percent[j.ID], On: j.Backend})
 	}
 	fyne.Do(func() { s.queue.Set(rows) })
 }
