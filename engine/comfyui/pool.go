@@ -63,3 +63,17 @@ func stopDetachedAll(ctx context.Context, d appdirs.Dirs) (bool, error) {
 	}
 	return any, errors.Join(errs...)
 }
+
+// RunningOnGPU reports the live ComfyUI of the pool on GPU n (primary: the
+// classic pidfile, whatever GPU it runs on), the way Running does.
+func RunningOnGPU(ctx context.Context, d appdirs.Dirs, n int, primary bool) (pid int, url string, ok bool) {
+	path := PidFileGPU(d, n)
+	if primary {
+		path = PidFile(d)
+	}
+	pf, found := proc.ReadPidfile(path)
+	if !found || !proc.Running(ctx, pf.PID, pf.CreateTime) || !pf.OwnerAlive(ctx) {
+		return 0, "", false
+	}
+	return pf.PID, fmt.Sprintf("http://%s:%d", supervise.Host, pf.Port), true
+}

@@ -8,13 +8,15 @@ import (
 	"slices"
 	"text/tabwriter"
 
+	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui"
 	"github.com/ltxstudio/ltx-studio/engine/gpu"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
 )
 
 func init() {
-	register(Command{Name: "gpus", Summary: "list the GPUs and which run a ComfyUI (gpus [list] | gpus use all|0,1)", Run: runGPUs})
+	register(Command{Name: "gpus", Summary: "list the GPUs and which run a ComfyUI (gpus [list] | gpus use all|0,1 | gpus unload N|all)", Run: runGPUs})
 }
 
 func runGPUs(ctx context.Context, env Env, args []string) error {
@@ -44,8 +46,44 @@ func runGPUs(ctx context.Context, env Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "GPUs to use: %s (from the next start of ComfyUI)\n", choice)
 		return nil
+	case len(args) == 2 && args[0] == "unload":
+		return unloadGPUs(ctx, env, s, args[1])
 	}
-	return errors.New("usage: ltx-studio gpus [list] | ltx-studio gpus use all|0,1")
+	return errors.New("usage: ltx-studio gpus [list] | ltx-studio gpus use all|0,1 | ltx-studio gpus unload N|all")
+}
+
+// unloadGPUs asks the running ComfyUI of one GPU (or of each) to unload its
+// models, leaving the other GPUs' loaded: the window or `comfyui start`
+// keeps running them.
+func unloadGPUs(ctx context.Context, env Env, s *studio.Studio, which string) error {
+	choice, err := settings.ParseGPUChoice(which)
+	if err != nil {
+		return err
+	}
+	chosen := s.ChosenGPUs()
+	if len(chosen) == 0 {
+		return errors.New(gpu.NoGPU + "; nothing to unload here")
+	}
+	done := 0
+	for i, d := range chosen {
+		if len(choice) > 0 && !slices.Contains(choice, d.Index) {
+			continue
+		}
+		_, url, ok := comfyui.RunningOnGPU(ctx, s.Dirs(), d.Index, i == 0)
+		if !ok {
+			fmt.Fprintf(env.Stdout, "GPU %d: no ComfyUI running\n", d.Index)
+			continue
+		}
+		if err := comfyapi.New(url, nil).Free(ctx, true, true); err != nil {
+			return fmt.Errorf("unloading the models on GPU %d: %w", d.Index, err)
+		}
+		fmt.Fprintf(env.Stdout, "GPU %d: models unloaded\n", d.Index)
+		done++
+	}
+	if done == 0 && len(choice) > 0 {
+		return fmt.Errorf("no ComfyUI of the app runs on GPU %s", choice)
+	}
+	return nil
 }
 
 func printGPUs(w io.Writer, found, chosen []gpu.Device, setting settings.GPUChoice) {

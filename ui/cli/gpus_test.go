@@ -3,12 +3,18 @@ package cli
 import (
 	"bytes"
 	"context"
+	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/ltxstudio/ltx-studio/engine/appdirs"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/engine/gpu"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
+	"github.com/ltxstudio/ltx-studio/internal/fakecomfy/api"
 )
 
 func TestGPUsListAndUse(t *testing.T) {
@@ -44,5 +50,49 @@ func TestGPUsListAndUse(t *testing.T) {
 	var out bytes.Buffer
 	if code := Run(t.Context(), Env{Stdout: &out, Stderr: &out, studioOpts: opts}, []string{"gpus", "use", "first"}); code == 0 || !strings.Contains(out.String(), "GPU numbers") {
 		t.Errorf("a bad choice: exit %d, %s", code, out.String())
+	}
+}
+
+// TestGPUsUnloadOne: `gpus unload 1` frees the models of GPU 1's ComfyUI
+// only; `gpus unload all` frees both. The ComfyUIs are stand-ins found
+// through their pidfiles, as the window leaves them.
+func TestGPUsUnloadOne(t *testing.T) {
+	home := t.TempDir()
+	dirs := appdirs.Under(home)
+	opts := func(o *studio.Options) {
+		o.Dirs = dirs
+		o.ListGPUs = func(context.Context) ([]gpu.Device, error) {
+			return []gpu.Device{{Index: 0, Name: "A", TotalMiB: 81920}, {Index: 1, Name: "B", TotalMiB: 81920}}, nil
+		}
+	}
+	created, err := proc.CreateTime(t.Context(), os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fakes []*api.Server
+	for _, pf := range []string{comfyui.PidFile(dirs), comfyui.PidFileGPU(dirs, 1)} {
+		srv := api.New(api.Options{})
+		ts := httptest.NewServer(srv)
+		t.Cleanup(ts.Close)
+		fakes = append(fakes, srv)
+		port, _ := strconv.Atoi(ts.URL[strings.LastIndex(ts.URL, ":")+1:])
+		// This test process stands in for both the ComfyUI and its owner.
+		if err := proc.WritePidfile(pf, proc.Pidfile{PID: os.Getpid(), CreateTime: created, Port: port, Owner: os.Getpid(), OwnerCreate: created}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	if code := Run(t.Context(), Env{Stdout: &out, Stderr: &out, studioOpts: opts}, []string{"gpus", "unload", "1"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, out.String())
+	}
+	if fakes[0].Frees() != 0 || fakes[1].Frees() != 1 || !strings.Contains(out.String(), "GPU 1: models unloaded") {
+		t.Errorf("unload 1: frees %d/%d, %s", fakes[0].Frees(), fakes[1].Frees(), out.String())
+	}
+	out.Reset()
+	if code := Run(t.Context(), Env{Stdout: &out, Stderr: &out, studioOpts: opts}, []string{"gpus", "unload", "all"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, out.String())
+	}
+	if fakes[0].Frees() != 1 || fakes[1].Frees() != 2 {
+		t.Errorf("unload all: frees %d/%d, %s", fakes[0].Frees(), fakes[1].Frees(), out.String())
 	}
 }

@@ -304,7 +304,7 @@ func (s *Session) onJobEvent(ev jobs.Event) {
 		s.mu.Unlock()
 		s.queue.SetProgress(e.ID, pct)
 		if s.isCurrent(e.ID) {
-			s.prog.Update(progressUpdate(e.Progress))
+			s.prog.Update(withBackend(s.st.Jobs(), e.ID, progressUpdate(e.Progress)))
 		}
 	case jobs.PreviewFrame:
 		if s.isCurrent(e.ID) {
