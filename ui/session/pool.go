@@ -1,6 +1,9 @@
 package session
 
 import (
+	"fmt"
+
+	"github.com/ltxstudio/ltx-studio/engine/gpu"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/ui/progress"
 )
@@ -15,4 +18,13 @@ func withBackend(eng *jobs.Engine, id string, u progress.Update) progress.Update
 		u.Stage += " · on " + j.Backend
 	}
 	return u
+}
+
+// gpusFound words the GPUs found at start for Settings → GPUs to use.
+func gpusFound(devs []gpu.Device) []string {
+	out := make([]string, len(devs))
+	for i, d := range devs {
+		out[i] = fmt.Sprintf("%d: %s %.0f GiB", d.Index, d.Name, float64(d.TotalMiB)/1024)
+	}
+	return out
 }

@@ -162,6 +162,7 @@ func (s *Session) build() {
 		UpdateComfyUI: func() { s.ShowSetup() },
 		RollBack:      s.rollBack,
 		Window:        s.win,
+		GPUsFound:     gpusFound(s.st.GPUs()),
 	})
 	s.logs = widget.NewMultiLineEntry()
 	s.logs.TextStyle = fyne.TextStyle{Monospace: true}

@@ -35,6 +35,9 @@ type Options struct {
 	// Maintenance re-runs parts of setup; nil hides a button.
 	Repair, UpdateComfyUI, RollBack func()
 	Window                          fyne.Window // parents the folder pickers; nil = no Browse buttons
+	// GPUsFound is shown under "GPUs to use" (e.g. "0: NVIDIA H200 140 GiB");
+	// empty says no GPU was found.
+	GPUsFound []string
 }
 
 var backends = []struct {
@@ -124,7 +127,7 @@ func New(st Store, opt Options) *View {
 		widget.NewFormItem("Server addresses", v.remoteURLs),
 		widget.NewFormItem("VRAM mode", v.vram),
 		widget.NewFormItem("Keep free (GiB)", v.reserve),
-		widget.NewFormItem("GPUs to use", v.gpus),
+		gpusItem(v.gpus, opt.GPUsFound),
 		widget.NewFormItem("Model precision", v.precision),
 		widget.NewFormItem("Model cache", v.browse(v.hfCache)),
 		widget.NewFormItem("Hugging Face token", container.NewBorder(nil, nil, nil, v.removeToken, v.token)),
@@ -375,4 +378,15 @@ func errorText(err error) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// gpusItem is "GPUs to use" with the GPUs found at start under it: one
+// managed ComfyUI runs per chosen GPU.
+func gpusItem(e *widget.Entry, found []string) *widget.FormItem {
+	it := widget.NewFormItem("GPUs to use", e)
+	it.HintText = "No NVIDIA GPU found"
+	if len(found) > 0 {
+		it.HintText = "One ComfyUI per GPU. Found: " + strings.Join(found, " · ")
+	}
+	return it
 }

@@ -28,7 +28,7 @@ func TestRoundTripThroughStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	var saved []settings.Settings
-	v := New(st, Options{OnSaved: func(s settings.Settings) { saved = append(saved, s) }})
+	v := New(st, Options{OnSaved: func(s settings.Settings) { saved = append(saved, s) }, GPUsFound: []string{"0: NVIDIA H200 140 GiB", "1: NVIDIA H200 140 GiB"}})
 	w := test.NewTempWindow(t, v.Content())
 	w.Resize(fyne.NewSize(720, 860))
 	if v.backend.Selected != "Managed by the app" || v.precision.Selected != precFP8 || v.vram.Selected != "Auto" {
@@ -74,7 +74,7 @@ func TestRoundTripThroughStore(t *testing.T) {
 	}
 
 	// A fresh view shows the same values and never the token.
-	v2 := New(st, Options{})
+	v2 := New(st, Options{GPUsFound: []string{"0: NVIDIA H200 140 GiB", "1: NVIDIA H200 140 GiB"}})
 	w.SetContent(v2.Content())
 	if s, err := v2.collect(); err != nil || !reflect.DeepEqual(s, want) {
 		t.Fatalf("reloaded form gives %+v (%v)", s, err)
