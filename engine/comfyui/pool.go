@@ -77,3 +77,19 @@ func RunningOnGPU(ctx context.Context, d appdirs.Dirs, n int, primary bool) (pid
 	}
 	return pf.PID, fmt.Sprintf("http://%s:%d", supervise.Host, pf.Port), true
 }
+
+// StopStrays stops ComfyUIs of GPUs no longer in the pool that a crashed
+// app left behind (their pidfiles stay otherwise, and so would the
+// processes, holding GPU memory). One supervised by a live app is left alone.
+func StopStrays(ctx context.Context, d appdirs.Dirs, keep []int) {
+	for _, path := range PidFiles(d)[1:] {
+		var n int
+		if _, err := fmt.Sscanf(filepath.Base(path), "comfyui-gpu%d.pid", &n); err != nil || slices.Contains(keep, n) {
+			continue
+		}
+		if pf, ok := proc.ReadPidfile(path); ok && pf.OwnedElsewhere(ctx) {
+			continue
+		}
+		_, _ = proc.StopStale(ctx, path, supervise.DefaultStopGrace)
+	}
+}

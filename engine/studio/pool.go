@@ -158,6 +158,13 @@ func (s *Studio) poolMembers() []*poolMember {
 // startPool starts every extra ComfyUI at once. One that fails stays out of
 // the pool for this run (its worker waits offline): the other GPUs work.
 func (s *Studio) startPool(ctx context.Context) {
+	var keep []int
+	for _, m := range s.poolMembers() {
+		keep = append(keep, m.dev.Index)
+	}
+	if s.Settings().Backend == settings.BackendManaged {
+		comfyui.StopStrays(ctx, s.dirs, keep)
+	}
 	var wg sync.WaitGroup
 	for _, m := range s.poolMembers() {
 		wg.Add(1)
