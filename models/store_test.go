@@ -364,7 +364,7 @@ func TestOfflineUsesCacheAndRefusesToFetch(t *testing.T) {
 
 // makeHFCache writes a cache exactly as huggingface_hub 1.33 did in the
 // recording (shared/hf/cache_tree_huggingface_hub_1.33.txt).
-func makeHFCache(t *testing.T, dir, repo, commit, p string, data []byte, etag string) {
+func makeHFCache(t testing.TB, dir, repo, commit, p string, data []byte, etag string) {
 	t.Helper()
 	rd := filepath.Join(dir, "models--"+strings.ReplaceAll(repo, "/", "--"))
 	must := func(err error) {

@@ -16,7 +16,7 @@ func TestHumanPointsAtTheFaceInUse(t *testing.T) {
 		ExceptionMessage: "Error while deserializing header: HeaderTooSmall",
 		CurrentInputs:    map[string][]string{"ckpt_name": {"ltx-2.3-22b-dev-fp8.safetensors"}}}
 	term := HumanFor(face.Terminal, workflows.Keyframe, damaged)
-	if !strings.Contains(term, "ltx-studio models pull --mode keyframe") || strings.Contains(term, "Settings") || strings.Contains(term, "screen") {
+	if !strings.Contains(term, "ltx-studio models repair --mode keyframe") || strings.Contains(term, "Settings") || strings.Contains(term, "screen") {
 		t.Errorf("terminal: %s", term)
 	}
 	win := Human(damaged)

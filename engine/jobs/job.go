@@ -54,6 +54,15 @@ type Job struct {
 	EnhancedPrompt string `json:"enhanced_prompt,omitempty"`
 }
 
+// Took is how long making the video took, the same figure as its sidecar's
+// (see timings.took); 0 unless the job is Done.
+func (j Job) Took() time.Duration {
+	if j.State != Done || j.Started.IsZero() || j.Finished.Before(j.Started) {
+		return 0
+	}
+	return j.Finished.Sub(j.Started)
+}
+
 // ModelRef names a model file as a graph loads it.
 type ModelRef struct {
 	Folder string `json:"folder"` // ComfyUI models sub-folder: checkpoints, loras …

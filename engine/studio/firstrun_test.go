@@ -168,3 +168,46 @@ func firstVideo(t *testing.T, ctx context.Context, s *studio.Studio, mode workfl
 		}
 	}
 }
+
+// TestFirstRunTracksFailAlone: the install fails (its git repository is
+// unreachable) while the models arrive; the models stay. After a restart
+// with the repository back, FirstRun resumes: the install runs, and the
+// hub serves no model byte again.
+func TestFirstRunTracksFailAlone(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	w, getenv := e2e.ForTest(t, ctx)
+	broken := func(k string) string {
+		if k == "LTX_COMFYUI_GIT_URL" {
+			return "file://" + filepath.Join(w.Dir, "no-such-repo.git")
+		}
+		return getenv(k)
+	}
+	s := openStandins(t, w, broken)
+	c := studio.SetupChoice{Modes: []workflows.ModeID{workflows.T2V}, Precision: workflows.FP8}
+	res := s.FirstRun(ctx, c, studio.SetupReport{})
+	if res.Install == nil || res.Models != nil {
+		t.Fatalf("want the install alone to fail: %+v", res)
+	}
+	if !s.SetupStarted() || !s.NeedsSetup() {
+		t.Fatal("an unfinished setup must resume after a restart")
+	}
+	_ = s.Close()
+
+	w.Hub.Reset()
+	s = openStandins(t, w, getenv) // the restart, with the repository back
+	if !s.SetupStarted() {
+		t.Fatal("the saved choice was lost")
+	}
+	if res := s.FirstRun(ctx, c, studio.SetupReport{}); res.Err() != nil {
+		t.Fatal(res.Err())
+	}
+	for _, r := range w.Hub.Requests() {
+		if strings.HasPrefix(r, "GET ") {
+			t.Errorf("model bytes fetched again after the restart: %s", r)
+		}
+	}
+	if s.NeedsSetup() || s.SetupStarted() {
+		t.Fatal("setup not finished")
+	}
+}

@@ -112,7 +112,9 @@ func New(repos map[string]Repo) *Server {
 	s := &Server{repos: repos, Paused: make(chan struct{})}
 	s.idle = sync.NewCond(&s.mu)
 	s.etags = map[etagKey]string{}
-	s.Hub = httptest.NewServer(http.HandlerFunc(s.hub))
+	// The hub starts last: its handler reads storHost, and a client in
+	// another process gives the race detector no happens-before edge.
+	s.Hub = httptest.NewUnstartedServer(http.HandlerFunc(s.hub))
 	st := httptest.NewUnstartedServer(http.HandlerFunc(s.storage))
 	if l, err := net.Listen("tcp", "127.0.0.2:0"); err == nil {
 		st.Listener.Close()
@@ -124,6 +126,7 @@ func New(repos map[string]Repo) *Server {
 		s.storHost = "localhost:" + strconv.Itoa(st.Listener.Addr().(*net.TCPAddr).Port)
 	}
 	s.Storage = st
+	s.Hub.Start()
 	return s
 }
 

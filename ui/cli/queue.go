@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -13,7 +14,13 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 )
 
+const queueUsage = "usage: ltx-studio queue list | ltx-studio queue cancel ID"
+
 func runQueue(ctx context.Context, env Env, args []string) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(env.Stdout, queueUsage)
+		return flag.ErrHelp
+	}
 	s, err := openStudio(env, nil)
 	if err != nil {
 		return err
@@ -31,7 +38,7 @@ func runQueue(ctx context.Context, env Env, args []string) error {
 	case len(args) == 2 && args[0] == "cancel":
 		return cancelJob(ctx, env, dir, args[1])
 	}
-	return errors.New("usage: ltx-studio queue list | ltx-studio queue cancel ID")
+	return errors.New(queueUsage)
 }
 
 func printQueue(w io.Writer, list []jobs.Job) {

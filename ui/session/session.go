@@ -150,7 +150,7 @@ func (s *Session) build() {
 		Cancel:   func(id string) { s.cancel(id) },
 	})
 	s.hist = history.New(s.loadHistory, history.Actions{
-		Play:         func(it history.Item) { s.showVideo(it.Path, it.Seed, 0, it.Sidecar) },
+		Play:         func(it history.Item) { s.showVideo(it.Path, it.Seed, it.Took, it.Sidecar) },
 		Open:         func(it history.Item) { s.openFolder(it.Path) },
 		Rerun:        func(it history.Item) { s.rerun(it.Sidecar, 0) },
 		LoadSettings: func(it history.Item) { s.loadSettings(it.Sidecar) },
@@ -357,12 +357,12 @@ func (s *Session) onJobChanged(j jobs.Job) {
 	}
 	switch j.State {
 	case jobs.Done:
-		took := j.Finished.Sub(j.Started)
-		s.showVideo(j.Output, j.Form.Seed, took, j.Sidecar)
+		s.showVideo(j.Output, j.Form.Seed, j.Took(), j.Sidecar)
 		if s.shell != nil {
 			fyne.Do(func() {
 				if f := s.shell.Form(j.Form.Mode); f != nil {
 					f.SetUsedSeed(j.Form.Seed)
+					f.SetEnhancedPrompt(j.EnhancedPrompt)
 				}
 			})
 		}
@@ -647,6 +647,9 @@ func (s *Session) usePrecision(set settings.Settings) {
 	if s.shell != nil && set.Precision != "" {
 		s.shell.SetPrecision(workflows.Precision(set.Precision))
 	}
+	if s.shell != nil {
+		s.shell.SetWeights(workflows.Weights(set.ModelWeights()))
+	}
 }
 
 func (s *Session) settingsSaved(set settings.Settings) {
@@ -670,7 +673,7 @@ func (s *Session) checkOffline(set settings.Settings) {
 	for _, m := range set.Modes {
 		modes = append(modes, workflows.ModeID(m))
 	}
-	refs, err := studio.RefsFor(modes, workflows.Precision(set.Precision))
+	refs, err := studio.RefsFor(modes, workflows.Precision(set.Precision), workflows.Weights(set.ModelWeights()))
 	if err != nil || len(refs) == 0 {
 		return
 	}

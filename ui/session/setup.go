@@ -37,6 +37,8 @@ type setupRun struct {
 	survey        studio.Survey
 	choice        studio.SetupChoice
 	planning      bool
+	reused        map[string]string // file name → "reused from disk (hardlink)", kept on its row
+	lastAdoptTick time.Time
 }
 
 // ShowSetup replaces the window's content with the first-run flow; "Start
@@ -284,12 +286,27 @@ func (r *setupRun) feedModels() func(models.Progress) {
 		}
 		last = time.Now()
 		mu.Unlock()
-		r.flow.Feed(setup.DownloadProgress{File: p.File.Name, Done: p.Done, Total: p.Total, BytesPerSec: p.Rate, ETA: p.ETA})
+		r.mu.Lock()
+		note := r.reused[p.File.Name]
+		r.mu.Unlock()
+		r.flow.Feed(setup.DownloadProgress{File: p.File.Name, Done: p.Done, Total: p.Total, BytesPerSec: p.Rate, ETA: p.ETA, Note: note})
 	}
 }
 
-// feedAdopt shows a file found on disk being checked, reused or refused.
+// feedAdopt shows a file found on disk being checked (hashing ticks thinned
+// to ~10/s), reused or refused.
 func (r *setupRun) feedAdopt(e studio.AdoptEvent) {
+	if e.Err == nil && e.Method == "" {
+		r.mu.Lock()
+		due := time.Since(r.lastAdoptTick) >= 100*time.Millisecond
+		if due {
+			r.lastAdoptTick = time.Now()
+		}
+		r.mu.Unlock()
+		if !due {
+			return
+		}
+	}
 	ev := setup.DownloadProgress{File: e.Ref.Name, Done: e.Done, Total: e.Total, Note: "found on disk, checking"}
 	switch {
 	case e.Err != nil:
@@ -297,6 +314,12 @@ func (r *setupRun) feedAdopt(e studio.AdoptEvent) {
 		ev.Note = "found on disk, but not the expected file: downloading it"
 	case e.Method != "":
 		ev.Note = "reused from disk (" + string(e.Method) + ")"
+		r.mu.Lock()
+		if r.reused == nil {
+			r.reused = map[string]string{}
+		}
+		r.reused[e.Ref.Name] = ev.Note
+		r.mu.Unlock()
 	}
 	r.flow.Feed(ev)
 }

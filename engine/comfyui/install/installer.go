@@ -361,7 +361,13 @@ func (r *runner) commandOut(ctx context.Context, dir string, env []string, name 
 	proc.Prepare(cmd)
 	cmd.Cancel = func() error { return proc.KillTree(context.Background(), cmd.Process.Pid) }
 	cmd.WaitDelay = 2 * time.Second
-	err := cmd.Run()
+	// git, pip and the self-test die with the app too (a killed app must
+	// leave no installer running; the next install resumes the step).
+	release, err := proc.Start(cmd)
+	if err == nil {
+		err = cmd.Wait()
+	}
+	release()
 	lw.Flush()
 	if err != nil {
 		if ctx.Err() != nil {
