@@ -8,6 +8,7 @@
 //	gpucheck cache -weights DIR -comfyui DIR   HF-cache layout + link into ComfyUI
 //	gpucheck run -comfyui DIR -inputs DIR -out DIR [-url URL] [-only mode/preset]
 //	gpucheck probe FILE…              what the app's prober reads from a file
+//	gpucheck pool -urls U0,U1 -comfyui DIR -out DIR [-jobs 4]   multi-GPU throughput (pool.sh)
 package main
 
 import (
@@ -41,6 +42,8 @@ func main() {
 		err = runMatrix(ctx, os.Args[2:])
 	case "probe":
 		err = probeFiles(ctx, os.Args[2:])
+	case "pool":
+		err = runPool(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

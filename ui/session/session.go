@@ -115,18 +115,22 @@ func (s *Session) followComfyVRAM() {
 			return
 		case <-t.C:
 		}
-		eng := s.st.Jobs()
-		if eng == nil || s.shell == nil {
+		if s.st.Jobs() == nil || s.shell == nil {
 			continue
 		}
+		// One share per ComfyUI (one per GPU with several), for the
+		// meter's per-GPU bars.
 		ctx, cancel := context.WithTimeout(s.ctx, time.Second)
-		stats, err := eng.Stats(ctx, "local")
+		shares := s.st.ComfyVRAM(ctx)
 		cancel()
-		if err != nil || len(stats.Devices) == 0 {
+		if len(shares) == 0 {
 			continue
 		}
-		mib := uint64(max(stats.Devices[0].TorchVRAMTotal, 0) >> 20)
-		fyne.Do(func() { s.shell.Meter().SetComfy(mib) })
+		owners := make([]meter.Owner, len(shares))
+		for i, sh := range shares {
+			owners[i] = meter.Owner{GPU: sh.GPU, Name: sh.Backend, MiB: sh.Bytes >> 20}
+		}
+		fyne.Do(func() { s.shell.Meter().SetOwners(owners) })
 	}
 }
 
@@ -164,7 +168,8 @@ func (s *Session) build() {
 			st, err := s.st.Backend().Installer().Status()
 			return err == nil && st.Previous != nil
 		},
-		Window: s.win,
+		Window:    s.win,
+		GPUsFound: gpusFound(s.st.GPUs()),
 	})
 	s.logs = widget.NewMultiLineEntry()
 	s.logs.TextStyle = fyne.TextStyle{Monospace: true}
@@ -322,7 +327,7 @@ func (s *Session) onJobEvent(ev jobs.Event) {
 		s.mu.Unlock()
 		s.queue.SetProgress(e.ID, pct)
 		if s.isCurrent(e.ID) {
-			s.prog.Update(progressUpdate(e.Progress))
+			s.prog.Update(withBackend(s.st.Jobs(), e.ID, progressUpdate(e.Progress)))
 		}
 	case jobs.PreviewFrame:
 		if s.isCurrent(e.ID) {
@@ -569,7 +574,7 @@ func (s *Session) refreshQueue() {
 		default:
 			continue
 		}
-		rows = append(rows, queueview.Job{ID: j.ID, Mode: j.Form.Mode, Prompt: j.Form.Prompt, State: st, Note: j.Note, Progress: percent[j.ID]})
+		rows = append(rows, queueview.Job{ID: j.ID, Mode: j.Form.Mode, Prompt: j.Form.Prompt, State: st, Note: j.Note, Progress: percent[j.ID], On: j.Backend})
 	}
 	fyne.Do(func() { s.queue.Set(rows) })
 }

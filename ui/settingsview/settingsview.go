@@ -39,6 +39,9 @@ type Options struct {
 	// off (with a note) while it says no. Nil: always on.
 	CanRollBack func() bool
 	Window      fyne.Window // parents the folder pickers; nil = no Browse buttons
+	// GPUsFound is shown under "GPUs to use" (e.g. "0: NVIDIA H200 140 GiB");
+	// empty says no GPU was found.
+	GPUsFound []string
 }
 
 var backends = []struct {
@@ -87,7 +90,7 @@ type View struct {
 
 	backend                                    *widget.RadioGroup
 	managedDir, folderPath, hfCache, outputDir *widget.Entry
-	remoteURLs, reserve, gpuIndex              *widget.Entry
+	remoteURLs, reserve, gpus                  *widget.Entry
 	token                                      *widget.Entry
 	removeToken                                *widget.Button
 	vram                                       *widget.Select
@@ -118,7 +121,7 @@ func New(st Store, opt Options) *View {
 	v.remoteURLs = widget.NewMultiLineEntry()
 	v.remoteURLs.SetPlaceHolder("http://192.168.1.20:8188\none address per line")
 	v.remoteURLs.SetMinRowsVisible(3)
-	v.reserve, v.gpuIndex = entry("0"), entry("0")
+	v.reserve, v.gpus = entry("0"), entry("all, or GPU numbers like 0,1")
 	v.token = widget.NewPasswordEntry()
 	v.removeToken = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), v.onRemoveToken)
 	v.vram = widget.NewSelect(labels(len(vramModes), func(i int) string { return vramModes[i].label }), nil)
@@ -144,7 +147,7 @@ func New(st Store, opt Options) *View {
 		widget.NewFormItem("Server addresses", v.remoteURLs),
 		widget.NewFormItem("VRAM mode", v.vram),
 		widget.NewFormItem("Keep free (GiB)", v.reserve),
-		widget.NewFormItem("GPU index", v.gpuIndex),
+		gpusItem(v.gpus, opt.GPUsFound),
 		widget.NewFormItem("Model precision", v.precision),
 		widget.NewFormItem("LTX-2.3 weights", container.NewVBox(v.weights, hint(workflows.WeightsChange))),
 		widget.NewFormItem("Model cache", v.browse(v.hfCache)),
@@ -245,7 +248,7 @@ func (v *View) fill(s settings.Settings, hasToken bool) {
 		}
 	}
 	v.reserve.SetText(strconv.FormatFloat(s.ReserveVRAMGiB, 'f', -1, 64))
-	v.gpuIndex.SetText(strconv.Itoa(s.GPUIndex))
+	v.gpus.SetText(s.ChosenGPUs().String())
 	v.hfCache.SetText(s.HFCache)
 	v.outputDir.SetText(s.OutputDir)
 	v.offline.SetChecked(s.Offline)
@@ -300,11 +303,13 @@ func (v *View) collect() (settings.Settings, error) {
 		errs = append(errs, errors.New("VRAM to keep free must be a number of GiB, like 1.5"))
 	}
 	s.ReserveVRAMGiB = r
-	g, err := strconv.Atoi(strings.TrimSpace(v.gpuIndex.Text))
-	if err != nil || g < 0 {
-		errs = append(errs, errors.New("GPU index must be 0 or a higher whole number (0 = first GPU)"))
+	// One managed ComfyUI per chosen GPU; the older single index is folded
+	// into the list.
+	g, err := settings.ParseGPUChoice(v.gpus.Text)
+	if err != nil {
+		errs = append(errs, err)
 	}
-	s.GPUIndex = g
+	s.GPUs, s.GPUIndex = g, 0
 	s.HFCache = strings.TrimSpace(v.hfCache.Text)
 	s.OutputDir = strings.TrimSpace(v.outputDir.Text)
 	s.Offline, s.NotifyWhenDone = v.offline.Checked, v.notify.Checked
@@ -424,4 +429,15 @@ func errorText(err error) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// gpusItem is "GPUs to use" with the GPUs found at start under it: one
+// managed ComfyUI runs per chosen GPU.
+func gpusItem(e *widget.Entry, found []string) *widget.FormItem {
+	it := widget.NewFormItem("GPUs to use", e)
+	it.HintText = "No NVIDIA GPU found"
+	if len(found) > 0 {
+		it.HintText = "One ComfyUI per GPU. Found: " + strings.Join(found, " · ")
+	}
+	return it
 }
