@@ -254,8 +254,6 @@ func (r *setupRun) stop() {
 	r.stopModels()
 }
 
-var stepTitles = []string{"Check tools", "Get ComfyUI", "Custom nodes", "Python environment", "PyTorch", "ComfyUI requirements", "Node requirements", "Self-test", "Switch to the new install"}
-
 func (r *setupRun) feedInstall(ev install.Event) {
 	name := ev.Title
 	if name == "" {
