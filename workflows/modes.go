@@ -62,8 +62,8 @@ type Mode struct {
 	// motion wording would fight the control video and is not offered.
 	SourceCamera bool
 	// FramesWithin: the clip must never outlast the source media (style:
-	// the guide would end before the video), so frames round down, not to the
-	// nearest 8n+1.
+	// the guide would end before the video). The form and the CLI default to
+	// the source's whole 8n+1 frames (SourceFrames) and refuse a longer clip.
 	FramesWithin bool
 }
 
@@ -87,13 +87,13 @@ var modes = []Mode{
 	{ID: Lipsync, Label: "Lipsync", Tag: "LIPSYNC", Icon: "account", TwoStage: true, DurationFrom: "speech",
 		Description: "A portrait that speaks the given speech.",
 		Slots: []MediaSlot{
-			{ID: "portrait", Label: "Portrait", Kind: MediaImage, Hint: "a face, looking at the camera"},
+			{ID: "portrait", Label: "Portrait", Kind: MediaImage, Hint: "a face, looking at the camera · PNG, JPEG or WebP"},
 			{ID: "speech", Label: "Speech", Kind: MediaAudio, Hint: "WAV, MP3, FLAC or OGG"}}},
 	{ID: Keyframe, Label: "Keyframes", Tag: "KEY", Icon: "mediaSkipNext",
 		Description: "A video that starts on the first frame and ends on the last.",
 		Slots: []MediaSlot{
-			{ID: "first", Label: "First frame", Kind: MediaImage},
-			{ID: "last", Label: "Last frame", Kind: MediaImage}}},
+			{ID: "first", Label: "First frame", Kind: MediaImage, Hint: "PNG, JPEG or WebP"},
+			{ID: "last", Label: "Last frame", Kind: MediaImage, Hint: "PNG, JPEG or WebP"}}},
 	{ID: Style, Label: "Style transfer", Tag: "STYLE", Icon: "colorPalette",
 		Description:  "Restyle a source video as the prompt describes; its motion, timing and sound are kept.",
 		DurationFrom: "video", FPSFrom: "video", HalfResGuide: true, SourceCamera: true, FramesWithin: true,

@@ -18,7 +18,7 @@ const windowDownload = "Settings → Repair, at the Download step"
 // when not known).
 func (f Face) GetModels(mode string) string {
 	if f == Terminal {
-		return "get it with: " + pullCommand(mode)
+		return "get it with: " + modelsCommand("pull", mode)
 	}
 	return "get it in " + windowDownload
 }
@@ -26,18 +26,15 @@ func (f Face) GetModels(mode string) string {
 // RefetchModel says how to replace a damaged model file.
 func (f Face) RefetchModel(mode string) string {
 	if f == Terminal {
-		status := "ltx-studio models status"
-		if mode != "" {
-			status += " --mode " + mode
-		}
-		return "Delete it from the model cache (" + status + " shows where), then fetch it again: " + pullCommand(mode) + "."
+		return "Replace it with: " + modelsCommand("repair", mode) + " (it checks every file and downloads the damaged ones again)."
 	}
 	return "Fetch it again in " + windowDownload + "."
 }
 
-func pullCommand(mode string) string {
+// modelsCommand is an `ltx-studio models` subcommand for one mode (or all).
+func modelsCommand(sub, mode string) string {
 	if mode == "" {
-		return "ltx-studio models pull"
+		return "ltx-studio models " + sub
 	}
-	return "ltx-studio models pull --mode " + mode
+	return "ltx-studio models " + sub + " --mode " + mode
 }

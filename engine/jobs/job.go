@@ -54,6 +54,15 @@ type Job struct {
 	EnhancedPrompt string `json:"enhanced_prompt,omitempty"`
 }
 
+// Took is how long making the video took, the same figure as its sidecar's
+// (see timings.took); 0 unless the job is Done.
+func (j Job) Took() time.Duration {
+	if j.State != Done || j.Started.IsZero() || j.Finished.Before(j.Started) {
+		return 0
+	}
+	return j.Finished.Sub(j.Started)
+}
+
 // ModelRef names a model file as a graph loads it.
 type ModelRef struct {
 	Folder string `json:"folder"` // ComfyUI models sub-folder: checkpoints, loras …
@@ -120,4 +129,7 @@ type Backend struct {
 	InputDir string
 	// Commit is the ComfyUI commit, when the app knows it (managed install).
 	Commit string
+	// GPU is the index of the local GPU this ComfyUI runs on ("" for a
+	// remote server, or when the app does not choose one).
+	GPU string
 }

@@ -24,6 +24,27 @@ type timings struct {
 	Finished  time.Time `json:"finished,omitzero"`  // video saved
 }
 
+// took is the one definition of how long making a video took: from the
+// moment the engine started the job (its last attempt: the claim) to the
+// moment the video was saved under its name. The sidecar stores it as
+// seconds.total; the live progress ends on it, the finished job reports it
+// (Job.Took) and the history reads it back (Sidecar.Took).
+func (t timings) took() time.Duration {
+	if t.Started.IsZero() || t.Finished.Before(t.Started) {
+		return 0
+	}
+	return t.Finished.Sub(t.Started)
+}
+
+// Took is how long making the video took (see timings.took), from the
+// timings (exact), else seconds.total.
+func (s Sidecar) Took() time.Duration {
+	if d := s.Timings.took(); d > 0 {
+		return d
+	}
+	return time.Duration(s.Seconds["total"] * float64(time.Second))
+}
+
 // Sidecar is the provenance file written beside every video.
 type Sidecar struct {
 	App struct {
@@ -48,6 +69,7 @@ type Sidecar struct {
 		Commit  string `json:"commit,omitempty"`
 		Pytorch string `json:"pytorch,omitempty"`
 		Device  string `json:"device,omitempty"`
+		GPU     string `json:"gpu,omitempty"` // the local GPU's index (one managed ComfyUI per GPU)
 	} `json:"comfyui"`
 	Timings       timings            `json:"timings"`
 	Seconds       map[string]float64 `json:"seconds"`
@@ -97,7 +119,8 @@ func (a *attempt) collect() error {
 	}
 	a.job.Output, a.job.Sidecar = dst, side
 	a.tr.p.Percent = 100
-	a.progress(PhaseSaving, true)
+	// The last live figure is the "took" of the sidecar, to the millisecond.
+	a.progressAt(PhaseSaving, a.t.Finished, true)
 	return nil
 }
 
@@ -159,7 +182,7 @@ func (a *attempt) save(ref comfyapi.FileRef) (dst, side string, err error) {
 		<-synced
 		return "", "", err
 	}
-	a.t.Finished = time.Now()
+	a.t.Finished = time.Now().Round(0) // wall clock, as a.t.Started
 	side = strings.TrimSuffix(dst, filepath.Ext(dst)) + ".json"
 	sideTmp, err := a.writeSidecar(side, dst, n, ref, models)
 	if serr := <-synced; err == nil && serr != nil {
@@ -265,6 +288,14 @@ func shownURL(raw string) string {
 	return u.String()
 }
 
+// hostName is the server's name without port or password, for messages.
+func hostName(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "the server"
+}
+
 // sidecarModels lists the job's model files with their sha256 when known.
 func (a *attempt) sidecarModels() []sidecarModel {
 	var out []sidecarModel
@@ -292,13 +323,13 @@ func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef
 	s.JobID, s.Mode, s.Preset, s.Seed, s.Form = a.job.ID, f.Mode, f.Preset, f.Seed, f
 	s.EnhancedPrompt = a.job.EnhancedPrompt
 	s.Media, s.PromptID, s.Prompt, s.Models = a.media, a.pid, a.built.Prompt, models
-	s.ComfyUI.Backend, s.ComfyUI.URL, s.ComfyUI.Commit = a.b.Name, shownURL(a.b.URL), a.b.Commit
+	s.ComfyUI.Backend, s.ComfyUI.URL, s.ComfyUI.Commit, s.ComfyUI.GPU = a.b.Name, shownURL(a.b.URL), a.b.Commit, a.b.GPU
 	s.ComfyUI.Version, s.ComfyUI.Pytorch = a.server.System.ComfyUIVersion, a.server.System.PytorchVersion
 	if len(a.server.Devices) > 0 {
 		s.ComfyUI.Device = a.server.Devices[0].Name
 	}
 	s.Timings, s.PeakVRAMBytes = a.t, a.vram
-	s.Seconds = map[string]float64{"total": a.t.Finished.Sub(a.t.Started).Seconds()}
+	s.Seconds = map[string]float64{"total": a.t.took().Seconds()}
 	if !a.t.Prepared.IsZero() {
 		s.Seconds["prepare"] = a.t.Prepared.Sub(a.t.Started).Seconds()
 	}

@@ -8,11 +8,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
+	"github.com/ltxstudio/ltx-studio/engine/netmsg"
 )
 
 // Waits bounds each wait on a ComfyUI server the user named, so a dead or
@@ -23,11 +23,14 @@ type Waits struct {
 	// Queue is how long a submitted job may wait for the server to take it
 	// (its event socket must connect first; default 60 s).
 	Queue time.Duration
+	// Lost is how long a running job's server may stay unreachable before
+	// the job is given up on it (re-queued once, then failed; default 20 s).
+	Lost time.Duration
 }
 
 // DefaultWaits are the deadlines the CLI uses.
 func DefaultWaits() Waits {
-	return Waits{Connect: 5 * time.Second, Health: 10 * time.Second, Queue: time.Minute}
+	return Waits{Connect: 5 * time.Second, Health: 10 * time.Second, Queue: time.Minute, Lost: 20 * time.Second}
 }
 
 func (w Waits) withDefaults() Waits {
@@ -40,6 +43,9 @@ func (w Waits) withDefaults() Waits {
 	}
 	if w.Queue <= 0 {
 		w.Queue = d.Queue
+	}
+	if w.Lost <= 0 {
+		w.Lost = d.Lost
 	}
 	return w
 }
@@ -67,7 +73,7 @@ func CheckServer(ctx context.Context, raw string, w Waits) (supervise.ServerInfo
 		if ctx.Err() != nil {
 			return supervise.ServerInfo{}, ctx.Err()
 		}
-		return supervise.ServerInfo{}, fmt.Errorf("cannot reach ComfyUI at %s: %s", shown, unreachable(err, u.Hostname(), w.Connect))
+		return supervise.ServerInfo{}, fmt.Errorf("cannot reach ComfyUI at %s: %s", shown, netmsg.Unreachable(err, u.Hostname(), w.Connect))
 	}
 	conn.Close()
 
@@ -83,7 +89,7 @@ func CheckServer(ctx context.Context, raw string, w Waits) (supervise.ServerInfo
 	case errors.As(err, &he):
 		return supervise.ServerInfo{}, fmt.Errorf("the server at %s answered %d to /api/system_stats; is it really ComfyUI?", shown, he.Status)
 	case err != nil:
-		return supervise.ServerInfo{}, fmt.Errorf("the server at %s did not give a usable answer; is it really ComfyUI? (%s)", shown, unreachable(err, u.Hostname(), w.Health))
+		return supervise.ServerInfo{}, fmt.Errorf("the server at %s did not give a usable answer; is it really ComfyUI? (%s)", shown, netmsg.Unreachable(err, u.Hostname(), w.Health))
 	case st.System.ComfyUIVersion == "":
 		return supervise.ServerInfo{}, fmt.Errorf("the server at %s does not look like ComfyUI (its /api/system_stats has no comfyui_version)", shown)
 	}
@@ -93,36 +99,6 @@ func CheckServer(ctx context.Context, raw string, w Waits) (supervise.ServerInfo
 		info.Devices = append(info.Devices, d.Name)
 	}
 	return info, nil
-}
-
-// unreachable words a network error for a person: why host could not be
-// reached, never Go's "dial tcp …: lookup …" text.
-func unreachable(err error, host string, wait time.Duration) string {
-	var dns *net.DNSError
-	switch {
-	case errors.As(err, &dns) && dns.IsNotFound:
-		return fmt.Sprintf("the name %s was not found (is it spelled right, and is this machine online?)", host)
-	case errors.As(err, &dns):
-		return fmt.Sprintf("the name %s could not be looked up (no network connection, or no DNS server answers)", host)
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "nothing is listening on that port (is the server running, on that port?)"
-	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return fmt.Sprintf("no answer within %s (is the machine on, and does its firewall let the port through?)", wait)
-	case errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH):
-		return "there is no network route to it (no network connection?)"
-	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
-		return "the connection was closed by the other side"
-	}
-	var ne *net.OpError
-	if errors.As(err, &ne) && ne.Err != nil {
-		return ne.Err.Error()
-	}
-	return err.Error()
-}
-
-func isTimeout(err error) bool {
-	var t interface{ Timeout() bool }
-	return errors.As(err, &t) && t.Timeout()
 }
 
 // CheckHub tells whether the model hub at endpoint (HF_ENDPOINT, default
@@ -148,7 +124,7 @@ func CheckHub(ctx context.Context, endpoint string, w Waits) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("the model hub at %s cannot be reached: %s", u.Host, unreachable(err, u.Hostname(), w.Connect+w.Health))
+		return fmt.Errorf("the model hub at %s cannot be reached: %s", u.Host, netmsg.Unreachable(err, u.Hostname(), w.Connect+w.Health))
 	}
 	resp.Body.Close()
 	return nil

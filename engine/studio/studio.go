@@ -22,6 +22,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
 	"github.com/ltxstudio/ltx-studio/engine/face"
+	"github.com/ltxstudio/ltx-studio/engine/gpu"
 	"github.com/ltxstudio/ltx-studio/engine/history"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
@@ -53,6 +54,9 @@ type Options struct {
 	Face face.Face
 	// CheckWait bounds each setup check (zero: 10 s; tests shorten it).
 	CheckWait time.Duration
+	// ListGPUs finds the GPUs at start (zero: gpu.List, NVML else
+	// nvidia-smi; tests inject fake GPUs).
+	ListGPUs func(context.Context) ([]gpu.Device, error)
 }
 
 // Studio is one running app's engine. Create with Open, end with Close.
@@ -80,6 +84,10 @@ type Studio struct {
 	owner    *filelock.Lock // held while this process owns the data folder (owner.go)
 
 	stopPortWatch context.CancelFunc // ends followPort's watcher (port.go)
+
+	gpus          []gpu.Device       // found at Open
+	pool          []*poolMember      // one extra managed ComfyUI per further chosen GPU (pool.go)
+	stopPoolWatch context.CancelFunc // ends followPoolPorts' watchers
 }
 
 // Open loads the settings and builds the pieces; it starts nothing.
@@ -112,6 +120,7 @@ func Open(opt Options) (*Studio, error) {
 		return nil, fmt.Errorf("no free local port for ComfyUI: %w", err)
 	}
 	s.port = port
+	s.findGPUs(opt.ListGPUs)
 	s.apply(set)
 	return s, nil
 }
@@ -147,8 +156,13 @@ func (s *Studio) apply(set settings.Settings) {
 		packs[i] = install.Pack{Name: p.Name, URL: p.URL, Commit: p.Commit}
 	}
 	port := s.port
+	chosen := ChooseGPUs(set, s.gpus)
 	s.backend = comfyui.New(comfyui.Options{Dirs: s.dirs, Settings: set, Packs: packs, Getenv: s.getenv, Logger: s.log,
-		Install: s.install, Supervise: func(c *supervise.Config) { c.Port = port }})
+		Install: s.install, Supervise: func(c *supervise.Config) { c.Port = port; pinPrimary(c, chosen) }})
+	s.buildPoolLocked(set, chosen, func(port int, d gpu.Device) comfyui.Options {
+		return comfyui.Options{Dirs: s.dirs, Settings: set, Packs: packs, Getenv: s.getenv, Logger: s.log,
+			Install: s.install, Supervise: s.memberSupervise(set, port, d)}
+	})
 	s.models, s.modelsAt = nil, ""
 }
 
@@ -160,8 +174,12 @@ func (s *Studio) ApplySettings(ctx context.Context, set settings.Settings) error
 		return err
 	}
 	s.stopFollowingPort()
+	s.stopFollowingPool()
 	s.stopJobEngine()
 	if err := s.Backend().Stop(ctx); err != nil {
+		s.log.Warn("stopping ComfyUI for new settings", "err", err)
+	}
+	if err := s.stopPool(ctx); err != nil {
 		s.log.Warn("stopping ComfyUI for new settings", "err", err)
 	}
 	s.apply(set)
@@ -188,6 +206,7 @@ func (s *Studio) NeedsSetup() bool { return !s.Settings().SetupDone || !s.Instal
 // MarkSetupDone records that the first-run flow finished with these choices.
 func (s *Studio) MarkSetupDone(modes []workflows.ModeID, p workflows.Precision) error {
 	set := s.Settings()
+	set.Weights = string(SetupWeights(set)) // a new install starts on the latest release
 	set.SetupDone, set.Precision, set.Modes = true, string(p), nil
 	for _, m := range modes {
 		set.Modes = append(set.Modes, string(m))
@@ -226,9 +245,14 @@ func (s *Studio) Start(ctx context.Context) error {
 			}
 		}
 	}
+	// The ComfyUIs of further GPUs start alongside the first one.
+	poolUp := make(chan struct{})
+	go func() { defer close(poolUp); s.startPool(ctx) }()
 	if err := s.Backend().Start(ctx); err != nil {
+		<-poolUp
 		return err
 	}
+	<-poolUp
 	s.followPort()
 	return s.startJobEngine(ctx)
 }
@@ -236,8 +260,9 @@ func (s *Studio) Start(ctx context.Context) error {
 // Stop stops the job engine and ComfyUI (the whole process tree).
 func (s *Studio) Stop(ctx context.Context) error {
 	s.stopFollowingPort()
+	s.stopFollowingPool()
 	s.stopJobEngine()
-	return s.Backend().Stop(ctx)
+	return errors.Join(s.Backend().Stop(ctx), s.stopPool(ctx))
 }
 
 // Close is Stop with a bounded wait: quitting the app must never leave a
@@ -295,12 +320,16 @@ func (s *Studio) Models() (*models.Store, error) {
 // RefsFor lists the model files the given modes need at the Balanced preset
 // (what setup downloads); other presets' extra files are fetched by the job
 // that needs them.
-func RefsFor(modes []workflows.ModeID, p workflows.Precision) ([]models.Ref, error) {
+// w optionally names the LTX-2.3 release (default: "" = 1.0).
+func RefsFor(modes []workflows.ModeID, p workflows.Precision, w ...workflows.Weights) ([]models.Ref, error) {
 	seen := map[models.Ref]bool{}
 	var out []models.Ref
 	for _, m := range modes {
 		f := workflows.DefaultForm(m)
 		f.Precision = p
+		if len(w) > 0 {
+			f.Weights = w[0]
+		}
 		refs, err := FormRefs(f)
 		if err != nil {
 			return nil, err
@@ -313,6 +342,19 @@ func RefsFor(modes []workflows.ModeID, p workflows.Precision) ([]models.Ref, err
 		}
 	}
 	return out, nil
+}
+
+// SetupWeights is the LTX-2.3 release a setup run downloads: the settings'
+// choice, the latest for a new install, 1.0 for one that set up before the
+// choice existed (it holds those files).
+func SetupWeights(set settings.Settings) workflows.Weights {
+	switch {
+	case set.Weights != "":
+		return workflows.Weights(set.Weights)
+	case !set.SetupDone:
+		return workflows.LatestWeights
+	}
+	return workflows.Weights10
 }
 
 // FormRefs lists the model files one form's graph loads. Media are not
@@ -392,7 +434,8 @@ func (s *Studio) backends() []jobs.Backend {
 	var out []jobs.Backend
 	switch set.Backend {
 	case settings.BackendManaged, settings.BackendFolder:
-		b := jobs.Backend{Name: "local", URL: fmt.Sprintf("http://127.0.0.1:%d", s.port)}
+		b := jobs.Backend{URL: fmt.Sprintf("http://127.0.0.1:%d", s.port)}
+		b.Name, b.GPU = primaryName(ChooseGPUs(set, s.gpus))
 		if set.Backend == settings.BackendManaged {
 			b.InputDir = filepath.Join(comfyui.Root(s.dirs, set), "input")
 			if cur, err := s.Backend().Installer().Current(); err == nil {
@@ -405,6 +448,9 @@ func (s *Studio) backends() []jobs.Backend {
 			}
 		}
 		out = append(out, b)
+		if set.Backend == settings.BackendManaged {
+			out = append(out, s.poolBackends(b)...)
+		}
 	}
 	// Remote servers are extra workers for a local backend, or the only ones.
 	for i, u := range set.RemoteURLs {
@@ -481,7 +527,7 @@ func (s *Studio) startJobEngine(ctx context.Context) error {
 	var err error
 	for try := 0; ; try++ {
 		eng, err = jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
-			Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim, Face: s.face})
+			Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim, Face: s.face, Need: EstimatePeak})
 		if !errors.Is(err, jobs.ErrQueueBusy) || try >= queueOpenTries {
 			break
 		}

@@ -15,8 +15,8 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
-	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/engine/studio"
 )
 
 func init() {
@@ -42,6 +42,10 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stderr, comfyUsage)
 		return errors.New("missing subcommand")
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintln(env.Stdout, comfyUsage)
+		return flag.ErrHelp
+	}
 	// The same engine the window opens: its settings, folders and ComfyUI.
 	s, err := openStudio(env, nil)
 	if err != nil {
@@ -60,7 +64,7 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 		}
 		return cliInstall(ctx, env.Stdout, b, *verbose)
 	case "status":
-		return cliStatus(ctx, env.Stdout, dirs, b, s.Settings())
+		return cliStatus(ctx, env.Stdout, dirs, b, s.Settings(), env.waits)
 	case "start":
 		return cliStart(ctx, env.Stdout, b)
 	case "stop":
@@ -132,7 +136,7 @@ func cliInstall(ctx context.Context, w io.Writer, b *comfyui.Backend, verbose bo
 	return <-done
 }
 
-func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, b *comfyui.Backend, s settings.Settings) error {
+func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, b *comfyui.Backend, s settings.Settings, waits studio.Waits) error {
 	fmt.Fprintf(w, "backend:   %s\n", s.Backend)
 	if s.Backend == settings.BackendManaged {
 		st, err := b.Installer().Status()
@@ -159,8 +163,8 @@ func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, b *comfyui.B
 	}
 	if pid, url, ok := comfyui.Running(ctx, dirs); ok {
 		health := "answers"
-		if info, err := supervise.CheckRemote(ctx, url); err != nil {
-			health = "does not answer: " + err.Error()
+		if info, err := studio.CheckServer(ctx, url, waits); err != nil {
+			health = "but " + err.Error()
 		} else {
 			health = "ComfyUI " + info.ComfyUIVersion + " answers"
 		}

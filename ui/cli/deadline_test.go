@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,5 +85,28 @@ func TestGenerateBackendWaitsEnd(t *testing.T) {
 	_, out, _ := runCLI(t, "queue", "list")
 	if strings.Contains(out, "pending") {
 		t.Errorf("a job was left in the queue:\n%s", out)
+	}
+}
+
+// A server that dies during the job: the job is given up on it after the
+// lost wait and re-queued; the retry fails, or the wait for a server to take
+// it again ends, each with a sentence, instead of waiting forever.
+func TestGenerateServerDiesMidJob(t *testing.T) {
+	t.Setenv("LTX_STUDIO_HOME", t.TempDir())
+	died := make(chan struct{})
+	var once sync.Once
+	srv := api.New(api.Options{ObjectInfoPath: sharedObjectInfo(t), OutputDir: t.TempDir(), InputDir: t.TempDir(),
+		Die: func() { once.Do(func() { close(died) }) }})
+	ts := httptest.NewServer(srv)
+	go func() { <-died; ts.CloseClientConnections(); ts.Close() }()
+	defer func() { once.Do(func() { close(died) }) }()
+	waits := studio.Waits{Queue: 300 * time.Millisecond, Lost: 300 * time.Millisecond}
+	code, out, errs := runCLIWaiting(t, waits, "generate", "--backend", ts.URL, "--prompt", "fakecomfy:die", "--width", "512",
+		"--height", "320", "--seconds", "1")
+	// Which of the two ends comes first depends on whether the engine still
+	// thinks the server online when it retries; both are a sentence.
+	if code == 0 || !(strings.Contains(errs, "did not take the job within 300ms") ||
+		strings.Contains(errs, "could not be reached: nothing is listening on that port")) || strings.Contains(errs, "dial tcp") {
+		t.Fatalf("exit %d\nstderr %s\nstdout %s", code, errs, out)
 	}
 }

@@ -17,22 +17,21 @@ import (
 // exit status 0. A mistake is returned once, with where to read the usage,
 // rather than printed by the flag package and again by Run.
 func parseFlags(fs *flag.FlagSet, env Env, args []string) error {
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		if a == "-h" || a == "-help" || a == "--help" {
-			fs.SetOutput(env.Stdout)
-			fs.Usage()
-			return flag.ErrHelp
-		}
-	}
 	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(env.Stdout)
+		fs.Usage()
+		return flag.ErrHelp
+	case err != nil:
 		return fmt.Errorf("%w (see: ltx-studio %s --help)", err, fs.Name())
 	}
 	return nil
 }
+
+// isHelp tells whether an argument asks for help.
+func isHelp(a string) bool { return a == "-h" || a == "-help" || a == "--help" || a == "help" }
 
 // randomSeed is the one word --seed takes besides a number.
 const randomSeed = "random"

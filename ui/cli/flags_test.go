@@ -43,7 +43,7 @@ func runCLIWaiting(t *testing.T, w studio.Waits, args ...string) (code int, stdo
 func TestHelpExitsZero(t *testing.T) {
 	t.Setenv("LTX_STUDIO_HOME", t.TempDir())
 	for _, args := range [][]string{{"generate", "--help"}, {"generate", "-h"}, {"history", "-help"}, {"models", "--help"},
-		{"models", "status", "-h"}, {"comfyui", "logs", "--help"}} {
+		{"models", "status", "-h"}, {"comfyui", "logs", "--help"}, {"comfyui", "--help"}, {"queue", "-h"}, {"help"}} {
 		code, out, errs := runCLI(t, args...)
 		if code != 0 || out == "" || errs != "" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)

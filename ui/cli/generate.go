@@ -37,6 +37,7 @@ type genFlags struct {
 	seconds                                     float64
 	out, backend, inputDir                      string
 	enhance, noEnhance                          bool
+	weights                                     string
 }
 
 func parseGenerate(args []string, env Env) (*genFlags, error) {
@@ -63,6 +64,7 @@ func parseGenerate(args []string, env Env) (*genFlags, error) {
 	fs.Float64Var(&g.seconds, "seconds", 0, "duration in seconds (style: the source video's, by default)")
 	fs.BoolVar(&g.enhance, "enhance", false, "rewrite the prompt with Gemma before generating (default for t2v, i2v, a2v, lipsync)")
 	fs.BoolVar(&g.noEnhance, "no-enhance", false, "use the prompt exactly as written")
+	fs.StringVar(&g.weights, "weights", "", "LTX-2.3 release of the distilled files, 1.0 or 1.1 (default: the app's setting)")
 	fs.StringVar(&g.out, "out", "", "also copy the video here (a .mp4 path; the sidecar goes beside it)")
 	fs.StringVar(&g.backend, "backend", os.Getenv("LTX_STUDIO_COMFYUI_URL"), "use this ComfyUI instead of the app's own, e.g. http://127.0.0.1:8188 (or set LTX_STUDIO_COMFYUI_URL)")
 	fs.StringVar(&g.inputDir, "input-dir", "", "that ComfyUI's input folder, if it is on this machine (else media are uploaded)")
@@ -82,6 +84,7 @@ func (g *genFlags) form(ctx context.Context) (workflows.Form, error) {
 	if g.seed.set {
 		f.Seed, f.RandomSeed = g.seed.v, false
 	}
+	f.Weights = workflows.Weights(g.weights) // "" = the settings' choice, filled in once they are read
 	switch {
 	case g.enhance && g.noEnhance:
 		return f, errors.New("--enhance and --no-enhance contradict each other; give one")
@@ -203,6 +206,7 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 		if err := s.Own(ctx); err != nil {
 			return err
 		}
+		f = withSettingsWeights(f, s.Settings())
 		return generateOn(ctx, env, jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(),
 			Backends: []jobs.Backend{{Name: "cli", URL: addr, InputDir: g.inputDir}}}, f, g.out)
 	}
@@ -229,14 +233,16 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 // output folder. The caller closes s, which stops ComfyUI.
 func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Form, out string) error {
 	set := s.Settings()
+	f = withSettingsWeights(f, set)
 	if !s.Installed() {
 		switch set.Backend {
 		case settings.BackendManaged:
 			return errors.New("ComfyUI is not installed yet: run `ltx-studio comfyui install` or open the app")
 		case settings.BackendFolder:
-			return fmt.Errorf("the ComfyUI folder set in Settings (%s) is not a usable ComfyUI; fix it in the app, or pass --backend URL", set.FolderPath)
+			return fmt.Errorf("the app's settings (%s) name the ComfyUI folder %s, which is not a usable ComfyUI; pass --backend URL (or set LTX_STUDIO_COMFYUI_URL) to use a running ComfyUI",
+				s.SettingsStore().Path(), set.FolderPath)
 		default:
-			return errors.New("no ComfyUI server is set in Settings; add one in the app, or pass --backend URL")
+			return fmt.Errorf("the app's settings (%s) name no ComfyUI server; pass --backend URL (or set LTX_STUDIO_COMFYUI_URL)", s.SettingsStore().Path())
 		}
 	}
 	// One process owns a data folder (its ComfyUI and queue): a window or
@@ -274,9 +280,18 @@ func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Fo
 	if err != nil {
 		return err
 	}
-	where := s.Backend().URL()
-	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), modeName(f.Mode), job.Form.Seed, shownHost(where))
-	final, err := follow(ctx, e, ch, job.ID, env, shownHost(where))
+	where := shownHost(s.Backend().URL())
+	if pool := s.Pool(); len(pool) > 1 {
+		// One ComfyUI per GPU (and remote servers): the first idle one with
+		// room takes the job; "running on" names it.
+		names := make([]string, len(pool))
+		for i, m := range pool {
+			names[i] = m.Name
+		}
+		where = strings.Join(names, ", ")
+	}
+	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), modeName(f.Mode), job.Form.Seed, where)
+	final, err := follow(ctx, e, ch, job.ID, env, where)
 	if err != nil {
 		return err
 	}
@@ -291,6 +306,7 @@ func generateOn(ctx context.Context, env Env, cfg jobs.Config, f workflows.Form,
 	cfg.Builder = jobs.WorkflowsBuilder{}
 	cfg.AppVersion = studio.Version
 	cfg.Face = face.Terminal
+	cfg.DeadAfter = env.waits.Lost // zero: the engine's default
 	cfg.Claim = func(j jobs.Job) bool { return j.ID == mine.Load().(string) }
 	e, err := jobs.New(cfg)
 	if err != nil {
@@ -350,6 +366,7 @@ func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string
 	}
 	notTaken := time.NewTimer(queueWait)
 	defer notTaken.Stop()
+	waiting := true // for the server to take the job
 	var gaveUp error
 	cancel := func(why string) {
 		if cancelled {
@@ -387,6 +404,14 @@ func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string
 			case jobs.Changed:
 				if x.Job.ID == id && x.Job.State != jobs.Pending {
 					notTaken.Stop()
+					waiting = false
+				} else if x.Job.ID == id && !waiting && !cancelled {
+					// Re-queued after its server was lost: the wait starts again.
+					notTaken.Reset(queueWait)
+					waiting = true
+				}
+				if x.Job.ID == id && x.Job.State == jobs.Running && x.Job.Backend != "" {
+					fmt.Fprintf(w, "running on %s\n", x.Job.Backend)
 				}
 				if x.Job.ID == id && x.Job.State.Finished() {
 					if gaveUp != nil && x.Job.State == jobs.Cancelled {
@@ -455,7 +480,7 @@ func report(env Env, j jobs.Job, out string) error {
 	if j.EnhancedPrompt != "" {
 		fmt.Fprintf(env.Stdout, "enhanced prompt: %s\n", j.EnhancedPrompt)
 	}
-	fmt.Fprintf(env.Stdout, "saved %s\nsidecar %s\n", video, side)
+	fmt.Fprintf(env.Stdout, "saved %s (took %s)\nsidecar %s\n", video, j.Took().Round(time.Second), side)
 	return nil
 }
 

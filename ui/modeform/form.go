@@ -37,9 +37,12 @@ type Form struct {
 	preset, precision                                   *widget.RadioGroup
 	camera                                              *widget.Select
 	strength                                            *widget.Slider
-	presetText, sizeText, framesText, weightsText       *widget.RichText
+	sizeText, framesText, weightsText                   *widget.RichText
+	presetText                                          *presetBlock
 	strengthText                                        *canvas.Text
 	usedSeed                                            *widget.Label
+	enhanced                                            *widget.RichText // the last run's enhanced prompt
+	useEnhanced                                         *widget.Button
 	slots                                               []*slot
 	notes                                               map[string]*note
 	media                                               map[string]Media
@@ -75,8 +78,32 @@ func (f *Form) Result() Result { return f.res }
 // SetUsedSeed shows the seed a finished run really used.
 func (f *Form) SetUsedSeed(seed int64) {
 	f.usedSeed.SetText(fmt.Sprintf("Last run used seed %d", seed))
+	f.usedSeed.Importance = widget.MediumImportance
 	f.usedSeed.Show()
 	f.relayout()
+}
+
+// SetEnhancedPrompt shows what Gemma made of the prompt in the last run
+// (hidden when the run was not enhanced), with a button that takes it as the
+// prompt to edit further.
+func (f *Form) SetEnhancedPrompt(text string) {
+	if text == "" {
+		f.enhanced.Hide()
+		f.useEnhanced.Hide()
+	} else {
+		setDim(f.enhanced, "Enhanced prompt of the last run: "+text)
+		f.enhanced.Show()
+		f.useEnhanced.Show()
+	}
+	f.relayout()
+}
+
+// EnhancedText is the enhanced prompt on show ("" when none).
+func (f *Form) EnhancedText() string {
+	if !f.enhanced.Visible() {
+		return ""
+	}
+	return strings.TrimPrefix(f.enhanced.String(), "Enhanced prompt of the last run: ")
 }
 
 // relayout lays the form out again after a line appeared or went. The GL
@@ -111,7 +138,7 @@ func (f *Form) build(in Input) {
 	f.prompt = f.newEntry(true, in.Prompt, "Describe the shot: subject, action, setting, light, sound…")
 	f.prompt.SetMinRowsVisible(4)
 	f.negative = f.newEntry(true, in.Negative, "What to avoid")
-	f.negative.SetMinRowsVisible(2)
+	f.negative.SetMinRowsVisible(3) // two rows cut the third line of a typical negative prompt
 	f.width = f.newEntry(false, in.Width, "width")
 	f.height = f.newEntry(false, in.Height, "height")
 	f.seconds = f.newEntry(false, in.Seconds, "seconds")
@@ -131,18 +158,33 @@ func (f *Form) build(in Input) {
 	f.enhance = widget.NewCheck("Enhance prompt (Gemma rewrites it before generating)", func(bool) { f.update() })
 	f.enhance.SetChecked(in.Enhance)
 	f.weights = in.Weights
-	f.usedSeed = widget.NewLabel("")
-	f.usedSeed.Hide()
+	f.enhanced = dim("")
+	f.enhanced.Hide()
+	f.useEnhanced = widget.NewButton("Use it as the prompt", func() {
+		f.prompt.SetText(f.EnhancedText())
+		f.enhance.SetChecked(false) // it is enhanced already
+	})
+	f.useEnhanced.Importance = widget.LowImportance
+	f.useEnhanced.Hide()
+	// The line is there from the start (a hint until the first run) so that
+	// "Last run used seed …" appearing does not push the form down.
+	f.usedSeed = widget.NewLabel("Each video's seed is kept with it in History")
+	f.usedSeed.Importance = widget.LowImportance
 	f.buildChoices(in)
 	f.sizeText, f.framesText, f.weightsText = dim(""), dim(""), dim("")
 
 	rows := []fyne.CanvasObject{
-		label("Prompt"), f.field("prompt", f.prompt, f.enhance),
+		label("Prompt"), f.field("prompt", f.prompt, f.enhance, f.enhanced, container.NewHBox(f.useEnhanced)),
 		label("Size"), f.field("size", container.NewGridWithColumns(2, suffixed(f.width, "W"), suffixed(f.height, "H")), f.sizeText),
 		label("Duration"), f.field("duration", container.NewGridWithColumns(2, suffixed(f.seconds, "s"), suffixed(f.fps, "fps")), f.framesText),
 		label("Seed"), f.field("seed", container.NewBorder(nil, nil, nil, f.random, f.seed), f.usedSeed),
-		label("Preset"), f.field("preset", f.preset, f.presetText, f.weightsText),
-		label("Camera"), f.field("camera", f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength)),
+		label("Preset"), f.field("preset", f.preset, f.presetText.box, f.weightsText),
+	}
+	// Style transfer keeps the source video's motion: a camera move would
+	// only be a prompt the source contradicts, so the form does not ask.
+	camera := f.field("camera", f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength))
+	if f.mode.ID != workflows.Style {
+		rows = append(rows, label("Camera"), camera)
 	}
 	advanced := container.New(layout.NewFormLayout(),
 		label("Negative"), f.field("negative", f.negative),
@@ -154,13 +196,19 @@ func (f *Form) build(in Input) {
 	title.SizeName = theme.SizeNameSubHeadingText
 	top := []fyne.CanvasObject{title, dim(f.mode.Description)}
 	if len(f.mode.Slots) > 0 {
+		// Cards in one grid row and their notes in the next: grid cells are
+		// one height, so cards side by side match even when one has a
+		// longer hint or a note the other lacks.
 		cards := make([]fyne.CanvasObject, 0, len(f.mode.Slots))
+		notes := make([]fyne.CanvasObject, 0, len(f.mode.Slots))
 		for _, def := range f.mode.Slots {
 			s := f.newSlot(def)
 			f.slots = append(f.slots, s)
-			cards = append(cards, s.content)
+			cards = append(cards, s.card)
+			notes = append(notes, container.NewStack(s.note.box)) // keeps its column while the note hides
 		}
-		top = append(top, container.NewGridWithColumns(len(cards), cards...))
+		top = append(top, container.NewGridWithColumns(len(cards), cards...),
+			container.NewGridWithColumns(len(notes), notes...))
 	}
 	body := append(top, container.New(layout.NewFormLayout(), rows...), acc)
 	// Extra room on the right keeps the scroll bar off the fields.
@@ -173,7 +221,7 @@ func (f *Form) buildChoices(in Input) {
 	for i, p := range presets {
 		labels[i] = p.Label
 	}
-	f.presetText = dim("")
+	f.presetText = newPresetBlock(f.relayout)
 	f.preset = widget.NewRadioGroup(labels, func(string) { f.update() })
 	f.preset.Horizontal = true
 	f.preset.Required = true
@@ -265,7 +313,7 @@ func (f *Form) update() {
 	}
 	for _, p := range workflows.Presets() {
 		if p.ID == f.res.Form.Preset {
-			setDim(f.presetText, p.Describe(f.mode.ID))
+			f.presetText.set(p, f.mode.ID)
 		}
 	}
 	if f.cfg.OnChange != nil {

@@ -66,9 +66,14 @@ func TestFreshDataDirShowsSetup(t *testing.T) {
 		fyne.DoAndWait(func() { c = w.Content() })
 		return c != shell.Content()
 	})
-	// Generate before setup says plainly what to do.
+	// Generate before setup says plainly what to do (not "wait until ready":
+	// that never comes before setup).
 	fyne.DoAndWait(func() { s.Generate(workflows.DefaultForm(workflows.T2V)) })
-	waitFor(t, "the not-running message", func() bool { return strings.Contains(errorShown(s), "not running") })
+	waitFor(t, "the not-installed message", func() bool {
+		var m errorview.Message
+		fyne.DoAndWait(func() { m = s.errv.Message() })
+		return strings.Contains(m.What, "not installed") && strings.Contains(m.Do, "Finish setup")
+	})
 	// So does Unload models.
 	fyne.DoAndWait(s.unload)
 	waitFor(t, "the unload notice", func() bool { return strings.Contains(errorShown(s), "holds no models") })

@@ -97,6 +97,9 @@ print("%d.%d %d %s" % (sys.version_info[0], sys.version_info[1], e, p))`
 // pythonProbeWait bounds asking the Python candidates for their version.
 const pythonProbeWait = 20 * time.Second
 
+// pythonProbesAtOnce is how many candidates are asked at the same time.
+const pythonProbesAtOnce = 2
+
 // probed is one candidate's answer.
 type probed struct {
 	exe, version string // version "" when it did not run
@@ -150,13 +153,18 @@ func findPython(ctx context.Context, c Config) (Python, error) {
 			cands = append(cands, cand{exe: n})
 		}
 	}
-	// Asked one at a time in preference order, each interpreter once: asking
-	// them all at once was slower on a busy two-core machine (each Python
-	// start is CPU work, ~0.3 s behind a pyenv shim), and the first usable
-	// one usually answers first anyway.
+	// Each interpreter is asked once, two at a time, in preference order:
+	// behind a pyenv shim every Python start costs 0.3–1 s, and the first
+	// name (python3.12) often only says it is not installed. Two at once
+	// hides that failure behind the next try without starting five Pythons
+	// at once on a two-core machine.
 	pctx, cancel := context.WithTimeout(ctx, pythonProbeWait)
 	defer cancel()
-	var seen []string
+	type try struct {
+		exe  string
+		args []string
+	}
+	var tries []try
 	asked := map[string]bool{}
 	for _, cd := range cands {
 		exe, err := c.LookPath(cd.exe)
@@ -169,11 +177,29 @@ func findPython(ctx context.Context, c Config) (Python, error) {
 			key = real
 		}
 		key += " " + strings.Join(cd.args, " ")
-		if asked[key] {
-			continue
+		if !asked[key] {
+			asked[key] = true
+			tries = append(tries, try{exe, cd.args})
 		}
-		asked[key] = true
-		r := probePython(pctx, exe, cd.args, uv)
+	}
+	answers := make([]chan probed, len(tries))
+	for i := range answers {
+		answers[i] = make(chan probed, 1)
+	}
+	go func() {
+		slots := make(chan struct{}, pythonProbesAtOnce)
+		for i, tr := range tries {
+			select {
+			case slots <- struct{}{}:
+				go func() { answers[i] <- probePython(pctx, tr.exe, tr.args, uv); <-slots }()
+			case <-pctx.Done():
+				answers[i] <- probed{}
+			}
+		}
+	}()
+	var seen []string
+	for _, a := range answers {
+		r := <-a
 		if r.version != "" {
 			seen = append(seen, r.exe+" "+r.version)
 		}
