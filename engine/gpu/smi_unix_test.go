@@ -117,11 +117,10 @@ func TestCancelStopsChildAndItsChildren(t *testing.T) {
 	// Run has returned, so the child was reaped; nothing of its group (the
 	// script's sleep too) may still run. Zombies waiting for init to reap
 	// them are dead already and do not count.
-	deadline := time.Now().Add(5 * time.Second)
+	// Polled with no time limit of its own: a loaded machine under -race may
+	// take seconds, and a group that never ends fails the test at go test's
+	// timeout.
 	for groupRunning(pid) {
-		if time.Now().After(deadline) {
-			t.Fatalf("process group %d still running after cancel", pid)
-		}
 		time.Sleep(20 * time.Millisecond)
 	}
 }
