@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/ltxstudio/ltx-studio/internal/recordings"
 )
 
 // ForTest sets up the stand-in world for an end-to-end test, or skips it
@@ -29,6 +31,11 @@ func ForTestWith(t testing.TB, ctx context.Context, o Options) (w *World, getenv
 	}
 	if o.Dir == "" {
 		o.Dir = t.TempDir()
+	}
+	if o.ObjectInfo == "" && recordings.InCI() {
+		// Setup runs the stand-in without the recorded schema when it finds
+		// none; in CI that would quietly check less, so it is a failure.
+		o.ObjectInfo = recordings.Need(t, "comfyui/object_info.json")
 	}
 	w, err := Setup(ctx, o)
 	if err != nil {
