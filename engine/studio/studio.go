@@ -431,10 +431,13 @@ func (s *Studio) QueueDir() string { return filepath.Join(s.dirs.Data, "jobs") }
 
 func (s *Studio) backends() []jobs.Backend {
 	set := s.Settings()
+	s.mu.Lock()
+	port := s.port // followPort moves it when ComfyUI restarts elsewhere
+	s.mu.Unlock()
 	var out []jobs.Backend
 	switch set.Backend {
 	case settings.BackendManaged, settings.BackendFolder:
-		b := jobs.Backend{URL: fmt.Sprintf("http://127.0.0.1:%d", s.port)}
+		b := jobs.Backend{URL: fmt.Sprintf("http://127.0.0.1:%d", port)}
 		b.Name, b.GPU = primaryName(ChooseGPUs(set, s.gpus))
 		if set.Backend == settings.BackendManaged {
 			b.InputDir = filepath.Join(comfyui.Root(s.dirs, set), "input")
