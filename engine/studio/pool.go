@@ -343,3 +343,19 @@ func (s *Studio) ComfyVRAM(ctx context.Context) []GPUShare {
 	}
 	return out
 }
+
+// LogsFor is the newest log lines of the ComfyUI a job ran on (by the
+// backend name in its record): the failing GPU's own log, not the first
+// one's. Remote servers and unknown names give nil.
+func (s *Studio) LogsFor(backend string) []string {
+	chosen := s.ChosenGPUs()
+	if name, _ := primaryName(chosen); backend == name || backend == "" {
+		return s.Backend().Logs()
+	}
+	for _, m := range s.poolMembers() {
+		if gpuBackendName(m.dev) == backend {
+			return m.backend.Logs()
+		}
+	}
+	return nil
+}

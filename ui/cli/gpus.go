@@ -27,7 +27,16 @@ func runGPUs(ctx context.Context, env Env, args []string) error {
 	defer s.Close()
 	switch {
 	case len(args) == 0 || (len(args) == 1 && args[0] == "list"):
-		printGPUs(env.Stdout, s.GPUs(), s.ChosenGPUs(), s.Settings().ChosenGPUs())
+		chosen := s.ChosenGPUs()
+		// Where each chosen GPU's ComfyUI answers, when the window (or
+		// `comfyui start`) runs it.
+		running := map[int]string{}
+		for i, d := range chosen {
+			if _, url, ok := comfyui.RunningOnGPU(ctx, s.Dirs(), d.Index, i == 0); ok {
+				running[d.Index] = url
+			}
+		}
+		printGPUs(env.Stdout, s.GPUs(), chosen, s.Settings().ChosenGPUs(), running)
 		return nil
 	case len(args) == 2 && args[0] == "use":
 		choice, err := settings.ParseGPUChoice(args[1])
@@ -86,7 +95,7 @@ func unloadGPUs(ctx context.Context, env Env, s *studio.Studio, which string) er
 	return nil
 }
 
-func printGPUs(w io.Writer, found, chosen []gpu.Device, setting settings.GPUChoice) {
+func printGPUs(w io.Writer, found, chosen []gpu.Device, setting settings.GPUChoice, running map[int]string) {
 	if len(found) == 0 {
 		fmt.Fprintln(w, gpu.NoGPU+"; jobs run on the servers set in Settings → ComfyUI")
 		return
@@ -97,6 +106,9 @@ func printGPUs(w io.Writer, found, chosen []gpu.Device, setting settings.GPUChoi
 		use := "no"
 		if slices.ContainsFunc(chosen, func(c gpu.Device) bool { return c.Index == d.Index }) {
 			use = "yes: one ComfyUI"
+			if u, ok := running[d.Index]; ok {
+				use += ", running at " + u
+			}
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%.1f GiB\t%.1f GiB\t%s\n", d.Index, d.Name, gibOf(d.TotalBytes()), gibOf(d.FreeBytes()), use)
 	}

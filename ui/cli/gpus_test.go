@@ -82,6 +82,10 @@ func TestGPUsUnloadOne(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
+	if code := Run(t.Context(), Env{Stdout: &out, Stderr: &out, studioOpts: opts}, []string{"gpus"}); code != 0 || strings.Count(out.String(), "running at http://127.0.0.1:") != 2 {
+		t.Errorf("gpus list does not show both running ComfyUIs (exit %d):\n%s", code, out.String())
+	}
+	out.Reset()
 	if code := Run(t.Context(), Env{Stdout: &out, Stderr: &out, studioOpts: opts}, []string{"gpus", "unload", "1"}); code != 0 {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}

@@ -368,7 +368,7 @@ func (s *Session) onJobChanged(j jobs.Job) {
 		}
 		go s.hist.Reload()
 	case jobs.Failed:
-		s.showMessage(errorview.Message{What: j.Error, Do: whatToDo(j), Details: failureDetails(j, s.st.Backend().Logs())})
+		s.showMessage(errorview.Message{What: j.Error, Do: whatToDo(j), Details: failureDetails(j, s.st.LogsFor(j.Backend))})
 	case jobs.Cancelled:
 		s.showMessage(errorview.Message{What: "The job was cancelled.", Do: "Change the form and press Generate to try again.", Notice: true})
 	}
