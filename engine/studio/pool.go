@@ -224,6 +224,11 @@ func (s *Studio) followPoolPorts() {
 					if !ok {
 						return
 					}
+					if ev.State == status.Crashed {
+						// Its jobs re-queue onto the other GPUs; the header
+						// follows the first GPU's ComfyUI only, so say it here.
+						s.log.Warn("the ComfyUI of a GPU crashed", "gpu", m.dev.Index, "why", ev.Message, "final", ev.Final)
+					}
 					p := portOf(ev.URL)
 					if ev.State != status.Ready || p == 0 {
 						continue
