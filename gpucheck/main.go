@@ -95,28 +95,35 @@ func kindOf(f models.File) (string, error) {
 func manifest() ([]entry, error) {
 	seen := map[models.Ref]bool{}
 	var out []entry
+	var loads []workflows.ModelRef
 	for _, r := range plannedRuns() {
-		p, err := workflows.Build(r.form("/nonexistent"), workflows.BuildOptions{})
-		if err != nil {
-			// A run the form refuses (Style at a 32-multiple) loads nothing.
-			continue
-		}
-		for _, m := range p.Models {
-			ref := models.Ref{Folder: m.Folder, Name: m.Name}
-			if seen[ref] {
+		// Both releases: which one a run uses comes from the app's settings.
+		for _, w := range []workflows.Weights{workflows.Weights10, workflows.Weights11} {
+			f := r.form("/nonexistent")
+			f.Weights = w
+			p, err := workflows.Build(f, workflows.BuildOptions{})
+			if err != nil {
+				// A run the form refuses (Style at a 32-multiple) loads nothing.
 				continue
 			}
-			seen[ref] = true
-			f, ok := models.Lookup(m.Folder, m.Name)
-			if !ok {
-				return nil, fmt.Errorf("%s is not in the model registry", ref)
-			}
-			k, err := kindOf(f)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, entry{File: f, Kind: k})
+			loads = append(loads, p.Models...)
 		}
+	}
+	for _, m := range loads {
+		ref := models.Ref{Folder: m.Folder, Name: m.Name}
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		f, ok := models.Lookup(m.Folder, m.Name)
+		if !ok {
+			return nil, fmt.Errorf("%s is not in the model registry", ref)
+		}
+		k, err := kindOf(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, entry{File: f, Kind: k})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Ref().String() < out[j].Ref().String() })
 	return out, nil

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ltxstudio/ltx-studio/ui/topaz"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -99,17 +100,17 @@ func (v *View) Jobs() []Job { return append([]Job(nil), v.jobs...) }
 
 type row struct {
 	title, note    *widget.Label
-	bar            *widget.ProgressBar
+	bar            *topaz.Bar
 	up, down, stop *widget.Button
 	id             int
 }
 
 func (v *View) newRow() fyne.CanvasObject {
-	r := &row{id: -1, title: widget.NewLabel(""), note: widget.NewLabel(""), bar: widget.NewProgressBar()} // -1 until bound: the list also makes rows just to measure
+	r := &row{id: -1, title: widget.NewLabel(""), note: widget.NewLabel(""), bar: topaz.NewBar()} // -1 until bound: the list also makes rows just to measure
 	r.title.Truncation = fyne.TextTruncateEllipsis
 	r.note.Importance = widget.LowImportance
-	act := func(icon fyne.Resource, f func(string)) *widget.Button {
-		b := widget.NewButtonWithIcon("", icon, func() {
+	act := func(label string, icon fyne.Resource, f func(string)) *widget.Button {
+		b := widget.NewButtonWithIcon(label, icon, func() { // labelled: Fyne has no tooltips
 			if f != nil && r.id >= 0 && r.id < len(v.jobs) {
 				f(v.jobs[r.id].ID)
 			}
@@ -117,9 +118,9 @@ func (v *View) newRow() fyne.CanvasObject {
 		b.Importance = widget.LowImportance
 		return b
 	}
-	r.up = act(theme.MoveUpIcon(), v.act.MoveUp)
-	r.down = act(theme.MoveDownIcon(), v.act.MoveDown)
-	r.stop = act(theme.CancelIcon(), v.act.Cancel)
+	r.up = act("Earlier", theme.MoveUpIcon(), v.act.MoveUp)
+	r.down = act("Later", theme.MoveDownIcon(), v.act.MoveDown)
+	r.stop = act("Cancel", theme.CancelIcon(), v.act.Cancel)
 	c := container.NewBorder(nil, nil, nil, container.NewHBox(r.up, r.down, r.stop),
 		container.NewVBox(r.title, container.NewStack(r.note, r.bar)))
 	v.rows[c] = r

@@ -35,7 +35,10 @@ type Options struct {
 	OnSaved func(settings.Settings) // after a successful save (UI goroutine)
 	// Maintenance re-runs parts of setup; nil hides a button.
 	Repair, UpdateComfyUI, RollBack func()
-	Window                          fyne.Window // parents the folder pickers; nil = no Browse buttons
+	// CanRollBack says whether an earlier install exists; Roll back is
+	// off (with a note) while it says no. Nil: always on.
+	CanRollBack func() bool
+	Window      fyne.Window // parents the folder pickers; nil = no Browse buttons
 	// GPUsFound is shown under "GPUs to use" (e.g. "0: NVIDIA H200 140 GiB");
 	// empty says no GPU was found.
 	GPUsFound []string
@@ -97,6 +100,8 @@ type View struct {
 	errLabel, okLabel                          *widget.Label
 	form                                       *widget.Form
 	confirm                                    *dialog.ConfirmDialog // the open maintenance question, for tests
+	rollBack                                   *widget.Button        // nil when the view has no Roll back
+	rollBackNote                               *widget.Label         // why Roll back is off
 	root                                       fyne.CanvasObject
 }
 
@@ -190,6 +195,7 @@ func (v *View) Edited() bool {
 // ReloadUnlessEdited is Reload for a tab coming back into view: a person's
 // unsaved edits stay. UI goroutine.
 func (v *View) ReloadUnlessEdited() {
+	v.refreshRollBack()
 	if !v.Edited() {
 		v.Reload()
 	}
@@ -357,11 +363,11 @@ func (v *View) browse(e *widget.Entry) fyne.CanvasObject {
 func (v *View) maintenance() fyne.CanvasObject {
 	row := container.NewHBox()
 	// Each of these stops ComfyUI (and with it a running job), so ask first.
-	add := func(label, question string, icon fyne.Resource, f func()) {
+	add := func(label, question string, icon fyne.Resource, f func()) *widget.Button {
 		if f == nil {
-			return
+			return nil
 		}
-		row.Add(widget.NewButtonWithIcon(label, icon, func() {
+		b := widget.NewButtonWithIcon(label, icon, func() {
 			if v.opt.Window == nil {
 				f()
 				return
@@ -373,16 +379,39 @@ func (v *View) maintenance() fyne.CanvasObject {
 				}
 			}, v.opt.Window)
 			v.confirm.SetConfirmText(label)
+			v.confirm.SetDismissText("Cancel")
 			v.confirm.Show()
-		}))
+		})
+		row.Add(b)
+		return b
 	}
 	add("Repair", "Open the setup to check this computer and install ComfyUI again?", theme.SettingsIcon(), v.opt.Repair)
 	add("Update ComfyUI", "Open the setup to install the ComfyUI version this app pins?", theme.DownloadIcon(), v.opt.UpdateComfyUI)
-	add("Roll back", "Go back to the previous ComfyUI install?", theme.HistoryIcon(), v.opt.RollBack)
+	v.rollBack = add("Roll back", "Go back to the previous ComfyUI install?", theme.HistoryIcon(), v.opt.RollBack)
 	if len(row.Objects) == 0 {
 		return nil
 	}
-	return container.NewVBox(widget.NewLabelWithStyle("ComfyUI install", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), row)
+	v.rollBackNote = widget.NewLabel("")
+	v.rollBackNote.Importance = widget.LowImportance
+	v.refreshRollBack()
+	return container.NewVBox(widget.NewLabelWithStyle("ComfyUI install", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), row, v.rollBackNote)
+}
+
+// refreshRollBack turns Roll back off, and says why, when there is no
+// earlier install to go back to. UI goroutine.
+func (v *View) refreshRollBack() {
+	if v.rollBack == nil || v.opt.CanRollBack == nil {
+		return
+	}
+	if v.opt.CanRollBack() {
+		v.rollBack.Enable()
+		v.rollBackNote.SetText("")
+		v.rollBackNote.Hide()
+		return
+	}
+	v.rollBack.Disable()
+	v.rollBackNote.SetText("Roll back needs an earlier install; there is one after the first update or repair.")
+	v.rollBackNote.Show()
 }
 
 func entry(placeholder string) *widget.Entry {

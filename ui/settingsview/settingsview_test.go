@@ -198,3 +198,19 @@ func TestWeightsChoice(t *testing.T) {
 		t.Errorf("saved weights %q", got.Weights)
 	}
 }
+
+// Roll back is off, with a note, while there is no earlier install.
+func TestRollBackOffWithoutAnEarlierInstall(t *testing.T) {
+	test.NewTempApp(t)
+	can := false
+	v := New(settings.Store{Dir: t.TempDir()}, Options{RollBack: func() {}, CanRollBack: func() bool { return can }})
+	_ = test.NewTempWindow(t, v.Content())
+	if !v.rollBack.Disabled() || !v.rollBackNote.Visible() {
+		t.Fatal("Roll back is on with nothing to roll back to")
+	}
+	can = true
+	v.ReloadUnlessEdited()
+	if v.rollBack.Disabled() || v.rollBackNote.Visible() {
+		t.Fatal("Roll back stayed off after an update made an earlier install")
+	}
+}
