@@ -61,6 +61,7 @@ func (l Lister) List(ctx context.Context) ([]Device, error) {
 		if len(bad) > 0 {
 			return nil, fmt.Errorf("listing GPUs: %s", bad[0])
 		}
+		//lint:ignore ST1005 a sentence shown to the user as it is (NoGPU is its start)
 		return nil, errors.New(NoGPU + ": nvidia-smi lists no GPU")
 	}
 	return devs, nil

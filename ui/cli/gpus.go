@@ -71,6 +71,7 @@ func unloadGPUs(ctx context.Context, env Env, s *studio.Studio, which string) er
 	}
 	chosen := s.ChosenGPUs()
 	if len(chosen) == 0 {
+		//lint:ignore ST1005 a sentence shown to the user as it is (NoGPU is its start)
 		return errors.New(gpu.NoGPU + "; nothing to unload here")
 	}
 	done := 0
