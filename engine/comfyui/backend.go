@@ -115,14 +115,28 @@ func (b *Backend) Logs() []string {
 // Install runs the installer (managed backend) with state Installing. The
 // server is stopped first: a new build must not switch under a running one.
 func (b *Backend) Install(ctx context.Context, events chan<- install.Event) error {
+	return b.install(ctx, events, false)
+}
+
+// Repair verifies the current install and does again exactly the steps
+// that fail (install.Installer.Repair); with no current install it installs.
+func (b *Backend) Repair(ctx context.Context, events chan<- install.Event) error {
+	return b.install(ctx, events, true)
+}
+
+func (b *Backend) install(ctx context.Context, events chan<- install.Event, repair bool) error {
 	if b.o.Settings.Backend != settings.BackendManaged {
 		return errors.New("the app only installs its own ComfyUI; switch Settings → ComfyUI to \"managed\" to use it")
 	}
 	if err := b.Stop(ctx); err != nil {
 		return err
 	}
-	b.hub.Publish(status.Event{State: status.Installing, Message: "Installing ComfyUI…"})
-	err := b.inst.Run(ctx, events)
+	what, run := "Installing", b.inst.Run
+	if repair {
+		what, run = "Checking and repairing", b.inst.Repair
+	}
+	b.hub.Publish(status.Event{State: status.Installing, Message: what + " ComfyUI…"})
+	err := run(ctx, events)
 	if err != nil {
 		b.hub.Publish(status.Event{State: status.Crashed, Message: "ComfyUI install failed: " + err.Error(), Err: err})
 		return err

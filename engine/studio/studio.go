@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/appdirs"
@@ -80,6 +81,7 @@ type Studio struct {
 	owner    *filelock.Lock // held while this process owns the data folder (owner.go)
 
 	stopPortWatch context.CancelFunc // ends followPort's watcher (port.go)
+	repairNext    atomic.Bool        // setup's next install track is a repair (repair.go)
 }
 
 // Open loads the settings and builds the pieces; it starts nothing.

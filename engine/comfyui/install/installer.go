@@ -171,6 +171,17 @@ func (r *runner) emit(ctx context.Context, e Event) {
 // Run brings the install to the wanted state. Events (optional) receive
 // typed progress; the caller must keep reading until Run returns.
 func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
+	return in.run(ctx, events, false)
+}
+
+// Repair is Run that does not trust a finished install: when the current
+// build is the wanted one it is verified and exactly the failing steps are
+// done again (see repair.go); otherwise it installs as Run does.
+func (in *Installer) Repair(ctx context.Context, events chan<- Event) error {
+	return in.run(ctx, events, true)
+}
+
+func (in *Installer) run(ctx context.Context, events chan<- Event, repair bool) error {
 	unlock, err := in.lock()
 	if err != nil {
 		return err
@@ -178,37 +189,25 @@ func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
 	defer unlock()
 	cfg := in.cfg
 	r := &runner{in: in, cfg: cfg, events: events, step: "preflight", total: 0}
-
-	if _, err := cfg.LookPath("git"); err != nil {
-		err := errors.New("Git is needed to install ComfyUI but was not found. Install it (Windows/macOS: https://git-scm.com/downloads; Linux: sudo apt install git), then try again")
-		r.emit(ctx, Event{Kind: Failed, Message: err.Error()})
+	fp, err := r.preflight(ctx)
+	if err != nil {
 		return err
 	}
-	py, err := findPython(ctx, cfg)
-	if err != nil {
-		r.emit(ctx, Event{Kind: Failed, Message: err.Error()})
-		return err
-	}
-	driver, err := cfg.DriverVersion(ctx)
-	if err != nil {
-		cfg.Logger.Warn("NVIDIA driver probe", "err", err)
-	}
-	torch := ChooseTorch(driver)
-	r.py, r.torch = py, torch
-	fp := fingerprint(cfg)
+	py, torch := r.py, r.torch
 
 	p, err := readPointer(cfg.Root)
 	if err != nil {
 		return err
 	}
-	if p.Current != "" {
-		cur, err := loadBuild(cfg.Root, p.Current)
-		if err == nil && cur.Completed && cur.Fingerprint == fp && !(cur.Torch == "cpu" && torch.GPU()) {
-			if _, err := os.Stat(cur.PythonPath()); err == nil {
-				r.build = &cur
-				r.emit(ctx, Event{Kind: Finished, Message: "ComfyUI is already installed and up to date"})
-				return nil
-			}
+	if cur, ok := r.currentMatches(p, fp); ok {
+		if repair {
+			r.build = &cur
+			return r.repair(ctx)
+		}
+		if _, err := os.Stat(cur.PythonPath()); err == nil {
+			r.build = &cur
+			r.emit(ctx, Event{Kind: Finished, Message: "ComfyUI is already installed and up to date"})
+			return nil
 		}
 	}
 	if torch.Warning != "" {
@@ -282,6 +281,41 @@ func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
 	r.step = "finished"
 	r.emit(ctx, Event{Kind: Finished, Message: "ComfyUI " + shortCommit(b.ComfyCommit) + " is installed (build " + b.ID + ")"})
 	return nil
+}
+
+// preflight finds git, Python and the driver's PyTorch build; it returns
+// the fingerprint the wanted build has.
+func (r *runner) preflight(ctx context.Context) (string, error) {
+	cfg := r.cfg
+	if _, err := cfg.LookPath("git"); err != nil {
+		err := errors.New("Git is needed to install ComfyUI but was not found. Install it (Windows/macOS: https://git-scm.com/downloads; Linux: sudo apt install git), then try again")
+		r.emit(ctx, Event{Kind: Failed, Message: err.Error()})
+		return "", err
+	}
+	py, err := findPython(ctx, cfg)
+	if err != nil {
+		r.emit(ctx, Event{Kind: Failed, Message: err.Error()})
+		return "", err
+	}
+	driver, err := cfg.DriverVersion(ctx)
+	if err != nil {
+		cfg.Logger.Warn("NVIDIA driver probe", "err", err)
+	}
+	r.py, r.torch = py, ChooseTorch(driver)
+	return fingerprint(cfg), nil
+}
+
+// currentMatches returns the current build when it is complete and is the
+// wanted one (same pins; not a CPU-only torch where a GPU can now be used).
+func (r *runner) currentMatches(p pointer, fp string) (Build, bool) {
+	if p.Current == "" {
+		return Build{}, false
+	}
+	cur, err := loadBuild(r.cfg.Root, p.Current)
+	if err != nil || !cur.Completed || cur.Fingerprint != fp || (cur.Torch == "cpu" && r.torch.GPU()) {
+		return Build{}, false
+	}
+	return cur, true
 }
 
 func shortCommit(c string) string {
