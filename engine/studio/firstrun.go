@@ -235,6 +235,8 @@ func (s *Studio) adoptFound(ctx context.Context, st *models.Store, refs []models
 		}
 		a, err := adopt.Adopt(ctx, st.Cache(), f, want, adopt.Options{AllowMove: allowMove, Progress: func(done, total int64) {
 			report(AdoptEvent{Ref: f.Ref, Path: f.Path, Done: done, Total: total})
+		}, Waiting: func() {
+			s.log.Info("another process is writing this model file into the cache; waiting for it", "ref", f.Ref.String())
 		}})
 		if err != nil {
 			if ctx.Err() != nil {
