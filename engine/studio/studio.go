@@ -150,7 +150,7 @@ func (s *Studio) apply(set settings.Settings) {
 	}
 	port := s.port
 	s.backend = comfyui.New(comfyui.Options{Dirs: s.dirs, Settings: set, Packs: packs, Getenv: s.getenv, Logger: s.log,
-		Install: s.install, Supervise: func(c *supervise.Config) { c.Port = port }})
+		Face: s.face, Install: s.install, Supervise: func(c *supervise.Config) { c.Port = port }})
 	s.models, s.modelsAt = nil, ""
 }
 
