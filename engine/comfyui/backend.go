@@ -135,6 +135,15 @@ func (b *Backend) install(ctx context.Context, events chan<- install.Event, repa
 	if err := b.Stop(ctx); err != nil {
 		return err
 	}
+	// A repair mends the current build in place: never under a ComfyUI
+	// that another app process (the window, a terminal) runs from it.
+	if pid, _, running := Running(ctx, b.o.Dirs); running && repair {
+		how := "close the other window or let its job finish, then repair again"
+		if b.o.Face == face.Terminal {
+			how = "stop it first (ltx-studio comfyui stop), then repair again"
+		}
+		return fmt.Errorf("ComfyUI is running in another ltx-studio process (ComfyUI's process %d) and cannot be repaired under it; %s", pid, how)
+	}
 	what, run := "Installing", b.inst.Run
 	if repair {
 		what, run = "Checking and repairing", b.inst.Repair

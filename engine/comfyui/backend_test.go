@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/appdirs"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
 	"github.com/ltxstudio/ltx-studio/engine/face"
@@ -181,4 +182,25 @@ func TestMessagesAreWordedForTheFace(t *testing.T) {
 			b.Stop(t.Context())
 		}
 	})
+}
+
+// A repair mends the build in place, so it refuses while another app
+// process runs ComfyUI (here: a pidfile naming this live test process as
+// both ComfyUI and its owner), in the words of each face.
+func TestRepairRefusedUnderARunningComfyUI(t *testing.T) {
+	dirs := appdirs.Under(t.TempDir())
+	ct, err := proc.CreateTime(t.Context(), os.Getpid())
+	if err != nil {
+		t.Skip("no process start time here:", err)
+	}
+	os.MkdirAll(filepath.Dir(PidFile(dirs)), 0o755)
+	if err := proc.WritePidfile(PidFile(dirs), proc.Pidfile{PID: os.Getpid(), CreateTime: ct, Port: 1, Owner: os.Getpid(), OwnerCreate: ct}); err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[face.Face]string{face.Window: "close the other window", face.Terminal: "ltx-studio comfyui stop"} {
+		err := New(Options{Dirs: dirs, Settings: settings.Defaults(), Face: f}).Repair(t.Context(), nil)
+		if err == nil || !strings.Contains(err.Error(), "cannot be repaired under it") || !strings.Contains(err.Error(), want) {
+			t.Errorf("face %d: %v", f, err)
+		}
+	}
 }

@@ -114,11 +114,12 @@ func (r *runner) repair(ctx context.Context) error {
 		redone = append(redone, s.title)
 	}
 	r.step = "finished"
-	if len(redone) == 0 {
-		r.emit(ctx, Event{Kind: Finished, Message: "Nothing to repair. Checked: " + strings.Join(checked, "; ") + "."})
-		return nil
+	msg := "Nothing to repair. Checked: " + strings.Join(checked, "; ") + "."
+	if len(redone) > 0 {
+		msg = fmt.Sprintf("Repaired ComfyUI (build %s): redid %s; the start-up test passes again.", b.ID, strings.Join(redone, ", "))
 	}
-	r.emit(ctx, Event{Kind: Finished, Message: fmt.Sprintf("Repaired ComfyUI (build %s): redid %s; the start-up test passes again.", b.ID, strings.Join(redone, ", "))})
+	r.emit(ctx, Event{Kind: Output, Line: msg}) // the window's install log shows lines, not Finished
+	r.emit(ctx, Event{Kind: Finished, Message: msg})
 	return nil
 }
 
