@@ -171,7 +171,7 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 		return nil, fmt.Errorf("workflows: encoding graph: %w", err)
 	}
 
-	frames := ModeFrames(f.Mode, f.Seconds, f.FPS)
+	frames := Frames(f.Seconds, f.FPS)
 	seconds := TrueSeconds(frames, f.FPS)
 	if m.FramesWithin {
 		// Slice half a frame more than the clip so the source surely yields

@@ -92,3 +92,13 @@ func TestEnhanceTouchesOnlyThePromptPath(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkBuildEnhanced(b *testing.B) {
+	f := sampleForm(Lipsync)
+	f.Camera, f.Enhance, f.Weights = CameraDollyIn, true, Weights11
+	for b.Loop() {
+		if _, err := Build(f, BuildOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -95,19 +95,34 @@ func Frames(seconds float64, fps int) int {
 	return 8*n + 1
 }
 
-// ModeFrames is the frame count a mode really renders: Frames, except where
-// the clip must stay within its source (style), where it rounds down so the
-// control guide covers every frame.
-func ModeFrames(id ModeID, seconds float64, fps int) int {
-	if m, ok := Lookup(id); ok && m.FramesWithin {
-		// The epsilon keeps 4.84 s × 25 fps (120.99999…) at 121 frames.
-		n := int(math.Floor((seconds*float64(fps) - 1 + 1e-6) / 8))
-		if n < 1 {
-			n = 1
-		}
-		return 8*n + 1
+// SourceFrames is the longest clip, in frames, that a source of have whole
+// frames can guide: the largest 8n+1 not above have (at least 9). The form
+// and the CLI default a Style clip to it, so the guide — the source's own
+// frames — never ends before the video.
+func SourceFrames(have int) int {
+	n := (have - 1) / 8
+	if n < 1 {
+		n = 1
 	}
-	return Frames(seconds, fps)
+	return 8*n + 1
+}
+
+// FitAspect is the size with a source's aspect ratio whose long side is long
+// (the form's current one; 1280 when unusable), both sides snapped to mult
+// and kept in range: a portrait source video gives a portrait clip.
+func FitAspect(srcW, srcH, long, mult int) (int, int) {
+	if long < MinSize || long > MaxSize {
+		long = 1280
+	}
+	w, h := float64(long), float64(long)*float64(srcH)/float64(srcW)
+	if srcH > srcW {
+		w, h = float64(long)*float64(srcW)/float64(srcH), float64(long)
+	}
+	clamp := func(v float64) int {
+		s := SnapSize(int(math.Round(v)), mult)
+		return min(max(s, SnapSize(MinSize, mult)), MaxSize/mult*mult)
+	}
+	return clamp(w), clamp(h)
 }
 
 // TrueSeconds is how long Frames(seconds, fps) frames really last.
@@ -206,8 +221,8 @@ func (f Form) Validate() []FieldError {
 		add("seconds", "must be a positive duration")
 	case f.Seconds > MaxSeconds:
 		add("seconds", "must be at most %g s (got %g)", MaxSeconds, f.Seconds)
-	case fpsOK && ModeFrames(f.Mode, f.Seconds, f.FPS) > MaxFrames:
-		add("seconds", "gives %d frames at %d fps; at most %d fit (shorten the clip or lower the fps)", ModeFrames(f.Mode, f.Seconds, f.FPS), f.FPS, MaxFrames)
+	case fpsOK && Frames(f.Seconds, f.FPS) > MaxFrames:
+		add("seconds", "gives %d frames at %d fps; at most %d fit (shorten the clip or lower the fps)", Frames(f.Seconds, f.FPS), f.FPS, MaxFrames)
 	}
 	if !f.RandomSeed && f.Seed < 0 {
 		add("seed", "must not be negative (got %d)", f.Seed)

@@ -62,8 +62,8 @@ type Mode struct {
 	// motion wording would fight the control video and is not offered.
 	SourceCamera bool
 	// FramesWithin: the clip must never outlast the source media (style:
-	// the guide would end before the video), so frames round down, not to the
-	// nearest 8n+1.
+	// the guide would end before the video). The form and the CLI default to
+	// the source's whole 8n+1 frames (SourceFrames) and refuse a longer clip.
 	FramesWithin bool
 }
 

@@ -74,31 +74,40 @@ func TestStyledFirstFrameIsOptional(t *testing.T) {
 	}
 }
 
-// Frames round down in Style so the guide (the source's frames) always
-// covers the whole clip, and the slice asks for half a frame more.
+// Style renders the nearest 8n+1 frames like every mode; the slice asks for
+// half a frame more than the clip so the source yields all of them, and
+// SourceFrames gives the longest clip a source can guide (the form and the
+// CLI default to it and refuse more: the guide never ends before the video).
 func TestStyleGuideNeverEndsBeforeTheVideo(t *testing.T) {
 	for _, c := range []struct {
 		seconds float64
 		fps     int
-	}{{4.84, 25}, {5, 24}, {3.003, 30}, {10, 60}, {7.5, 30}, {2, 24}} {
+	}{{4.84, 25}, {5, 24}, {3.003, 30}, {10, 60}, {7.5, 30}, {0.7, 24}} {
 		f := sampleForm(Style)
 		f.Seconds, f.FPS = c.seconds, c.fps
 		p := mustBuild(t, f, BuildOptions{})
 		frames := int(gjson.GetBytes(p.JSON, "vframes.inputs.length").Int())
 		slice := gjson.GetBytes(p.JSON, "vslice.inputs.duration").Float()
-		if frames != p.Frames || (frames-1)%8 != 0 {
+		if frames != p.Frames || frames != Frames(c.seconds, c.fps) {
 			t.Fatalf("%v: %d guide frames for %d video frames", c, frames, p.Frames)
 		}
-		if avail := c.seconds * float64(c.fps); float64(frames) > avail+1e-6 {
-			t.Errorf("%v: %d frames but the source has only %.2f", c, frames, avail)
-		}
-		if slice*float64(c.fps) < float64(frames) || slice > c.seconds+1/float64(c.fps) {
+		if slice*float64(c.fps) < float64(frames) || slice*float64(c.fps) > float64(frames)+1 {
 			t.Errorf("%v: slice %.3f s for %d frames", c, slice, frames)
 		}
 		for _, in := range []string{"cond.inputs.frame_rate", "create.inputs.fps", "alat.inputs.frame_rate"} {
 			if got := gjson.GetBytes(p.JSON, in).Float(); math.Abs(got-float64(c.fps)) > 0 {
 				t.Errorf("%v: %s = %v", c, in, got)
 			}
+		}
+	}
+	for have, want := range map[int]int{121: 121, 120: 113, 104: 97, 9: 9, 3: 9, 130: 129} {
+		got := SourceFrames(have)
+		if got != want {
+			t.Errorf("SourceFrames(%d) = %d, want %d", have, got, want)
+		}
+		// A clip of that length at 25 fps asks for exactly those frames.
+		if Frames(float64(got)/25, 25) != got {
+			t.Errorf("SourceFrames(%d) = %d is not a clip length Frames keeps", have, got)
 		}
 	}
 }
@@ -134,6 +143,20 @@ func TestImageConditioningFollowsTemplates(t *testing.T) {
 				t.Errorf("%s/%s: preprocess %v, strengths %v / %v", id, p.ID, get("imgprep.inputs.img_compression"),
 					get("i2v1.inputs.strength"), get("i2v2.inputs.strength"))
 			}
+		}
+	}
+}
+
+// A source video's shape carries over to the clip (FitAspect), on the mode's
+// size grid.
+func TestFitAspect(t *testing.T) {
+	for _, c := range []struct{ w, h, long, mult, ww, wh int }{
+		{1920, 1080, 1280, 64, 1280, 704}, {1080, 1920, 1280, 64, 704, 1280},
+		{640, 480, 1280, 64, 1280, 960}, {1000, 1000, 768, 64, 768, 768}, {4000, 100, 1280, 64, 1280, 256},
+		{1920, 1080, 0, 64, 1280, 704},
+	} {
+		if w, h := FitAspect(c.w, c.h, c.long, c.mult); w != c.ww || h != c.wh {
+			t.Errorf("%dx%d at %d: %dx%d, want %dx%d", c.w, c.h, c.long, w, h, c.ww, c.wh)
 		}
 	}
 }

@@ -38,6 +38,16 @@ const WeightsChange = "LTX-2.3 1.1 replaces the distilled LoRA (7.6 GB) and the 
 	"the dev and fp8 checkpoints stay as they are. Lightricks recommends 1.1. " +
 	"Switching downloads the new files on the next run; the 1.0 files stay until you delete them."
 
+// ReleaseFiles are the files only one release uses (the distilled LoRA, the
+// 2× upscaler, the bf16 distilled checkpoint): finding them on disk tells
+// which release an install already holds.
+func ReleaseFiles(w Weights) []ModelRef {
+	if w.resolved() == Weights11 {
+		return []ModelRef{{"checkpoints", fileDistilled11}, {"loras", fileDistilledLoRA11}, {"latent_upscale_models", fileUpscaler11}}
+	}
+	return []ModelRef{{"checkpoints", fileDistilled}, {"loras", fileDistilledLoRA}, {"latent_upscale_models", fileUpscaler}}
+}
+
 func validWeights(w Weights) bool { return w == "" || w == Weights10 || w == Weights11 }
 
 // resolved treats an empty Weights (forms saved before the choice existed)

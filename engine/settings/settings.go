@@ -46,15 +46,28 @@ type Settings struct {
 	HFCache        string      `json:"hf_cache,omitempty"`   // "" = huggingface_hub's own resolution
 	OutputDir      string      `json:"output_dir,omitempty"` // "" = videos dir/LTX Studio
 	Offline        bool        `json:"offline"`
-	Precision      string      `json:"precision"`       // "fp8" | "bf16"
-	Modes          []string    `json:"modes,omitempty"` // modes chosen during setup
-	SetupDone      bool        `json:"setup_done"`
-	NotifyWhenDone bool        `json:"notify_when_done"`
+	Precision      string      `json:"precision"` // "fp8" | "bf16"
+	// Weights is the LTX-2.3 release of the distilled files ("1.0" | "1.1").
+	// "" is an install from before the choice existed: it keeps 1.0 (its
+	// files) until the user switches; setup pins new installs to 1.1.
+	Weights        string   `json:"weights,omitempty"`
+	Modes          []string `json:"modes,omitempty"` // modes chosen during setup
+	SetupDone      bool     `json:"setup_done"`
+	NotifyWhenDone bool     `json:"notify_when_done"`
 }
 
 // Defaults are what a new user gets.
 func Defaults() Settings {
 	return Settings{Backend: BackendManaged, VRAMMode: VRAMAuto, Precision: "fp8", NotifyWhenDone: true}
+}
+
+// ModelWeights is the LTX-2.3 release jobs use: Weights, or 1.0 for an
+// install that never chose (it holds the 1.0 files; no silent re-download).
+func (s Settings) ModelWeights() string {
+	if s.Weights == "" {
+		return "1.0"
+	}
+	return s.Weights
 }
 
 // Validate returns a human error for a setting that cannot work.
@@ -72,6 +85,9 @@ func (s Settings) Validate() error {
 		}
 	default:
 		errs = append(errs, fmt.Errorf("unknown backend %q", s.Backend))
+	}
+	if s.Weights != "" && s.Weights != "1.0" && s.Weights != "1.1" {
+		errs = append(errs, fmt.Errorf("unknown LTX-2.3 weights release %q (1.0 or 1.1)", s.Weights))
 	}
 	for _, u := range s.RemoteURLs {
 		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {

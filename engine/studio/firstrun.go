@@ -103,7 +103,7 @@ func (s *Studio) FirstRun(ctx context.Context, c SetupChoice, rep SetupReport) S
 // marked done. The window runs the tracks itself (each has its own
 // cancel) and calls this when both are through.
 func (s *Studio) FinishSetup(c SetupChoice) error {
-	refs, err := RefsFor(c.Modes, c.Precision)
+	refs, err := RefsFor(c.Modes, c.Precision, SetupWeights(s.Settings()))
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (s *Studio) InstallComfyUI(ctx context.Context, report func(install.Event))
 // them, when ComfyUI is already installed). Cancel ctx to pause; calling
 // it again resumes.
 func (s *Studio) GetModels(ctx context.Context, c SetupChoice, rep SetupReport) error {
-	refs, err := RefsFor(c.Modes, c.Precision)
+	refs, err := RefsFor(c.Modes, c.Precision, SetupWeights(s.Settings()))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,12 +23,7 @@ func TestAcceptMediaReadsContent(t *testing.T) {
 	os.WriteFile(text, []byte("not a picture at all\n"), 0o644)
 	i2v, _ := workflows.Lookup(workflows.I2V)
 	style, _ := workflows.Lookup(workflows.Style)
-	image, video := i2v.Slots[0], workflows.MediaSlot{}
-	for _, sl := range style.Slots {
-		if sl.Kind == workflows.MediaVideo {
-			video = sl
-		}
-	}
+	image, video := i2v.Slots[0], style.Slots[slices.IndexFunc(style.Slots, func(s workflows.MediaSlot) bool { return s.Kind == workflows.MediaVideo })]
 	for _, tt := range []struct {
 		slot workflows.MediaSlot
 		path string

@@ -190,6 +190,7 @@ func (s *Studio) NeedsSetup() bool { return !s.Settings().SetupDone || !s.Instal
 // MarkSetupDone records that the first-run flow finished with these choices.
 func (s *Studio) MarkSetupDone(modes []workflows.ModeID, p workflows.Precision) error {
 	set := s.Settings()
+	set.Weights = string(SetupWeights(set)) // a new install starts on the latest release
 	set.SetupDone, set.Precision, set.Modes = true, string(p), nil
 	for _, m := range modes {
 		set.Modes = append(set.Modes, string(m))
@@ -297,12 +298,16 @@ func (s *Studio) Models() (*models.Store, error) {
 // RefsFor lists the model files the given modes need at the Balanced preset
 // (what setup downloads); other presets' extra files are fetched by the job
 // that needs them.
-func RefsFor(modes []workflows.ModeID, p workflows.Precision) ([]models.Ref, error) {
+// w optionally names the LTX-2.3 release (default: "" = 1.0).
+func RefsFor(modes []workflows.ModeID, p workflows.Precision, w ...workflows.Weights) ([]models.Ref, error) {
 	seen := map[models.Ref]bool{}
 	var out []models.Ref
 	for _, m := range modes {
 		f := workflows.DefaultForm(m)
 		f.Precision = p
+		if len(w) > 0 {
+			f.Weights = w[0]
+		}
 		refs, err := FormRefs(f)
 		if err != nil {
 			return nil, err
@@ -315,6 +320,19 @@ func RefsFor(modes []workflows.ModeID, p workflows.Precision) ([]models.Ref, err
 		}
 	}
 	return out, nil
+}
+
+// SetupWeights is the LTX-2.3 release a setup run downloads: the settings'
+// choice, the latest for a new install, 1.0 for one that set up before the
+// choice existed (it holds those files).
+func SetupWeights(set settings.Settings) workflows.Weights {
+	switch {
+	case set.Weights != "":
+		return workflows.Weights(set.Weights)
+	case !set.SetupDone:
+		return workflows.LatestWeights
+	}
+	return workflows.Weights10
 }
 
 // FormRefs lists the model files one form's graph loads. Media are not

@@ -37,6 +37,8 @@ type Survey struct {
 	Files     map[models.Ref]SurveyFile
 	FreeBytes uint64
 	Found     []adopt.Found
+	// Weights is the LTX-2.3 release this setup downloads (SetupWeights).
+	Weights workflows.Weights
 }
 
 // FindExisting lists registry files in the places the user may already keep
@@ -67,7 +69,7 @@ func (s *Studio) SurveyModels(ctx context.Context) (Survey, error) {
 	if err != nil {
 		return Survey{}, err
 	}
-	sv := Survey{Files: map[models.Ref]SurveyFile{}, FreeBytes: plan.FreeBytes}
+	sv := Survey{Files: map[models.Ref]SurveyFile{}, FreeBytes: plan.FreeBytes, Weights: SetupWeights(s.Settings())}
 	byRef := map[models.Ref][]adopt.Found{}
 	for _, f := range found {
 		byRef[f.Ref] = append(byRef[f.Ref], f)
@@ -93,14 +95,49 @@ func (s *Studio) SurveyModels(ctx context.Context) (Survey, error) {
 		}
 		sv.Files[sf.Ref] = sf
 	}
+	if err := s.pickSetupWeights(&sv); err != nil {
+		return sv, err
+	}
 	return sv, nil
+}
+
+// pickSetupWeights settles, once, which LTX-2.3 release a new install gets:
+// the latest, unless a file only 1.0 uses is already here (cached, or in a
+// ComfyUI the person has) and none only 1.1 uses — then 1.0, so they are not
+// sent a download for files they have; the forms and Settings say 1.1 exists.
+// The choice is saved so the downloads, the link step and the forms agree.
+func (s *Studio) pickSetupWeights(sv *Survey) error {
+	set := s.Settings()
+	if set.Weights != "" || set.SetupDone {
+		return nil
+	}
+	have := func(w workflows.Weights) bool {
+		for _, r := range workflows.ReleaseFiles(w) {
+			if st := sv.Files[models.Ref{Folder: r.Folder, Name: r.Name}].State; st == InCache || st == FoundOnDisk {
+				return true
+			}
+		}
+		return false
+	}
+	sv.Weights = workflows.LatestWeights
+	if have(workflows.Weights10) && !have(workflows.Weights11) {
+		sv.Weights = workflows.Weights10
+	}
+	set.Weights = string(sv.Weights)
+	if err := s.store.Save(set); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.set = set
+	s.mu.Unlock()
+	return nil
 }
 
 // For lists the files a selection needs, in order, and the bytes that must
 // really be downloaded for it (cached and found files count zero). It is
 // quick: the window calls it on every tick of a check box.
 func (sv Survey) For(modes []workflows.ModeID, p workflows.Precision) ([]SurveyFile, int64) {
-	refs, err := RefsFor(modes, p)
+	refs, err := RefsFor(modes, p, sv.Weights)
 	if err != nil {
 		return nil, 0
 	}

@@ -37,6 +37,7 @@ type genFlags struct {
 	seconds                                     float64
 	out, backend, inputDir                      string
 	enhance, noEnhance                          bool
+	weights                                     string
 }
 
 func parseGenerate(args []string, env Env) (*genFlags, error) {
@@ -63,6 +64,7 @@ func parseGenerate(args []string, env Env) (*genFlags, error) {
 	fs.Float64Var(&g.seconds, "seconds", 0, "duration in seconds (style: the source video's, by default)")
 	fs.BoolVar(&g.enhance, "enhance", false, "rewrite the prompt with Gemma before generating (default for t2v, i2v, a2v, lipsync)")
 	fs.BoolVar(&g.noEnhance, "no-enhance", false, "use the prompt exactly as written")
+	fs.StringVar(&g.weights, "weights", "", "LTX-2.3 release of the distilled files, 1.0 or 1.1 (default: the app's setting)")
 	fs.StringVar(&g.out, "out", "", "also copy the video here (a .mp4 path; the sidecar goes beside it)")
 	fs.StringVar(&g.backend, "backend", os.Getenv("LTX_STUDIO_COMFYUI_URL"), "use this ComfyUI instead of the app's own, e.g. http://127.0.0.1:8188 (or set LTX_STUDIO_COMFYUI_URL)")
 	fs.StringVar(&g.inputDir, "input-dir", "", "that ComfyUI's input folder, if it is on this machine (else media are uploaded)")
@@ -82,6 +84,7 @@ func (g *genFlags) form(ctx context.Context) (workflows.Form, error) {
 	if g.seed.set {
 		f.Seed, f.RandomSeed = g.seed.v, false
 	}
+	f.Weights = workflows.Weights(g.weights) // "" = the settings' choice, filled in once they are read
 	switch {
 	case g.enhance && g.noEnhance:
 		return f, errors.New("--enhance and --no-enhance contradict each other; give one")
@@ -203,6 +206,7 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 		if err := s.Own(ctx); err != nil {
 			return err
 		}
+		f = withSettingsWeights(f, s.Settings())
 		return generateOn(ctx, env, jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(),
 			Backends: []jobs.Backend{{Name: "cli", URL: addr, InputDir: g.inputDir}}}, f, g.out)
 	}
@@ -229,6 +233,7 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 // output folder. The caller closes s, which stops ComfyUI.
 func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Form, out string) error {
 	set := s.Settings()
+	f = withSettingsWeights(f, set)
 	if !s.Installed() {
 		switch set.Backend {
 		case settings.BackendManaged:

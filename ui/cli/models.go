@@ -47,6 +47,7 @@ func (f *fileList) Set(v string) error {
 
 type modelsFlags struct {
 	mode, preset, precision, comfyui, lock string
+	weights                                string // "" = the app's setting
 	all                                    bool
 	files                                  fileList
 }
@@ -62,6 +63,12 @@ func runModels(ctx context.Context, env Env, args []string) error {
 	fs := newModelsFlagSet(env.Stderr, &mf)
 	if err := parseFlags(fs, env, args[1:]); err != nil {
 		return err
+	}
+	if mf.weights == "" { // the files the window and generate would use
+		if s, err := openStudio(env, nil); err == nil {
+			mf.weights = s.Settings().ModelWeights()
+			s.Close()
+		}
 	}
 	refs, scope, err := modelRefs(mf)
 	if err != nil {
@@ -134,6 +141,7 @@ func newModelsFlagSet(out io.Writer, mf *modelsFlags) *flag.FlagSet {
 	fs.StringVar(&mf.mode, "mode", "", "one mode, by id or by the name the window shows ("+studio.ModeNames()+"); default: all six")
 	fs.StringVar(&mf.preset, "preset", string(workflows.Balanced), "preset: fast, balanced, quality")
 	fs.StringVar(&mf.precision, "precision", string(workflows.FP8), "weights: fp8 or bf16")
+	fs.StringVar(&mf.weights, "weights", "", "LTX-2.3 release of the distilled files, 1.0 or 1.1 (default: the app's setting)")
 	fs.BoolVar(&mf.all, "all", false, "every file of the registry, whatever the modes use")
 	fs.Var(&mf.files, "file", "a single file as folder/name (repeatable)")
 	fs.StringVar(&mf.comfyui, "comfyui", os.Getenv("LTX_COMFYUI_BASE"), "ComfyUI base folder to link into (env LTX_COMFYUI_BASE); default: the app's ComfyUI")
@@ -193,7 +201,7 @@ func modelRefs(mf modelsFlags) ([]models.Ref, string, error) {
 		refs = append(refs, r)
 	}
 	for _, id := range modes {
-		rs, err := requiredFor(id, workflows.Preset(mf.preset), workflows.Precision(mf.precision))
+		rs, err := requiredFor(id, workflows.Preset(mf.preset), workflows.Precision(mf.precision), workflows.Weights(mf.weights))
 		if err != nil {
 			return nil, "", err
 		}
@@ -204,17 +212,24 @@ func modelRefs(mf modelsFlags) ([]models.Ref, string, error) {
 			}
 		}
 	}
-	scope := fmt.Sprintf("mode %s, preset %s, %s", mf.mode, mf.preset, mf.precision)
+	release := workflows.Weights(mf.weights)
+	if release == "" {
+		release = workflows.Weights10
+	}
+	scope := fmt.Sprintf("mode %s, preset %s, %s, LTX-2.3 %s", mf.mode, mf.preset, mf.precision, release)
 	if mf.mode == "" {
-		scope = fmt.Sprintf("all modes, preset %s, %s", mf.preset, mf.precision)
+		scope = fmt.Sprintf("all modes, preset %s, %s, LTX-2.3 %s", mf.preset, mf.precision, release)
 	}
 	return refs, scope, nil
 }
 
 // requiredFor builds the mode's graph from a default form (placeholder prompt
 // and media names: only the loaders matter) and walks it for model files.
-func requiredFor(id workflows.ModeID, preset workflows.Preset, prec workflows.Precision) ([]models.Ref, error) {
+func requiredFor(id workflows.ModeID, preset workflows.Preset, prec workflows.Precision, w ...workflows.Weights) ([]models.Ref, error) {
 	f := workflows.DefaultForm(id)
+	if len(w) > 0 {
+		f.Weights = w[0]
+	}
 	f.Prompt = "model check"
 	f.Preset = preset
 	f.Precision = prec

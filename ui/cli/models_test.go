@@ -121,3 +121,20 @@ func TestModelsStatusHubUnreachable(t *testing.T) {
 		})
 	}
 }
+
+// --weights 1.1 lists Lightricks' 1.1 distilled files instead of the 1.0 ones.
+func TestModelsWeightsRelease(t *testing.T) {
+	refs, scope, err := modelRefs(modelsFlags{mode: "t2v", preset: "balanced", precision: "fp8", weights: "1.1"})
+	if err != nil || !strings.Contains(scope, "LTX-2.3 1.1") {
+		t.Fatalf("%v %q", err, scope)
+	}
+	var names []string
+	for _, r := range refs {
+		names = append(names, r.Name)
+	}
+	all := strings.Join(names, " ")
+	if !strings.Contains(all, "ltx-2.3-22b-distilled-lora-384-1.1.safetensors") || !strings.Contains(all, "ltx-2.3-spatial-upscaler-x2-1.1.safetensors") ||
+		strings.Contains(all, "spatial-upscaler-x2-1.0") {
+		t.Errorf("1.1 refs: %s", all)
+	}
+}

@@ -40,6 +40,8 @@ type Form struct {
 	presetText, sizeText, framesText, weightsText       *widget.RichText
 	strengthText                                        *canvas.Text
 	usedSeed                                            *widget.Label
+	enhanced                                            *widget.RichText // the last run's enhanced prompt
+	useEnhanced                                         *widget.Button
 	slots                                               []*slot
 	notes                                               map[string]*note
 	media                                               map[string]Media
@@ -77,6 +79,29 @@ func (f *Form) SetUsedSeed(seed int64) {
 	f.usedSeed.SetText(fmt.Sprintf("Last run used seed %d", seed))
 	f.usedSeed.Show()
 	f.relayout()
+}
+
+// SetEnhancedPrompt shows what Gemma made of the prompt in the last run
+// (hidden when the run was not enhanced), with a button that takes it as the
+// prompt to edit further.
+func (f *Form) SetEnhancedPrompt(text string) {
+	if text == "" {
+		f.enhanced.Hide()
+		f.useEnhanced.Hide()
+	} else {
+		setDim(f.enhanced, "Enhanced prompt of the last run: "+text)
+		f.enhanced.Show()
+		f.useEnhanced.Show()
+	}
+	f.relayout()
+}
+
+// EnhancedText is the enhanced prompt on show ("" when none).
+func (f *Form) EnhancedText() string {
+	if !f.enhanced.Visible() {
+		return ""
+	}
+	return strings.TrimPrefix(f.enhanced.String(), "Enhanced prompt of the last run: ")
 }
 
 // relayout lays the form out again after a line appeared or went. The GL
@@ -131,13 +156,21 @@ func (f *Form) build(in Input) {
 	f.enhance = widget.NewCheck("Enhance prompt (Gemma rewrites it before generating)", func(bool) { f.update() })
 	f.enhance.SetChecked(in.Enhance)
 	f.weights = in.Weights
+	f.enhanced = dim("")
+	f.enhanced.Hide()
+	f.useEnhanced = widget.NewButton("Use it as the prompt", func() {
+		f.prompt.SetText(f.EnhancedText())
+		f.enhance.SetChecked(false) // it is enhanced already
+	})
+	f.useEnhanced.Importance = widget.LowImportance
+	f.useEnhanced.Hide()
 	f.usedSeed = widget.NewLabel("")
 	f.usedSeed.Hide()
 	f.buildChoices(in)
 	f.sizeText, f.framesText, f.weightsText = dim(""), dim(""), dim("")
 
 	rows := []fyne.CanvasObject{
-		label("Prompt"), f.field("prompt", f.prompt, f.enhance),
+		label("Prompt"), f.field("prompt", f.prompt, f.enhance, f.enhanced, container.NewHBox(f.useEnhanced)),
 		label("Size"), f.field("size", container.NewGridWithColumns(2, suffixed(f.width, "W"), suffixed(f.height, "H")), f.sizeText),
 		label("Duration"), f.field("duration", container.NewGridWithColumns(2, suffixed(f.seconds, "s"), suffixed(f.fps, "fps")), f.framesText),
 		label("Seed"), f.field("seed", container.NewBorder(nil, nil, nil, f.random, f.seed), f.usedSeed),

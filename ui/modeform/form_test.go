@@ -221,9 +221,13 @@ func TestStyleTakesRateAndLengthFromTheSource(t *testing.T) {
 	f := newTestForm(t, workflows.Style)
 	test.Type(f.prompt, "the same street as a watercolour painting")
 	f.SetFile("video", "/in/ntsc.mov")
-	// 3.503 s at 29.97 fps is 104 whole frames; at 30 fps that is 3.46 s.
-	if f.fps.Text != "30" || f.seconds.Text != "3.46" {
-		t.Errorf("fps %q seconds %q, want the source's 30 and 3.46", f.fps.Text, f.seconds.Text)
+	// A 1920×1080 source keeps its shape at the form's 1280 long side.
+	if f.width.Text != "1280" || f.height.Text != "704" {
+		t.Errorf("size %s×%s for a 16:9 source", f.width.Text, f.height.Text)
+	}
+	// 3.503 s at 29.97 fps is 104 whole frames: 97 as 8n+1, 3.23 s at 30 fps.
+	if f.fps.Text != "30" || f.seconds.Text != "3.23" {
+		t.Errorf("fps %q seconds %q, want the source's 30 and 3.23", f.fps.Text, f.seconds.Text)
 	}
 	r := f.Result()
 	if !r.Ready() {
@@ -263,5 +267,27 @@ func TestEnhanceAndWeightsReachTheForm(t *testing.T) {
 	f.SetWeights(workflows.Weights11)
 	if r := f.Result(); r.Form.Weights != workflows.Weights11 || strings.Contains(f.weightsText.String(), "Settings") {
 		t.Errorf("weights %q, note %q", r.Form.Weights, f.weightsText.String())
+	}
+}
+
+// A finished run's enhanced prompt shows under the prompt and can become the
+// prompt (unticking Enhance: it is enhanced already).
+func TestEnhancedPromptIsShownAndReusable(t *testing.T) {
+	f := newTestForm(t, workflows.T2V)
+	test.Type(f.prompt, "a heron")
+	if f.enhanced.Visible() || f.useEnhanced.Visible() {
+		t.Fatal("enhanced prompt shown before any run")
+	}
+	f.SetEnhancedPrompt("A grey heron stands in shallow water at dawn, mist drifting.")
+	if !f.enhanced.Visible() || !strings.Contains(f.enhanced.String(), "grey heron") {
+		t.Fatalf("not shown: %q", f.enhanced.String())
+	}
+	test.Tap(f.useEnhanced)
+	if f.prompt.Text != "A grey heron stands in shallow water at dawn, mist drifting." || f.enhance.Checked {
+		t.Errorf("prompt %q, enhance %v", f.prompt.Text, f.enhance.Checked)
+	}
+	f.SetEnhancedPrompt("")
+	if f.enhanced.Visible() {
+		t.Error("still shown after a plain run")
 	}
 }

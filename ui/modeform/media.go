@@ -79,6 +79,15 @@ func (f *Form) accept(s *slot, path string, info MediaInfo, err error) {
 	if md.Err == "" && f.mode.FPSFrom == s.def.ID && info.FPS > 0 {
 		f.fps.SetText(strconv.Itoa(DefaultFPS(info.FPS)))
 	}
+	if md.Err == "" && f.mode.FPSFrom == s.def.ID && info.Width > 0 && info.Height > 0 {
+		// The output keeps the source's shape (a portrait clip stays portrait)
+		// at the form's current long side.
+		cw, _ := strconv.Atoi(f.width.Text)
+		ch, _ := strconv.Atoi(f.height.Text)
+		w, h := workflows.FitAspect(info.Width, info.Height, max(cw, ch), f.mode.SizeMultiple())
+		f.width.SetText(strconv.Itoa(w))
+		f.height.SetText(strconv.Itoa(h))
+	}
 	if md.Err == "" && f.mode.DurationFrom == s.def.ID && info.Duration > 0 {
 		secs := DefaultSeconds(info.Duration)
 		if fps, err := strconv.Atoi(f.fps.Text); err == nil && f.mode.FramesWithin {

@@ -155,13 +155,13 @@ func Evaluate(m workflows.Mode, in Input) Result {
 	// control guide would end before the video.
 	if src := in.Media[m.DurationFrom]; m.FramesWithin && src.Err == "" && src.Info.Duration > 0 &&
 		r.Errors["seconds"] == "" && r.Errors["fps"] == "" && f.FPS > 0 && f.Seconds > 0 {
-		if have := SourceFrames(src.Info); workflows.ModeFrames(m.ID, f.Seconds, f.FPS) > have {
+		if have := SourceFrames(src.Info); workflows.Frames(f.Seconds, f.FPS) > have {
 			r.Errors["seconds"] = fmt.Sprintf("the source video lasts %s s (%d frames); %s can't run longer than its source",
 				FormatSeconds(math.Floor(src.Info.Duration.Seconds()*100)/100), have, m.Label)
 		}
 	}
 	if _, bad := r.Errors["fps"]; !bad && f.FPS > 0 && f.Seconds > 0 && !math.IsInf(f.Seconds, 0) {
-		r.Frames = workflows.ModeFrames(m.ID, f.Seconds, f.FPS)
+		r.Frames = workflows.Frames(f.Seconds, f.FPS)
 		r.Seconds = workflows.TrueSeconds(r.Frames, f.FPS)
 	}
 	r.Form = f
@@ -223,12 +223,12 @@ func SourceFrames(i MediaInfo) int {
 }
 
 // SourceSeconds is the clip length a source video suggests at the form's
-// whole-number rate: all of its frames, never one past its end.
+// whole-number rate: its whole 8n+1 frames, never one past its end.
 func SourceSeconds(i MediaInfo, fps int) float64 {
 	if fps <= 0 {
 		return 0
 	}
-	return math.Min(math.Floor(float64(SourceFrames(i))/float64(fps)*100)/100, workflows.MaxSeconds)
+	return math.Min(math.Floor(float64(workflows.SourceFrames(SourceFrames(i)))/float64(fps)*100)/100, workflows.MaxSeconds)
 }
 
 // DefaultFPS is the frame rate a source video suggests (style): its own,

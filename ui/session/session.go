@@ -357,6 +357,7 @@ func (s *Session) onJobChanged(j jobs.Job) {
 			fyne.Do(func() {
 				if f := s.shell.Form(j.Form.Mode); f != nil {
 					f.SetUsedSeed(j.Form.Seed)
+					f.SetEnhancedPrompt(j.EnhancedPrompt)
 				}
 			})
 		}
@@ -641,6 +642,9 @@ func (s *Session) usePrecision(set settings.Settings) {
 	if s.shell != nil && set.Precision != "" {
 		s.shell.SetPrecision(workflows.Precision(set.Precision))
 	}
+	if s.shell != nil {
+		s.shell.SetWeights(workflows.Weights(set.ModelWeights()))
+	}
 }
 
 func (s *Session) settingsSaved(set settings.Settings) {
@@ -664,7 +668,7 @@ func (s *Session) checkOffline(set settings.Settings) {
 	for _, m := range set.Modes {
 		modes = append(modes, workflows.ModeID(m))
 	}
-	refs, err := studio.RefsFor(modes, workflows.Precision(set.Precision))
+	refs, err := studio.RefsFor(modes, workflows.Precision(set.Precision), workflows.Weights(set.ModelWeights()))
 	if err != nil || len(refs) == 0 {
 		return
 	}

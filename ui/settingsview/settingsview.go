@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 // Store loads and saves settings and keeps the token apart from them. The
@@ -60,7 +61,19 @@ var vramModes = []struct {
 const (
 	precFP8  = "fp8 (smaller, the default)"
 	precBF16 = "bf16 (best quality, 48 GB+ GPUs)"
+	// The radio labels are the settings values (settings.Weights).
+	weights10 = string(workflows.Weights10)
+	weights11 = string(workflows.Weights11)
 )
+
+// hint is a small wrapped explanation under a choice.
+func hint(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.LowImportance
+	l.SizeName = theme.SizeNameCaptionText
+	return l
+}
 
 // View is the settings screen.
 type View struct {
@@ -75,7 +88,7 @@ type View struct {
 	token                                      *widget.Entry
 	removeToken                                *widget.Button
 	vram                                       *widget.Select
-	precision                                  *widget.RadioGroup
+	precision, weights                         *widget.RadioGroup
 	offline, notify                            *widget.Check
 	save                                       *widget.Button
 	errLabel, okLabel                          *widget.Label
@@ -106,7 +119,9 @@ func New(st Store, opt Options) *View {
 	v.vram = widget.NewSelect(labels(len(vramModes), func(i int) string { return vramModes[i].label }), nil)
 	v.precision = widget.NewRadioGroup([]string{precFP8, precBF16}, nil)
 	v.precision.Horizontal = true
-	v.backend.Required, v.precision.Required = true, true // a second tap must not clear the choice
+	v.weights = widget.NewRadioGroup([]string{weights10, weights11}, nil)
+	v.weights.Horizontal = true
+	v.backend.Required, v.precision.Required, v.weights.Required = true, true, true // a second tap must not clear the choice
 	v.offline = widget.NewCheck("Offline: never use the network (checks that every file is present)", nil)
 	v.notify = widget.NewCheck("Notify me when a video is done and the window is in the background", nil)
 	v.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { _ = v.Save() })
@@ -126,6 +141,7 @@ func New(st Store, opt Options) *View {
 		widget.NewFormItem("Keep free (GiB)", v.reserve),
 		widget.NewFormItem("GPU index", v.gpuIndex),
 		widget.NewFormItem("Model precision", v.precision),
+		widget.NewFormItem("LTX-2.3 weights", container.NewVBox(v.weights, hint(workflows.WeightsChange))),
 		widget.NewFormItem("Model cache", v.browse(v.hfCache)),
 		widget.NewFormItem("Hugging Face token", container.NewBorder(nil, nil, nil, v.removeToken, v.token)),
 		widget.NewFormItem("Output folder", v.browse(v.outputDir)),
@@ -233,6 +249,11 @@ func (v *View) fill(s settings.Settings, hasToken bool) {
 	} else {
 		v.precision.SetSelected(precFP8)
 	}
+	if s.ModelWeights() == weights11 {
+		v.weights.SetSelected(weights11)
+	} else {
+		v.weights.SetSelected(weights10)
+	}
 	// The token is write-only: never put it back into the entry.
 	v.token.SetText("")
 	v.shown, _ = v.collect()
@@ -285,6 +306,7 @@ func (v *View) collect() (settings.Settings, error) {
 	if v.precision.Selected == precBF16 {
 		s.Precision = "bf16"
 	}
+	s.Weights = v.weights.Selected
 	return s, errors.Join(errs...)
 }
 

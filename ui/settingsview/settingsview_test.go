@@ -61,6 +61,7 @@ func TestRoundTripThroughStore(t *testing.T) {
 	want.Backend, want.RemoteURLs = settings.BackendRemote, []string{"http://10.0.0.2:8188", "https://gpu.example:8443"}
 	want.VRAMMode, want.ReserveVRAMGiB, want.GPUIndex = settings.VRAMLow, 1.5, 1
 	want.HFCache, want.OutputDir, want.Offline, want.NotifyWhenDone, want.Precision = "/data/hf", "/data/videos", true, false, "bf16"
+	want.Weights = "1.0" // an install that never chose keeps 1.0; saving records it
 	got, err := st.Load()
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("stored\n%+v\nwant\n%+v (%v)", got, want, err)
@@ -177,5 +178,23 @@ func TestMaintenanceAsksFirst(t *testing.T) {
 	v.confirm.Confirm()
 	if rolled != 1 {
 		t.Fatalf("rolled back %d times after one yes", rolled)
+	}
+}
+
+// The LTX-2.3 release is a choice in Settings: an install that never chose
+// shows (and keeps) 1.0, picking 1.1 saves it, and the hint says what changes.
+func TestWeightsChoice(t *testing.T) {
+	test.NewTempApp(t)
+	st := settings.Store{Dir: t.TempDir()}
+	v := New(st, Options{})
+	if v.weights.Selected != weights10 {
+		t.Fatalf("weights %q for an install that never chose", v.weights.Selected)
+	}
+	v.weights.SetSelected(weights11)
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Load(); got.Weights != "1.1" || got.ModelWeights() != "1.1" {
+		t.Errorf("saved weights %q", got.Weights)
 	}
 }
