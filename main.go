@@ -84,18 +84,29 @@ func window(stderr io.Writer) int {
 	}
 	lifecycle.AvoidBusAutolaunch(os.Getenv, os.Setenv)
 
+	// phases times the start-up steps for the "window started" line, so a
+	// slow start can be pinned on one of them.
+	phases := []any{}
+	lap := time.Now()
+	phase := func(name string) {
+		phases = append(phases, name, time.Since(lap).Round(time.Millisecond))
+		lap = time.Now()
+	}
 	a := app.NewWithID(appID)
 	a.Settings().SetTheme(topaz.Theme{})
 	a.SetIcon(topaz.AppIcon())
+	phase("app")
 	w := a.NewWindow("LTX 2.3 Studio")
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetMaster()
+	phase("window")
 
 	st, err := studio.Open(studio.Options{Log: log})
 	if err != nil {
 		log.Error("LTX 2.3 Studio cannot start", "err", err)
 		return 1
 	}
+	phase("engine")
 	// Closing the window, Ctrl+Q and SIGTERM/SIGINT all take this one path:
 	// it stops ComfyUI's whole process tree (no Python is left behind) and
 	// ends the process within a deadline even if Fyne's loop does not.
@@ -104,7 +115,18 @@ func window(stderr io.Writer) int {
 		shell *ui.Studio
 	)
 	q := &lifecycle.Quitter{
-		OnUI: fyne.Do,
+		// A UI call that races the loop's end runs off the main thread and
+		// GLFW panics: it is only a goodbye, so it is dropped, not fatal.
+		OnUI: func(f func()) {
+			fyne.Do(func() {
+				defer func() {
+					if r := recover(); r != nil {
+						log.Warn("the window was already gone while quitting", "panic", r)
+					}
+				}()
+				f()
+			})
+		},
 		Leave: func() {
 			shell.SetBackendStatus("Stopping ComfyUI…", false)
 			sess.Shutdown()
@@ -125,23 +147,31 @@ func window(stderr io.Writer) int {
 		Log:        log,
 	})
 	sess = session.New(ctx, st, session.Options{App: a, Win: w, Shell: shell, Log: log, Samples: samples})
+	phase("content")
 	w.SetCloseIntercept(func() { q.Begin("window closed") })
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		s := <-signals
-		q.Begin(s.String())
+		q.Signal(s.String())
 		s = <-signals // a second Ctrl+C: no more waiting
 		q.Now("second " + s.String())
 	}()
 	a.Lifecycle().SetOnStarted(func() {
-		log.Info("window started", "since_start", time.Since(start).Round(time.Millisecond))
+		phase("show")
+		log.Info("window started", append([]any{"since_start", time.Since(start).Round(time.Millisecond)}, phases...)...)
 		sess.Begin()
 	})
 	hookTestDriver(a, w, log)
 	w.ShowAndRun()
-	// The loop can also end without the quit path (the desktop logs out):
-	// stop ComfyUI all the same (waits for a stop already under way).
+	q.LoopEnded()
+	// The loop also ends without our quit path (SIGTERM, which Fyne handles
+	// itself; the desktop logging out): close the player's ffmpeg and
+	// ffplay, and stop ComfyUI (this waits for a stop already under way).
+	func() {
+		defer func() { _ = recover() }() // the widgets' GL side is gone; the processes are what matter
+		sess.Shutdown()
+	}()
 	_ = q.StopBackend()
 	return 0
 }

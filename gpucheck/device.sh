@@ -30,10 +30,10 @@ trap 'kill $COMFY 2>/dev/null; wait $COMFY 2>/dev/null' EXIT
 
 KINDS=$("$S/gpucheck" manifest | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["kinds"]))')
 say "weights to make: $KINDS"
-python3 -u "$S/py/make_weights.py" "$W/ComfyUI" "$W/weights" $KINDS || say "making weights FAILED"
+python3 -u "$S/py/make_weights.py" "$W/ComfyUI" "$W/weights" $KINDS || { say "making weights FAILED"; exit 1; }
 python3 -u "$S/py/make_inputs.py" "$W/inputs" || say "making inputs FAILED"
 export HF_HUB_CACHE=$W/hub HF_HUB_OFFLINE=1 LTX_STUDIO_HOME=$W/home
-"$S/gpucheck" cache -weights "$W/weights" -comfyui "$W/ComfyUI" || say "placing weights FAILED"
+"$S/gpucheck" cache -weights "$W/weights" -comfyui "$W/ComfyUI" || { say "placing weights FAILED"; exit 1; }
 
 for i in $(seq 1 240); do
 	python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/system_stats', timeout=2)" 2>/dev/null && break
@@ -44,7 +44,17 @@ say "ComfyUI answers on 127.0.0.1:$PORT"
 "$S/gpucheck" run -url "http://127.0.0.1:$PORT" -comfyui "$W/ComfyUI" -log "$OUT/comfyui.log" \
 	-inputs "$W/inputs" -out "$W/results" -only "$ONLY"
 rc=$?
+{
+	echo
+	echo "Synthetic weights (made on this machine from ComfyUI's classes, random):"
+	grep -h '^weights ' "$OUT/check.log" | sed 's/^/- /'
+	echo
+	echo "Stand-ins (test-only, from ComfyUI's log):"
+	grep -h -e 'gpucheck substitution: ' -e '^gpucheck: ' "$OUT/comfyui.log" | sed 's/\x1b\[[0-9;]*m//g; s/^.*gpucheck substitution: /- /; s/^gpucheck: /- /'
+} >>"$W/results/report.md"
 cp "$W/results/report.md" "$W/results/results.json" "$OUT/" 2>/dev/null
+# Two of the videos, to look at (MJPEG + PCM: any player that takes MP4/MOV).
+for v in "$W"/results/*-t2v-fast-fp8.mp4 "$W"/results/*-style-fast-fp8.mp4; do [ -f "$v" ] && cp "$v" "$OUT/"; done
 say "done (rc $rc)"
 cat "$OUT/report.md" 2>/dev/null
 exit $rc

@@ -8,6 +8,7 @@
 //	gpucheck cache -weights DIR -comfyui DIR   HF-cache layout + link into ComfyUI
 //	gpucheck run -comfyui DIR -inputs DIR -out DIR [-url URL] [-only mode/preset]
 //	gpucheck probe FILE…              what the app's prober reads from a file
+//	gpucheck pool -urls U0,U1 -comfyui DIR -out DIR [-jobs 4]   multi-GPU throughput (pool.sh)
 package main
 
 import (
@@ -41,6 +42,8 @@ func main() {
 		err = runMatrix(ctx, os.Args[2:])
 	case "probe":
 		err = probeFiles(ctx, os.Args[2:])
+	case "pool":
+		err = runPool(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -92,28 +95,35 @@ func kindOf(f models.File) (string, error) {
 func manifest() ([]entry, error) {
 	seen := map[models.Ref]bool{}
 	var out []entry
+	var loads []workflows.ModelRef
 	for _, r := range plannedRuns() {
-		p, err := workflows.Build(r.form("/nonexistent"), workflows.BuildOptions{})
-		if err != nil {
-			// A run the form refuses (Style at a 32-multiple) loads nothing.
-			continue
-		}
-		for _, m := range p.Models {
-			ref := models.Ref{Folder: m.Folder, Name: m.Name}
-			if seen[ref] {
+		// Both releases: which one a run uses comes from the app's settings.
+		for _, w := range []workflows.Weights{workflows.Weights10, workflows.Weights11} {
+			f := r.form("/nonexistent")
+			f.Weights = w
+			p, err := workflows.Build(f, workflows.BuildOptions{})
+			if err != nil {
+				// A run the form refuses (Style at a 32-multiple) loads nothing.
 				continue
 			}
-			seen[ref] = true
-			f, ok := models.Lookup(m.Folder, m.Name)
-			if !ok {
-				return nil, fmt.Errorf("%s is not in the model registry", ref)
-			}
-			k, err := kindOf(f)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, entry{File: f, Kind: k})
+			loads = append(loads, p.Models...)
 		}
+	}
+	for _, m := range loads {
+		ref := models.Ref{Folder: m.Folder, Name: m.Name}
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		f, ok := models.Lookup(m.Folder, m.Name)
+		if !ok {
+			return nil, fmt.Errorf("%s is not in the model registry", ref)
+		}
+		k, err := kindOf(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, entry{File: f, Kind: k})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Ref().String() < out[j].Ref().String() })
 	return out, nil

@@ -23,6 +23,7 @@ type header struct {
 	statusDot *canvas.Circle
 	meter     *meter.Meter
 	unload    *widget.Button // hidden until SetUnload gives it an action
+	setup     *widget.Button // "Finish setup", hidden until SetSetup gives it an action
 	box       fyne.CanvasObject
 }
 
@@ -38,7 +39,16 @@ func newHeader() *header {
 	chipBack.StrokeColor = topaz.Amber
 	chipBack.StrokeWidth = 1
 	chipBack.CornerRadius = 10
-	chip := container.NewStack(chipBack, container.New(layout.NewCustomPaddedLayout(2, 2, 10, 10), h.tag))
+	h.tag.Alignment = fyne.TextAlignCenter
+	// The chip is as wide as the widest tag, so the status beside it does
+	// not move when the mode changes.
+	widest := float32(0)
+	for _, m := range workflows.Modes() {
+		widest = max(widest, fyne.MeasureText(m.Tag, h.tag.TextSize, h.tag.TextStyle).Width)
+	}
+	sizer := canvas.NewRectangle(color.Transparent)
+	sizer.SetMinSize(fyne.NewSize(widest, 1))
+	chip := container.NewStack(chipBack, container.New(layout.NewCustomPaddedLayout(2, 2, 10, 10), container.NewStack(sizer, h.tag)))
 
 	h.statusDot = canvas.NewCircle(topaz.TextDim)
 	dot := container.NewGridWrap(fyne.NewSize(8, 8), h.statusDot)
@@ -48,10 +58,13 @@ func newHeader() *header {
 	h.unload = widget.NewButton("Unload models", nil)
 	h.unload.Importance = widget.LowImportance
 	h.unload.Hide()
+	h.setup = widget.NewButtonWithIcon("Finish setup", theme.SettingsIcon(), nil)
+	h.setup.Importance = widget.HighImportance
+	h.setup.Hide()
 	// Unload sits beside the status: the meter paints its GPU line past its
 	// own left edge, over anything placed there.
 	left := container.NewHBox(name, container.NewCenter(chip), layout.NewSpacer(),
-		container.NewCenter(dot), container.NewCenter(h.status), container.NewCenter(h.unload))
+		container.NewCenter(dot), container.NewCenter(h.status), container.NewCenter(h.unload), container.NewCenter(h.setup))
 	bar := container.NewBorder(nil, nil, left, container.NewCenter(h.meter))
 	back := canvas.NewRectangle(topaz.Panel)
 	line := canvas.NewRectangle(topaz.Line)
@@ -87,13 +100,15 @@ func newSidebar(modes []workflows.Mode, onSelect func(workflows.ModeID)) *widget
 		func() fyne.CanvasObject {
 			key := canvas.NewText("Ctrl+0", topaz.TextDim)
 			key.TextSize = theme.Size(theme.SizeNameCaptionText)
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.DocumentIcon()), container.NewCenter(key), widget.NewLabel("Keyframes xx"))
+			// The key hint keeps clear of the selection highlight's right edge.
+			hint := container.New(layout.NewCustomPaddedLayout(0, 0, 0, 2*theme.Padding()), container.NewCenter(key))
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.DocumentIcon()), hint, widget.NewLabel("Keyframes xx"))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			c := o.(*fyne.Container)
 			c.Objects[0].(*widget.Label).SetText(modes[i].Label)
 			c.Objects[1].(*widget.Icon).SetResource(modeIcon(modes[i].Icon))
-			key := c.Objects[2].(*fyne.Container).Objects[0].(*canvas.Text)
+			key := c.Objects[2].(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*canvas.Text)
 			key.Text = "Ctrl+" + strconv.Itoa(i+1)
 			key.Refresh()
 		})
@@ -120,10 +135,9 @@ func modeIcon(name string) fyne.Resource {
 	case "mediaVideo":
 		return theme.MediaVideoIcon()
 	}
-	if r := theme.Icon(fyne.ThemeIconName(name)); r != nil {
-		return r
-	}
-	return theme.QuestionIcon()
+	// theme.Icon never returns nil: a name Fyne does not know comes back as
+	// its fallback icon.
+	return theme.Icon(fyne.ThemeIconName(name))
 }
 
 // panel puts o on the deeper panel colour.

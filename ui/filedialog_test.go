@@ -96,3 +96,14 @@ func TestCtrlQQuits(t *testing.T) {
 		t.Fatalf("Ctrl+Q forwarded from an entry: %d quits", quits)
 	}
 }
+
+// The line under Generate names the other fields with a problem instead
+// of "(and 2 more)".
+func TestReasonNamesTheOtherFields(t *testing.T) {
+	m, _ := workflows.Lookup(workflows.I2V)
+	got := firstReason(m, map[string]string{"seconds": "too long", "media.image": "choose one", "seed": "not a number"})
+	want := m.Slots[0].Label + ": choose one (also Duration, Seed)"
+	if got != want {
+		t.Fatalf("reason = %q, want %q", got, want)
+	}
+}

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -136,6 +138,17 @@ func (s *Studio) SetUnload(f func()) {
 		s.header.unload.Hide()
 	} else {
 		s.header.unload.Show()
+	}
+}
+
+// SetSetup shows a "Finish setup" button in the header that reopens the
+// first-run setup (after "Not now"); nil hides it.
+func (s *Studio) SetSetup(f func()) {
+	s.header.setup.OnTapped = f
+	if f == nil {
+		s.header.setup.Hide()
+	} else {
+		s.header.setup.Show()
 	}
 }
 
@@ -294,7 +307,9 @@ var fieldNames = map[string]string{
 	"negative": "Negative prompt", "precision": "Precision",
 }
 
-// firstReason says why Generate is off: the first field's problem, and how many more.
+// firstReason says why Generate is off: the first field's problem, and
+// which other fields have one ("(also Duration, Seed)"), so a person knows
+// where to look without hunting for red notes.
 func firstReason(m workflows.Mode, errs map[string]string) string {
 	keys := make([]string, 0, len(m.Slots)+len(fieldOrder))
 	names := map[string]string{}
@@ -303,24 +318,50 @@ func firstReason(m workflows.Mode, errs map[string]string) string {
 		names["media."+sl.ID] = sl.Label
 	}
 	keys = append(keys, fieldOrder...)
+	name := func(k string) string {
+		if n := names[k]; n != "" {
+			return n
+		}
+		if n := fieldNames[k]; n != "" {
+			return n
+		}
+		return k
+	}
+	first := ""
+	var others []string
 	for _, k := range keys {
-		msg, ok := errs[k]
-		if !ok {
+		if _, ok := errs[k]; !ok {
 			continue
 		}
-		name := names[k]
-		if name == "" {
-			name = fieldNames[k]
+		if first == "" {
+			first = k
+		} else {
+			others = append(others, name(k))
 		}
-		text := name + ": " + msg
-		if n := len(errs) - 1; n == 1 {
-			text += " (and 1 more)"
-		} else if n > 1 {
-			text += " (and " + itoa(n) + " more)"
-		}
-		return text
 	}
-	return "Check the form."
+	var unknown []string // a field the order above does not know (none today)
+	for k := range errs {
+		if !slices.Contains(keys, k) {
+			unknown = append(unknown, name(k))
+		}
+	}
+	slices.Sort(unknown)
+	others = append(others, unknown...)
+	if first == "" {
+		if len(others) == 0 {
+			return "Check the form."
+		}
+		first, others = others[0], others[1:]
+		return first + ": " + errs[first] + also(others)
+	}
+	return name(first) + ": " + errs[first] + also(others)
+}
+
+func also(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return " (also " + strings.Join(names, ", ") + ")"
 }
 
 // LoadForm switches to the form's mode and fills it in (re-run, history).

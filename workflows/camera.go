@@ -147,13 +147,6 @@ func ResolveCamera(c Camera, prompt string) Camera {
 	return best
 }
 
-// cameraPrompts returns the positive and negative texts after the camera
-// rule: see the comment at the top of this file.
-func cameraPrompts(positive, negative string, c Camera, strength float64) (string, string) {
-	pos, neg := cameraWords(ResolveCamera(c, positive), strength)
-	return joinText(positive, pos, " "), joinText(negative, neg, ", ")
-}
-
 // cameraWords is the wording a resolved motion adds at a strength: a sentence
 // for the positive prompt and the motions to avoid for the negative one.
 func cameraWords(c Camera, strength float64) (pos, neg string) {

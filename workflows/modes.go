@@ -87,13 +87,13 @@ var modes = []Mode{
 	{ID: Lipsync, Label: "Lipsync", Tag: "LIPSYNC", Icon: "account", TwoStage: true, DurationFrom: "speech",
 		Description: "A portrait that speaks the given speech.",
 		Slots: []MediaSlot{
-			{ID: "portrait", Label: "Portrait", Kind: MediaImage, Hint: "a face, looking at the camera"},
+			{ID: "portrait", Label: "Portrait", Kind: MediaImage, Hint: "a face, looking at the camera · PNG, JPEG or WebP"},
 			{ID: "speech", Label: "Speech", Kind: MediaAudio, Hint: "WAV, MP3, FLAC or OGG"}}},
 	{ID: Keyframe, Label: "Keyframes", Tag: "KEY", Icon: "mediaSkipNext",
 		Description: "A video that starts on the first frame and ends on the last.",
 		Slots: []MediaSlot{
-			{ID: "first", Label: "First frame", Kind: MediaImage},
-			{ID: "last", Label: "Last frame", Kind: MediaImage}}},
+			{ID: "first", Label: "First frame", Kind: MediaImage, Hint: "PNG, JPEG or WebP"},
+			{ID: "last", Label: "Last frame", Kind: MediaImage, Hint: "PNG, JPEG or WebP"}}},
 	{ID: Style, Label: "Style transfer", Tag: "STYLE", Icon: "colorPalette",
 		Description:  "Restyle a source video as the prompt describes; its motion, timing and sound are kept.",
 		DurationFrom: "video", FPSFrom: "video", HalfResGuide: true, SourceCamera: true, FramesWithin: true,

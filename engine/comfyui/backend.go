@@ -248,10 +248,11 @@ func (b *Backend) supervisor() (*supervise.Supervisor, error) {
 	return b.sup, nil
 }
 
-// StopDetached stops a ComfyUI started by another app process (the window,
-// or `ltx-studio comfyui start`), found through the pidfile.
+// StopDetached stops the ComfyUIs started by another app process (the
+// window, or `ltx-studio comfyui start`), found through the pidfiles (one
+// per GPU, see pool.go).
 func StopDetached(ctx context.Context, d appdirs.Dirs) (bool, error) {
-	return proc.StopStale(ctx, PidFile(d), supervise.DefaultStopGrace)
+	return stopDetachedAll(ctx, d)
 }
 
 // Running reports the pidfile's ComfyUI if it is alive and supervised by a

@@ -8,6 +8,8 @@ import (
 
 // ErrNoNVIDIA says there is no NVIDIA driver to ask: no NVML library and no
 // nvidia-smi on PATH.
+//
+//lint:ignore ST1005 a sentence shown to the user as it is (NoGPU is its start)
 var ErrNoNVIDIA = errors.New(NoGPU + "; install the NVIDIA driver to generate on this machine")
 
 // DriverVersion returns the NVIDIA driver version, e.g. "580.159.04", from

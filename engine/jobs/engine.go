@@ -43,6 +43,9 @@ type Config struct {
 	// Face words the fixes in job errors for the window (default) or the
 	// terminal.
 	Face face.Face
+	// Need, when set, is a form's estimated peak GPU memory: jobs then go
+	// only to a backend whose GPU has room for them (dispatch.go).
+	Need func(workflows.Form) uint64
 }
 
 func (cfg *Config) defaults() {
@@ -76,6 +79,7 @@ type Engine struct {
 	live  map[string]*active
 	subs  map[chan Event]struct{}
 	clnts map[string]*comfyapi.Client
+	rooms map[string]*room // per backend, for dispatch (dispatch.go)
 	// release drops the queue lock file.
 	release func()
 }
@@ -107,9 +111,14 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{cfg: cfg, log: cfg.Logger, st: st, release: release, wake: make(chan struct{}), live: map[string]*active{},
-		subs: map[chan Event]struct{}{}, clnts: map[string]*comfyapi.Client{}}
+		subs: map[chan Event]struct{}{}, clnts: map[string]*comfyapi.Client{}, rooms: map[string]*room{}}
 	for _, b := range cfg.Backends {
+		if e.clnts[b.Name] != nil {
+			release()
+			return nil, fmt.Errorf("jobs: two backends are named %q", b.Name)
+		}
 		e.clnts[b.Name] = comfyapi.New(b.URL, cfg.HTTPClient)
+		e.rooms[b.Name] = &room{}
 	}
 	changed := false
 	for _, j := range st.jobs {

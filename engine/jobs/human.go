@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
@@ -124,7 +125,11 @@ func mapIssues(fc face.Face, mode workflows.ModeID, pe *comfyapi.PromptError, b 
 		} else if field == "" {
 			msg = fmt.Sprintf("%s: %s (node %s, %s)", is.Input, msg, is.NodeID, is.ClassType)
 		}
-		out = append(out, workflows.FieldError{Field: field, Msg: msg})
+		// Several loaders naming one missing file give one line, not one each.
+		fe := workflows.FieldError{Field: field, Msg: msg}
+		if !slices.Contains(out, fe) {
+			out = append(out, fe)
+		}
 	}
 	return out
 }

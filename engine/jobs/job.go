@@ -129,4 +129,7 @@ type Backend struct {
 	InputDir string
 	// Commit is the ComfyUI commit, when the app knows it (managed install).
 	Commit string
+	// GPU is the index of the local GPU this ComfyUI runs on ("" for a
+	// remote server, or when the app does not choose one).
+	GPU string
 }

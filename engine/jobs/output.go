@@ -69,6 +69,7 @@ type Sidecar struct {
 		Commit  string `json:"commit,omitempty"`
 		Pytorch string `json:"pytorch,omitempty"`
 		Device  string `json:"device,omitempty"`
+		GPU     string `json:"gpu,omitempty"` // the local GPU's index (one managed ComfyUI per GPU)
 	} `json:"comfyui"`
 	Timings       timings            `json:"timings"`
 	Seconds       map[string]float64 `json:"seconds"`
@@ -322,7 +323,7 @@ func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef
 	s.JobID, s.Mode, s.Preset, s.Seed, s.Form = a.job.ID, f.Mode, f.Preset, f.Seed, f
 	s.EnhancedPrompt = a.job.EnhancedPrompt
 	s.Media, s.PromptID, s.Prompt, s.Models = a.media, a.pid, a.built.Prompt, models
-	s.ComfyUI.Backend, s.ComfyUI.URL, s.ComfyUI.Commit = a.b.Name, shownURL(a.b.URL), a.b.Commit
+	s.ComfyUI.Backend, s.ComfyUI.URL, s.ComfyUI.Commit, s.ComfyUI.GPU = a.b.Name, shownURL(a.b.URL), a.b.Commit, a.b.GPU
 	s.ComfyUI.Version, s.ComfyUI.Pytorch = a.server.System.ComfyUIVersion, a.server.System.PytorchVersion
 	if len(a.server.Devices) > 0 {
 		s.ComfyUI.Device = a.server.Devices[0].Name

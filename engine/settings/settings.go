@@ -42,7 +42,8 @@ type Settings struct {
 	RemoteURLs     []string    `json:"remote_urls,omitempty"` // BackendRemote (and extra workers)
 	VRAMMode       VRAMMode    `json:"vram_mode"`
 	ReserveVRAMGiB float64     `json:"reserve_vram_gib"`
-	GPUIndex       int         `json:"gpu_index"`
+	GPUIndex       int         `json:"gpu_index"`            // before "GPUs to use"; see ChosenGPUs
+	GPUs           GPUChoice   `json:"gpus,omitempty"`       // one managed ComfyUI each; empty = all that fit
 	HFCache        string      `json:"hf_cache,omitempty"`   // "" = huggingface_hub's own resolution
 	OutputDir      string      `json:"output_dir,omitempty"` // "" = videos dir/LTX Studio
 	Offline        bool        `json:"offline"`
@@ -101,6 +102,9 @@ func (s Settings) Validate() error {
 	}
 	if s.ReserveVRAMGiB < 0 || s.ReserveVRAMGiB > 64 {
 		errs = append(errs, errors.New("VRAM reserve must be between 0 and 64 GiB"))
+	}
+	if err := s.GPUs.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if s.Precision != "fp8" && s.Precision != "bf16" {
 		errs = append(errs, fmt.Errorf("model precision must be fp8 or bf16, not %q", s.Precision))

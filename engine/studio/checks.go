@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -152,6 +153,9 @@ func pythonCheck(ctx context.Context, inst *install.Installer, c *Check) {
 	if err != nil {
 		c.Verdict, c.Detail = Fail, err.Error()
 		c.Fix = "Install uv (fastest) or Python 3.10–3.12 with venv (Debian/Ubuntu: sudo apt install python3-venv)."
+		if runtime.GOOS == "windows" {
+			c.Fix = "Install uv (fastest: winget install astral-sh.uv) or Python 3.12 from python.org with \"Add python.exe to PATH\" ticked, then run the checks again."
+		}
 		return
 	}
 	c.Detail = p.Describe()

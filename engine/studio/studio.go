@@ -23,6 +23,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
 	"github.com/ltxstudio/ltx-studio/engine/face"
+	"github.com/ltxstudio/ltx-studio/engine/gpu"
 	"github.com/ltxstudio/ltx-studio/engine/history"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
@@ -54,6 +55,9 @@ type Options struct {
 	Face face.Face
 	// CheckWait bounds each setup check (zero: 10 s; tests shorten it).
 	CheckWait time.Duration
+	// ListGPUs finds the GPUs at start (zero: gpu.List, NVML else
+	// nvidia-smi; tests inject fake GPUs).
+	ListGPUs func(context.Context) ([]gpu.Device, error)
 }
 
 // Studio is one running app's engine. Create with Open, end with Close.
@@ -82,6 +86,10 @@ type Studio struct {
 
 	stopPortWatch context.CancelFunc // ends followPort's watcher (port.go)
 	repairNext    atomic.Bool        // setup's next install track is a repair (repair.go)
+
+	gpus          []gpu.Device       // found at Open
+	pool          []*poolMember      // one extra managed ComfyUI per further chosen GPU (pool.go)
+	stopPoolWatch context.CancelFunc // ends followPoolPorts' watchers
 }
 
 // Open loads the settings and builds the pieces; it starts nothing.
@@ -114,6 +122,7 @@ func Open(opt Options) (*Studio, error) {
 		return nil, fmt.Errorf("no free local port for ComfyUI: %w", err)
 	}
 	s.port = port
+	s.findGPUs(opt.ListGPUs)
 	s.apply(set)
 	return s, nil
 }
@@ -149,8 +158,13 @@ func (s *Studio) apply(set settings.Settings) {
 		packs[i] = install.Pack{Name: p.Name, URL: p.URL, Commit: p.Commit}
 	}
 	port := s.port
+	chosen := ChooseGPUs(set, s.gpus)
 	s.backend = comfyui.New(comfyui.Options{Dirs: s.dirs, Settings: set, Packs: packs, Getenv: s.getenv, Logger: s.log,
-		Face: s.face, Install: s.install, Supervise: func(c *supervise.Config) { c.Port = port }})
+		Face: s.face, Install: s.install, Supervise: func(c *supervise.Config) { c.Port = port; pinPrimary(c, chosen) }})
+	s.buildPoolLocked(set, chosen, func(port int, d gpu.Device) comfyui.Options {
+		return comfyui.Options{Dirs: s.dirs, Settings: set, Packs: packs, Getenv: s.getenv, Logger: s.log,
+			Face: s.face, Install: s.install, Supervise: s.memberSupervise(set, port, d)}
+	})
 	s.models, s.modelsAt = nil, ""
 }
 
@@ -162,8 +176,12 @@ func (s *Studio) ApplySettings(ctx context.Context, set settings.Settings) error
 		return err
 	}
 	s.stopFollowingPort()
+	s.stopFollowingPool()
 	s.stopJobEngine()
 	if err := s.Backend().Stop(ctx); err != nil {
+		s.log.Warn("stopping ComfyUI for new settings", "err", err)
+	}
+	if err := s.stopPool(ctx); err != nil {
 		s.log.Warn("stopping ComfyUI for new settings", "err", err)
 	}
 	s.apply(set)
@@ -229,9 +247,14 @@ func (s *Studio) Start(ctx context.Context) error {
 			}
 		}
 	}
+	// The ComfyUIs of further GPUs start alongside the first one.
+	poolUp := make(chan struct{})
+	go func() { defer close(poolUp); s.startPool(ctx) }()
 	if err := s.Backend().Start(ctx); err != nil {
+		<-poolUp
 		return err
 	}
+	<-poolUp
 	s.followPort()
 	return s.startJobEngine(ctx)
 }
@@ -239,8 +262,9 @@ func (s *Studio) Start(ctx context.Context) error {
 // Stop stops the job engine and ComfyUI (the whole process tree).
 func (s *Studio) Stop(ctx context.Context) error {
 	s.stopFollowingPort()
+	s.stopFollowingPool()
 	s.stopJobEngine()
-	return s.Backend().Stop(ctx)
+	return errors.Join(s.Backend().Stop(ctx), s.stopPool(ctx))
 }
 
 // Close is Stop with a bounded wait: quitting the app must never leave a
@@ -412,7 +436,8 @@ func (s *Studio) backends() []jobs.Backend {
 	var out []jobs.Backend
 	switch set.Backend {
 	case settings.BackendManaged, settings.BackendFolder:
-		b := jobs.Backend{Name: "local", URL: fmt.Sprintf("http://127.0.0.1:%d", s.port)}
+		b := jobs.Backend{URL: fmt.Sprintf("http://127.0.0.1:%d", s.port)}
+		b.Name, b.GPU = primaryName(ChooseGPUs(set, s.gpus))
 		if set.Backend == settings.BackendManaged {
 			b.InputDir = filepath.Join(comfyui.Root(s.dirs, set), "input")
 			if cur, err := s.Backend().Installer().Current(); err == nil {
@@ -425,6 +450,9 @@ func (s *Studio) backends() []jobs.Backend {
 			}
 		}
 		out = append(out, b)
+		if set.Backend == settings.BackendManaged {
+			out = append(out, s.poolBackends(b)...)
+		}
 	}
 	// Remote servers are extra workers for a local backend, or the only ones.
 	for i, u := range set.RemoteURLs {
@@ -501,7 +529,7 @@ func (s *Studio) startJobEngine(ctx context.Context) error {
 	var err error
 	for try := 0; ; try++ {
 		eng, err = jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
-			Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim, Face: s.face})
+			Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim, Face: s.face, Need: EstimatePeak})
 		if !errors.Is(err, jobs.ErrQueueBusy) || try >= queueOpenTries {
 			break
 		}

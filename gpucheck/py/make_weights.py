@@ -55,7 +55,7 @@ def write_safetensors(path, tensors, metadata):
             h.update(chunk)
             f.write(chunk)
         for t in tensors.values():
-            b = t.detach().contiguous().view(torch.uint8).reshape(-1).cpu().numpy()
+            b = t.detach().contiguous().reshape(-1).view(torch.uint8).cpu().numpy()
             mv = memoryview(b)
             for i in range(0, len(mv), 1 << 28):
                 h.update(mv[i:i + (1 << 28)])
@@ -150,10 +150,10 @@ def spiece_model(vocab=8000):
     words = ["video", "camera", "light", "slow", "motion", "city", "night", "portrait", "speaks", "music", "sea",
              "forest", "dolly", "crane", "static", "shot", "cinematic", "warm", "cold", "wind", "rain", "smile"]
     lines = [" ".join(rnd.choice(words) + rnd.choice(["", "s", "ing", "ed", "ly"]) for _ in range(12)) for _ in range(20000)]
-    lines += ["".join(chr(rnd.randrange(33, 0x2FFF)) for _ in range(40)) for _ in range(4000)]
+    lines += ["".join(chr(rnd.randrange(33, 0x250)) for _ in range(40)) for _ in range(4000)]
     buf = io.BytesIO()
     spm.SentencePieceTrainer.train(sentence_iterator=iter(lines), model_writer=buf, vocab_size=vocab,
-                                   pad_id=0, eos_id=1, bos_id=2, unk_id=3, character_coverage=1.0,
+                                   pad_id=0, eos_id=1, bos_id=2, unk_id=3, character_coverage=1.0, hard_vocab_limit=False,
                                    user_defined_symbols=["<start_of_turn>", "<end_of_turn>"], minloglevel=2)
     return buf.getvalue()
 

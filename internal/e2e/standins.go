@@ -162,7 +162,7 @@ func Setup(ctx context.Context, o Options) (*World, error) {
 	t = time.Now()
 	w.Repos = HubRepos(o.Registry)
 	w.Hub = hftest.New(w.Repos)
-	w.Hub.ConnRate = o.HubRate
+	w.Hub.ConnRate.Store(o.HubRate)
 	if o.RequestLog != "" {
 		var mu sync.Mutex
 		w.Hub.Hub.Config.Handler = logRequests(w.Hub.Hub.Config.Handler, "hub", &mu, o.RequestLog)

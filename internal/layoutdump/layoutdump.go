@@ -13,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -32,12 +33,22 @@ type Item struct {
 func Collect(c fyne.Canvas) []Item {
 	scale := c.Scale()
 	var items []Item
-	walk(c.Content(), fyne.NewPos(0, 0), scale, 0, &items)
+	all := rect{0, 0, 1 << 30, 1 << 30}
+	walk(c.Content(), fyne.NewPos(0, 0), all, scale, 0, &items)
 	for i, o := range c.Overlays().List() {
-		walk(o, fyne.NewPos(0, 0), scale, i+1, &items)
+		walk(o, fyne.NewPos(0, 0), all, scale, i+1, &items)
 	}
 	return items
 }
+
+// rect is a clip in canvas units: what a scroll container lets show.
+type rect struct{ x0, y0, x1, y1 float32 }
+
+func (r rect) cut(o rect) rect {
+	return rect{max(r.x0, o.x0), max(r.y0, o.y0), min(r.x1, o.x1), min(r.y1, o.y1)}
+}
+
+func (r rect) empty() bool { return r.x1 <= r.x0 || r.y1 <= r.y0 }
 
 // Write prints items one a line, tab-separated:
 // layer, type, x, y, w, h, state, text.
@@ -56,17 +67,24 @@ func Write(w io.Writer, items []Item) error {
 	return nil
 }
 
-func walk(o fyne.CanvasObject, parent fyne.Position, scale float32, layer int, items *[]Item) {
+// walk lists o and what it holds; clip is the part of the canvas that
+// scroll containers above o let show: a widget scrolled out of sight is
+// left out, one half in sight is cut to its visible part.
+func walk(o fyne.CanvasObject, parent fyne.Position, clip rect, scale float32, layer int, items *[]Item) {
 	if o == nil || !o.Visible() {
 		return
 	}
 	pos := parent.Add(o.Position())
 	size := o.Size()
-	if text, ok := textOf(o); ok {
+	shown := clip.cut(rect{pos.X, pos.Y, pos.X + size.Width, pos.Y + size.Height})
+	if _, ok := o.(*container.Scroll); ok {
+		clip = shown
+	}
+	if text, ok := textOf(o); ok && !shown.empty() {
 		it := Item{
 			Type: strings.TrimPrefix(fmt.Sprintf("%T", o), "*"), Text: text,
-			X: int(pos.X * scale), Y: int(pos.Y * scale),
-			W: int(size.Width * scale), H: int(size.Height * scale), Layer: layer,
+			X: int(shown.x0 * scale), Y: int(shown.y0 * scale),
+			W: int((shown.x1 - shown.x0) * scale), H: int((shown.y1 - shown.y0) * scale), Layer: layer,
 		}
 		if d, ok := o.(fyne.Disableable); ok {
 			it.Disabled = d.Disabled()
@@ -76,11 +94,11 @@ func walk(o fyne.CanvasObject, parent fyne.Position, scale float32, layer int, i
 	switch v := o.(type) {
 	case *fyne.Container:
 		for _, c := range v.Objects {
-			walk(c, pos, scale, layer, items)
+			walk(c, pos, clip, scale, layer, items)
 		}
 	case fyne.Widget:
 		for _, c := range test.WidgetRenderer(v).Objects() {
-			walk(c, pos, scale, layer, items)
+			walk(c, pos, clip, scale, layer, items)
 		}
 	}
 }
@@ -112,12 +130,39 @@ func textOf(o fyne.CanvasObject) (string, bool) {
 		return fmt.Sprintf("%g", v.Value), true
 	case *canvas.Text:
 		return "", false // the widgets above already carry their text
+	}
+	if inner, ok := embeddedWidget(o); ok { // the app's own entry, say
+		return textOf(inner)
+	}
+	switch o.(type) {
 	case fyne.Tappable:
 		// Fyne's own tappables (tab buttons, file dialog items, list rows)
 		// keep their label in an unexported field; read it for the name.
 		return unexportedText(o), true
 	}
 	return "", false
+}
+
+// embeddedWidget finds a Fyne widget embedded as o's first field, the way
+// the app extends widget.Entry.
+func embeddedWidget(o fyne.CanvasObject) (fyne.CanvasObject, bool) {
+	v := reflect.ValueOf(o)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return nil, false
+	}
+	s := v.Elem()
+	if s.NumField() == 0 || !s.Type().Field(0).Anonymous {
+		return nil, false
+	}
+	f := s.Field(0)
+	if f.Kind() != reflect.Struct || !f.Addr().CanInterface() {
+		return nil, false
+	}
+	switch inner := f.Addr().Interface().(type) {
+	case *widget.Entry, *widget.Button, *widget.Label, *widget.Select, *widget.Check:
+		return inner.(fyne.CanvasObject), true
+	}
+	return nil, false
 }
 
 func unexportedText(o fyne.CanvasObject) string {

@@ -54,3 +54,23 @@ func TestCollectFindsButtonsTabsAndDialogs(t *testing.T) {
 		t.Fatalf("the dump does not mark Generate off:\n%s", out.String())
 	}
 }
+
+func TestCollectLeavesOutWhatIsScrolledAway(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	box := container.NewVBox()
+	for i := 0; i < 40; i++ {
+		box.Add(widget.NewButton("row", nil))
+	}
+	box.Add(widget.NewButton("Repair", nil))
+	w.SetContent(container.NewVScroll(box))
+	w.Resize(fyne.NewSize(300, 200))
+	for _, it := range Collect(w.Canvas()) {
+		if it.Text == "Repair" {
+			t.Fatalf("a button scrolled out of sight was listed: %+v", it)
+		}
+		if it.Y+it.H > 200 {
+			t.Fatalf("an item reaches past the scroll's bottom: %+v", it)
+		}
+	}
+}

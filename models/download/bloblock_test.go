@@ -46,7 +46,7 @@ func downloadAsChild() int {
 
 func TestTwoProcessesFetchOneBlobOnce(t *testing.T) {
 	s, f := serve(t, 4<<20)
-	s.ConnRate = 8 << 20 // half a second per file: the two runs overlap
+	s.ConnRate.Store(8 << 20) // half a second per file: the two runs overlap
 	cache := t.TempDir()
 	var wg sync.WaitGroup
 	outs := make([]string, 2)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ltxstudio/ltx-studio/internal/recordings"
 )
 
 func TestFromEnvResolvesLikeHuggingfaceHub(t *testing.T) {
@@ -60,21 +62,10 @@ func TestUnsafeNamesAreRefused(t *testing.T) {
 	}
 }
 
-// sharedHF finds shared/hf by walking up (CI puts shared/ beside the clone).
+// sharedHF is shared/hf (CI puts shared/ beside the clone).
 func sharedHF(t *testing.T) string {
-	dir, _ := os.Getwd()
-	for {
-		for _, c := range []string{filepath.Join(dir, "shared", "hf"), filepath.Join(dir, "..", "shared", "hf")} {
-			if _, err := os.Stat(filepath.Join(c, "cache_tree_huggingface_hub_1.33.txt")); err == nil {
-				return c
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/hf recording not found")
-		}
-		dir = parent
-	}
+	t.Helper()
+	return filepath.Dir(recordings.Need(t, "hf/cache_tree_huggingface_hub_1.33.txt"))
 }
 
 // Our writer must produce the very layout huggingface_hub 1.33 produced in the

@@ -280,9 +280,18 @@ func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Fo
 	if err != nil {
 		return err
 	}
-	where := s.Backend().URL()
-	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), modeName(f.Mode), job.Form.Seed, shownHost(where))
-	final, err := follow(ctx, e, ch, job.ID, env, shownHost(where))
+	where := shownHost(s.Backend().URL())
+	if pool := s.Pool(); len(pool) > 1 {
+		// One ComfyUI per GPU (and remote servers): the first idle one with
+		// room takes the job; "running on" names it.
+		names := make([]string, len(pool))
+		for i, m := range pool {
+			names[i] = m.Name
+		}
+		where = strings.Join(names, ", ")
+	}
+	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), modeName(f.Mode), job.Form.Seed, where)
+	final, err := follow(ctx, e, ch, job.ID, env, where)
 	if err != nil {
 		return err
 	}
@@ -400,6 +409,9 @@ func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string
 					// Re-queued after its server was lost: the wait starts again.
 					notTaken.Reset(queueWait)
 					waiting = true
+				}
+				if x.Job.ID == id && x.Job.State == jobs.Running && x.Job.Backend != "" {
+					fmt.Fprintf(w, "running on %s\n", x.Job.Backend)
 				}
 				if x.Job.ID == id && x.Job.State.Finished() {
 					if gaveUp != nil && x.Job.State == jobs.Cancelled {

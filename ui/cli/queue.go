@@ -47,7 +47,7 @@ func printQueue(w io.Writer, list []jobs.Job) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATE\tCREATED\tMODE\tPROMPT\tRESULT")
+	fmt.Fprintln(tw, "ID\tSTATE\tON\tCREATED\tMODE\tPROMPT\tRESULT")
 	for _, j := range list {
 		res := j.Output
 		if j.Error != "" {
@@ -55,7 +55,12 @@ func printQueue(w io.Writer, list []jobs.Job) {
 		} else if j.Note != "" && res == "" {
 			res = j.Note
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", shortID(j.ID), j.State, j.Created.Format(time.DateTime),
+		// ON is the GPU or server that runs (or ran) the job.
+		on := j.Backend
+		if on == "" {
+			on = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", shortID(j.ID), j.State, on, j.Created.Format(time.DateTime),
 			j.Form.Mode, clip(j.Form.Prompt, 40), clip(res, 80))
 	}
 	tw.Flush()

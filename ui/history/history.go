@@ -51,9 +51,10 @@ const allModes = "All modes"
 
 // View is the history screen. Build it with New, fill it with Reload.
 type View struct {
-	load func() ([]Item, error)
-	act  Actions
-	win  fyne.Window
+	load   func() ([]Item, error)
+	act    Actions
+	win    fyne.Window
+	loaded bool // the first Reload has ended (UI goroutine)
 
 	mu     sync.Mutex // guards items and filter against Reload from other goroutines
 	items  []Item     // everything loaded, newest first
@@ -106,6 +107,7 @@ func (v *View) Reload() {
 	}
 	v.mu.Unlock()
 	fyne.Do(func() {
+		v.loaded = true
 		if err != nil {
 			v.showError(fmt.Sprintf("Could not read the history: %v", err))
 		} else {
@@ -152,6 +154,13 @@ func (v *View) rebuild() {
 	}
 	v.mu.Unlock()
 	if len(v.shown) == 0 {
+		// Until the first read ends (thumbnails take a moment), "No videos
+		// yet" would be a false statement that flashes away.
+		if v.loaded {
+			v.empty.SetText("No videos yet. Finished videos appear here.")
+		} else {
+			v.empty.SetText("Reading the history…")
+		}
 		v.empty.Show()
 	} else {
 		v.empty.Hide()
@@ -189,8 +198,10 @@ func (v *View) newRow() fyne.CanvasObject {
 	r.meta = widget.NewLabel("")
 	r.meta.Importance = widget.LowImportance
 	r.meta.Truncation = fyne.TextTruncateEllipsis // job file names are long
-	btn := func(icon fyne.Resource, f func(Item)) *widget.Button {
-		b := widget.NewButtonWithIcon("", icon, func() {
+	// Labelled, not icon-only: Fyne has no tooltips, and a bare folder or
+	// refresh icon leaves a newcomer guessing.
+	btn := func(label string, icon fyne.Resource, f func(Item)) *widget.Button {
+		b := widget.NewButtonWithIcon(label, icon, func() {
 			if r.id >= 0 && r.id < len(v.shown) {
 				f(v.shown[r.id])
 			}
@@ -201,18 +212,20 @@ func (v *View) newRow() fyne.CanvasObject {
 		}
 		return b
 	}
-	r.play = btn(theme.MediaPlayIcon(), v.act.Play)
-	r.open = btn(theme.FolderOpenIcon(), v.act.Open)
-	r.rerun = btn(theme.ViewRefreshIcon(), v.act.Rerun)
-	r.settings = btn(theme.DocumentIcon(), v.act.LoadSettings)
+	r.play = btn("Play", theme.MediaPlayIcon(), v.act.Play)
+	r.open = btn("Folder", theme.FolderOpenIcon(), v.act.Open)
+	r.rerun = btn("Re-run", theme.ViewRefreshIcon(), v.act.Rerun)
+	r.settings = btn("Settings", theme.DocumentIcon(), v.act.LoadSettings)
 	var del func(Item)
 	if v.act.Delete != nil {
 		del = v.askDelete
 	}
-	r.del = btn(theme.DeleteIcon(), del)
+	r.del = btn("Delete", theme.DeleteIcon(), del)
+	// The buttons go under the text: five labelled buttons beside it left
+	// the prompt no room in the half-window panel.
 	buttons := container.NewHBox(r.play, r.open, r.rerun, r.settings, r.del)
-	text := container.NewVBox(r.title, r.prompt, r.meta)
-	c := container.NewBorder(nil, nil, r.thumb, buttons, text)
+	text := container.NewVBox(r.title, r.prompt, r.meta, buttons)
+	c := container.NewBorder(nil, nil, container.NewVBox(r.thumb), nil, text)
 	v.rows[c] = r
 	return c
 }

@@ -163,3 +163,17 @@ func TestLongMetaIsTruncated(t *testing.T) {
 		t.Fatal("meta line not on screen")
 	}
 }
+
+// Before the first read ends the view does not claim there are no videos.
+func TestNoFalseEmptyBeforeTheFirstRead(t *testing.T) {
+	test.NewTempApp(t)
+	v := New(func() ([]Item, error) { return nil, nil }, Actions{}, nil)
+	v.rebuild()
+	if v.empty.Text != "Reading the history…" {
+		t.Fatalf("before the first read: %q", v.empty.Text)
+	}
+	v.Reload()
+	if !v.empty.Visible() || !strings.HasPrefix(v.empty.Text, "No videos yet") {
+		t.Fatalf("after an empty read: %q", v.empty.Text)
+	}
+}

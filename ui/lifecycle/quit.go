@@ -7,6 +7,7 @@ package lifecycle
 import (
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,6 +48,7 @@ type Quitter struct {
 	Log  *slog.Logger
 
 	once    sync.Once
+	ended   atomic.Bool // the event loop has returned: OnUI must not be called
 	mu      sync.Mutex
 	stopped chan struct{} // closed when the one ComfyUI stop has returned
 	stopErr error         // written before stopped is closed
@@ -60,6 +62,29 @@ func (q *Quitter) Begin(why string) {
 		go q.run()
 	})
 }
+
+// Signal is SIGTERM or SIGINT. Fyne's own driver also catches these and
+// ends the event loop at once; calling into the UI (OnUI) while it shuts
+// down runs the function off the main thread after GLFW is gone, which
+// panics. So a signal only arms the deadline and lets Fyne end the loop
+// (main then stops ComfyUI); only if the loop is still running after the
+// grace period does it take the full quit path.
+func (q *Quitter) Signal(why string) {
+	q.once.Do(func() {
+		q.log().Info("quitting", "why", why)
+		go q.watchdog()
+		go func() {
+			time.Sleep(uiGrace)
+			if !q.ended.Load() {
+				q.run()
+			}
+		}()
+	})
+}
+
+// LoopEnded tells the quitter the event loop has returned (main calls it
+// right after ShowAndRun): from then on nothing is sent to the UI.
+func (q *Quitter) LoopEnded() { q.ended.Store(true) }
 
 // Now is a second request (a second Ctrl+C): stop ComfyUI and exit at once.
 func (q *Quitter) Now(why string) {
@@ -93,7 +118,7 @@ func (q *Quitter) StopBackend() error {
 
 func (q *Quitter) run() {
 	left := make(chan struct{})
-	q.OnUI(func() {
+	q.onUI(func() {
 		if q.Leave != nil {
 			q.Leave()
 		}
@@ -105,7 +130,14 @@ func (q *Quitter) run() {
 		q.log().Warn("the window did not answer; stopping ComfyUI anyway")
 	}
 	q.StopBackend()
-	q.OnUI(q.Quit)
+	q.onUI(q.Quit)
+}
+
+// onUI hands f to the UI unless the loop has already ended.
+func (q *Quitter) onUI(f func()) {
+	if !q.ended.Load() {
+		q.OnUI(f)
+	}
 }
 
 func (q *Quitter) watchdog() {

@@ -134,3 +134,43 @@ func count(list []string, s string) int {
 	}
 	return n
 }
+
+// SIGTERM: Fyne ends the loop itself; the quitter sends nothing to the UI
+// (that panicked in GLFW once the loop was gone) and leaves the ComfyUI stop
+// to main, after the loop.
+func TestSignalLeavesTheLoopToFyne(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := &record{}
+		q := newQuitter(r, true, func() error { return nil })
+		q.Signal("terminated")
+		q.LoopEnded() // Fyne's own handler ended the loop
+		time.Sleep(uiGrace)
+		synctest.Wait()
+		if got, _ := r.get(); len(got) != 0 {
+			t.Fatalf("after the loop ended the quitter still did %v", got)
+		}
+		q.StopBackend() // main, after ShowAndRun
+		time.Sleep(DefaultDeadline)
+		synctest.Wait()
+		if got, _ := r.get(); count(got, "stop") != 1 || count(got, "leave") != 0 {
+			t.Fatalf("signal quit did %v", got)
+		}
+	})
+}
+
+// A signal the toolkit did not act on still quits through the window.
+func TestSignalQuitsTheWindowWhenTheLoopRunsOn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := &record{}
+		q := newQuitter(r, true, func() error { return nil })
+		q.Signal("terminated")
+		time.Sleep(uiGrace)
+		synctest.Wait()
+		got, _ := r.get()
+		if len(got) != 3 || got[0] != "leave" || got[1] != "stop" || got[2] != "quit" {
+			t.Fatalf("signal with a live loop did %v", got)
+		}
+		time.Sleep(DefaultDeadline)
+		synctest.Wait()
+	})
+}

@@ -37,7 +37,8 @@ type Form struct {
 	preset, precision                                   *widget.RadioGroup
 	camera                                              *widget.Select
 	strength                                            *widget.Slider
-	presetText, sizeText, framesText, weightsText       *widget.RichText
+	sizeText, framesText, weightsText                   *widget.RichText
+	presetText                                          *presetBlock
 	strengthText                                        *canvas.Text
 	usedSeed                                            *widget.Label
 	enhanced                                            *widget.RichText // the last run's enhanced prompt
@@ -77,6 +78,7 @@ func (f *Form) Result() Result { return f.res }
 // SetUsedSeed shows the seed a finished run really used.
 func (f *Form) SetUsedSeed(seed int64) {
 	f.usedSeed.SetText(fmt.Sprintf("Last run used seed %d", seed))
+	f.usedSeed.Importance = widget.MediumImportance
 	f.usedSeed.Show()
 	f.relayout()
 }
@@ -136,7 +138,7 @@ func (f *Form) build(in Input) {
 	f.prompt = f.newEntry(true, in.Prompt, "Describe the shot: subject, action, setting, light, sound…")
 	f.prompt.SetMinRowsVisible(4)
 	f.negative = f.newEntry(true, in.Negative, "What to avoid")
-	f.negative.SetMinRowsVisible(2)
+	f.negative.SetMinRowsVisible(3) // two rows cut the third line of a typical negative prompt
 	f.width = f.newEntry(false, in.Width, "width")
 	f.height = f.newEntry(false, in.Height, "height")
 	f.seconds = f.newEntry(false, in.Seconds, "seconds")
@@ -164,8 +166,10 @@ func (f *Form) build(in Input) {
 	})
 	f.useEnhanced.Importance = widget.LowImportance
 	f.useEnhanced.Hide()
-	f.usedSeed = widget.NewLabel("")
-	f.usedSeed.Hide()
+	// The line is there from the start (a hint until the first run) so that
+	// "Last run used seed …" appearing does not push the form down.
+	f.usedSeed = widget.NewLabel("Each video's seed is kept with it in History")
+	f.usedSeed.Importance = widget.LowImportance
 	f.buildChoices(in)
 	f.sizeText, f.framesText, f.weightsText = dim(""), dim(""), dim("")
 
@@ -174,8 +178,13 @@ func (f *Form) build(in Input) {
 		label("Size"), f.field("size", container.NewGridWithColumns(2, suffixed(f.width, "W"), suffixed(f.height, "H")), f.sizeText),
 		label("Duration"), f.field("duration", container.NewGridWithColumns(2, suffixed(f.seconds, "s"), suffixed(f.fps, "fps")), f.framesText),
 		label("Seed"), f.field("seed", container.NewBorder(nil, nil, nil, f.random, f.seed), f.usedSeed),
-		label("Preset"), f.field("preset", f.preset, f.presetText, f.weightsText),
-		label("Camera"), f.field("camera", f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength)),
+		label("Preset"), f.field("preset", f.preset, f.presetText.box, f.weightsText),
+	}
+	// Style transfer keeps the source video's motion: a camera move would
+	// only be a prompt the source contradicts, so the form does not ask.
+	camera := f.field("camera", f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength))
+	if f.mode.ID != workflows.Style {
+		rows = append(rows, label("Camera"), camera)
 	}
 	advanced := container.New(layout.NewFormLayout(),
 		label("Negative"), f.field("negative", f.negative),
@@ -187,13 +196,19 @@ func (f *Form) build(in Input) {
 	title.SizeName = theme.SizeNameSubHeadingText
 	top := []fyne.CanvasObject{title, dim(f.mode.Description)}
 	if len(f.mode.Slots) > 0 {
+		// Cards in one grid row and their notes in the next: grid cells are
+		// one height, so cards side by side match even when one has a
+		// longer hint or a note the other lacks.
 		cards := make([]fyne.CanvasObject, 0, len(f.mode.Slots))
+		notes := make([]fyne.CanvasObject, 0, len(f.mode.Slots))
 		for _, def := range f.mode.Slots {
 			s := f.newSlot(def)
 			f.slots = append(f.slots, s)
-			cards = append(cards, s.content)
+			cards = append(cards, s.card)
+			notes = append(notes, container.NewStack(s.note.box)) // keeps its column while the note hides
 		}
-		top = append(top, container.NewGridWithColumns(len(cards), cards...))
+		top = append(top, container.NewGridWithColumns(len(cards), cards...),
+			container.NewGridWithColumns(len(notes), notes...))
 	}
 	body := append(top, container.New(layout.NewFormLayout(), rows...), acc)
 	// Extra room on the right keeps the scroll bar off the fields.
@@ -206,7 +221,7 @@ func (f *Form) buildChoices(in Input) {
 	for i, p := range presets {
 		labels[i] = p.Label
 	}
-	f.presetText = dim("")
+	f.presetText = newPresetBlock(f.relayout)
 	f.preset = widget.NewRadioGroup(labels, func(string) { f.update() })
 	f.preset.Horizontal = true
 	f.preset.Required = true
@@ -298,7 +313,7 @@ func (f *Form) update() {
 	}
 	for _, p := range workflows.Presets() {
 		if p.ID == f.res.Form.Preset {
-			setDim(f.presetText, p.Describe(f.mode.ID))
+			f.presetText.set(p, f.mode.ID)
 		}
 	}
 	if f.cfg.OnChange != nil {

@@ -21,15 +21,14 @@ type slot struct {
 	state Media
 	gen   int // bumps on every new file so a late probe result is dropped
 
-	card    *fyne.Container
-	thumb   *canvas.Image
-	icon    *widget.Icon
-	name    *widget.Label
-	detail  *widget.RichText
-	clear   *widget.Button
-	choose  *widget.Button
-	note    *note
-	content *fyne.Container
+	card   *fyne.Container
+	thumb  *canvas.Image
+	icon   *widget.Icon
+	name   *widget.Label
+	detail *widget.RichText
+	clear  *widget.Button
+	choose *widget.Button
+	note   *note
 }
 
 func newSlot(def workflows.MediaSlot, relayout, onChoose, onClear func()) *slot {
@@ -60,7 +59,6 @@ func newSlot(def workflows.MediaSlot, relayout, onChoose, onClear func()) *slot 
 	// past the screen's edge.
 	s.card = container.NewStack(back, container.NewPadded(container.NewVBox(
 		title, body, container.NewBorder(nil, nil, nil, s.choose))))
-	s.content = container.NewVBox(s.card, s.note.box)
 	s.show()
 	return s
 }

@@ -84,6 +84,8 @@ type Player struct {
 	playBtn, restart *widget.Button
 	sysBtn           *widget.Button
 	clock, msg       *widget.Label
+	seek             *widget.Slider // where playback is in the video; shown once the length is known
+	length           time.Duration  // 0 until SetLength
 	controls         *fyne.Container
 	fallback         *fyne.Container
 	root             *fyne.Container
@@ -119,7 +121,13 @@ func New(path string, open Opener) *Player {
 	p.msg = widget.NewLabel("")
 	p.msg.Alignment = fyne.TextAlignCenter
 
-	p.controls = container.NewHBox(p.playBtn, p.restart, p.clock)
+	// The bar shows the position; it does not seek (the decoder starts only
+	// from the first frame), so dragging it does nothing and it is read-only.
+	p.seek = widget.NewSlider(0, 1)
+	p.seek.Step = 0.001
+	p.seek.Disable()
+	p.seek.Hide()
+	p.controls = container.NewBorder(nil, nil, container.NewHBox(p.playBtn, p.restart, p.clock), nil, p.seek)
 	p.sysBtn = widget.NewButtonWithIcon("Play with system player", theme.MediaVideoIcon(), p.playSystem)
 	p.sysBtn.Importance = widget.HighImportance
 	p.fallback = container.NewCenter(container.NewVBox(p.msg, container.NewCenter(p.sysBtn)))
@@ -129,6 +137,26 @@ func New(path string, open Opener) *Player {
 		p.showUnavailable(errors.New("playing inside the app needs ffmpeg, which was not found"))
 	}
 	return p
+}
+
+// SetLength tells the player how long the video is (from ffprobe), so the
+// clock reads "0:03 / 0:05" and the position bar appears. UI goroutine.
+func (p *Player) SetLength(d time.Duration) {
+	p.length = d
+	if d > 0 {
+		p.seek.Show()
+	}
+	p.showPosition(0)
+}
+
+// showPosition updates the clock and the bar. UI goroutine.
+func (p *Player) showPosition(at time.Duration) {
+	if p.length <= 0 {
+		p.clock.SetText(clock(at))
+		return
+	}
+	p.clock.SetText(clock(at) + " / " + clock(p.length))
+	p.seek.SetValue(min(1, at.Seconds()/p.length.Seconds()))
 }
 
 // Content is the player's root object.
@@ -249,7 +277,7 @@ func (p *Player) step() {
 	fyne.Do(func() {
 		p.img.Image = frame
 		p.img.Refresh()
-		p.clock.SetText(clock(at))
+		p.showPosition(at)
 	})
 	if p.onFrame != nil {
 		p.onFrame(p.shown)

@@ -276,7 +276,7 @@ func TestGenerateProgressDonePlayer(t *testing.T) {
 	if card.info.Text != "seed 42 · took 1:23 · out.mp4" {
 		t.Fatalf("summary %q", card.info.Text)
 	}
-	if b := card.buttons["next"]; b == nil || b.Text != "Re-run with seed 43" {
+	if b := card.buttons["next"]; b == nil || b.Text != "Re-run with seed + 1" {
 		t.Fatal("missing seed+1 button")
 	}
 	test.Tap(card.buttons["rerun"])
@@ -320,4 +320,18 @@ func BenchmarkStep720p(b *testing.B) {
 		p.send(p.step)
 	}
 	p.Close()
+}
+
+// With the length known the clock says "position / length" and the bar shows.
+func TestLengthShowsInTheClockAndBar(t *testing.T) {
+	test.NewTempApp(t)
+	p := New("v.mp4", nil)
+	p.SetLength(5 * time.Second)
+	if p.clock.Text != "0:00 / 0:05" || !p.seek.Visible() {
+		t.Fatalf("clock %q, bar shown %v", p.clock.Text, p.seek.Visible())
+	}
+	p.showPosition(2500 * time.Millisecond)
+	if p.clock.Text != "0:02 / 0:05" || p.seek.Value != 0.5 {
+		t.Fatalf("clock %q, bar at %v", p.clock.Text, p.seek.Value)
+	}
 }

@@ -58,7 +58,9 @@ func NewResultCard(r Result, p *Player, a Actions) *ResultCard {
 		row.Add(b)
 	}
 	add("rerun", "Re-run", theme.ViewRefreshIcon(), a.Rerun)
-	add("next", fmt.Sprintf("Re-run with seed %d", r.Seed+1), theme.MediaSkipNextIcon(), a.RerunNextSeed)
+	// "seed + 1", not the number: a 19-digit random seed made the button
+	// wider than the panel and wrapped the whole row.
+	add("next", "Re-run with seed + 1", theme.MediaSkipNextIcon(), a.RerunNextSeed)
 	add("load", "Load settings", theme.DocumentIcon(), a.LoadSettings)
 	add("folder", "Open folder", theme.FolderOpenIcon(), a.OpenFolder)
 	add("system", "System player", theme.MediaVideoIcon(), play)

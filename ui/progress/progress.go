@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/ltxstudio/ltx-studio/ui/topaz"
 )
 
 // Update is one snapshot of a running job. The lead's adapter builds it from
@@ -36,7 +38,7 @@ type Missing struct {
 // Panel is the progress view. Build it with New.
 type Panel struct {
 	stage, steps, times *widget.Label
-	bar                 *widget.ProgressBar
+	bar                 *topaz.Bar
 	preview             *canvas.Image
 	cancel              *widget.Button
 
@@ -55,7 +57,7 @@ func New(onCancel func()) *Panel {
 		stage:   widget.NewLabelWithStyle("Starting…", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		steps:   widget.NewLabel(""),
 		times:   widget.NewLabel(""),
-		bar:     widget.NewProgressBar(),
+		bar:     topaz.NewBar(),
 		preview: canvas.NewImageFromImage(nil),
 		waitMsg: widget.NewLabel(""),
 	}

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ltxstudio/ltx-studio/ui/topaz"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -34,6 +35,7 @@ type Job struct {
 	State    State
 	Progress float64 // 0..1, for Running
 	Note     string  // optional: "needs 2 model files", "stage 2 of 3"
+	On       string  // the GPU or server running it ("GPU 1", "remote-1 host:port"), when known
 }
 
 // Actions forward taps by job ID; they run on the UI goroutine.
@@ -98,17 +100,17 @@ func (v *View) Jobs() []Job { return append([]Job(nil), v.jobs...) }
 
 type row struct {
 	title, note    *widget.Label
-	bar            *widget.ProgressBar
+	bar            *topaz.Bar
 	up, down, stop *widget.Button
 	id             int
 }
 
 func (v *View) newRow() fyne.CanvasObject {
-	r := &row{id: -1, title: widget.NewLabel(""), note: widget.NewLabel(""), bar: widget.NewProgressBar()} // -1 until bound: the list also makes rows just to measure
+	r := &row{id: -1, title: widget.NewLabel(""), note: widget.NewLabel(""), bar: topaz.NewBar()} // -1 until bound: the list also makes rows just to measure
 	r.title.Truncation = fyne.TextTruncateEllipsis
 	r.note.Importance = widget.LowImportance
-	act := func(icon fyne.Resource, f func(string)) *widget.Button {
-		b := widget.NewButtonWithIcon("", icon, func() {
+	act := func(label string, icon fyne.Resource, f func(string)) *widget.Button {
+		b := widget.NewButtonWithIcon(label, icon, func() { // labelled: Fyne has no tooltips
 			if f != nil && r.id >= 0 && r.id < len(v.jobs) {
 				f(v.jobs[r.id].ID)
 			}
@@ -116,9 +118,9 @@ func (v *View) newRow() fyne.CanvasObject {
 		b.Importance = widget.LowImportance
 		return b
 	}
-	r.up = act(theme.MoveUpIcon(), v.act.MoveUp)
-	r.down = act(theme.MoveDownIcon(), v.act.MoveDown)
-	r.stop = act(theme.CancelIcon(), v.act.Cancel)
+	r.up = act("Earlier", theme.MoveUpIcon(), v.act.MoveUp)
+	r.down = act("Later", theme.MoveDownIcon(), v.act.MoveDown)
+	r.stop = act("Cancel", theme.CancelIcon(), v.act.Cancel)
 	c := container.NewBorder(nil, nil, nil, container.NewHBox(r.up, r.down, r.stop),
 		container.NewVBox(r.title, container.NewStack(r.note, r.bar)))
 	v.rows[c] = r
@@ -131,6 +133,9 @@ func (v *View) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	tag := strings.ToUpper(string(j.Mode))
 	if m, ok := workflows.Lookup(j.Mode); ok {
 		tag = m.Tag
+	}
+	if j.On != "" && j.State == Running {
+		tag += " · " + j.On // with several GPUs, which one is busy with it
 	}
 	r.title.SetText(fmt.Sprintf("%s · %s", tag, strings.Join(strings.Fields(j.Prompt), " ")))
 	if j.State == Running {

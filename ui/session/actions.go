@@ -218,6 +218,7 @@ func (s *Session) exportWorkflow(sidecar string) {
 		}, s.win)
 		d.SetFileName(name)
 		d.Show()
+		d.Resize(fyne.NewSize(820, 560)) // after Show: Fyne's dialog has no pop-up to size before it
 	})
 }
 

@@ -58,13 +58,16 @@ type Session struct {
 
 	ffmpeg, ffprobe, ffplay string
 
-	mu       sync.Mutex
-	current  string // job ID the result tab follows
-	player   *player.Player
-	focused  bool
-	started  map[string]time.Time
-	percent  map[string]float64 // latest progress per job, for the queue's bars
-	unsubJob func()
+	mu      sync.Mutex
+	current string // job ID the result tab follows
+	curDone bool   // the current job has finished: the next job to run takes the result tab
+
+	logsUnload *widget.Button // the Logs tab's Unload, on only while ComfyUI is ready
+	player     *player.Player
+	focused    bool
+	started    map[string]time.Time
+	percent    map[string]float64 // latest progress per job, for the queue's bars
+	unsubJob   func()
 }
 
 // Options are what New needs besides the engine and the window.
@@ -112,18 +115,22 @@ func (s *Session) followComfyVRAM() {
 			return
 		case <-t.C:
 		}
-		eng := s.st.Jobs()
-		if eng == nil || s.shell == nil {
+		if s.st.Jobs() == nil || s.shell == nil {
 			continue
 		}
+		// One share per ComfyUI (one per GPU with several), for the
+		// meter's per-GPU bars.
 		ctx, cancel := context.WithTimeout(s.ctx, time.Second)
-		stats, err := eng.Stats(ctx, "local")
+		shares := s.st.ComfyVRAM(ctx)
 		cancel()
-		if err != nil || len(stats.Devices) == 0 {
+		if len(shares) == 0 {
 			continue
 		}
-		mib := uint64(max(stats.Devices[0].TorchVRAMTotal, 0) >> 20)
-		fyne.Do(func() { s.shell.Meter().SetComfy(mib) })
+		owners := make([]meter.Owner, len(shares))
+		for i, sh := range shares {
+			owners[i] = meter.Owner{GPU: sh.GPU, Name: sh.Backend, MiB: sh.Bytes >> 20}
+		}
+		fyne.Do(func() { s.shell.Meter().SetOwners(owners) })
 	}
 }
 
@@ -157,20 +164,27 @@ func (s *Session) build() {
 		Repair:        func() { s.st.RequestRepair(); s.ShowSetup() },
 		UpdateComfyUI: func() { s.ShowSetup() },
 		RollBack:      s.rollBack,
-		Window:        s.win,
+		CanRollBack: func() bool {
+			st, err := s.st.Backend().Installer().Status()
+			return err == nil && st.Previous != nil
+		},
+		Window:    s.win,
+		GPUsFound: gpusFound(s.st.GPUs()),
 	})
 	s.logs = widget.NewMultiLineEntry()
 	s.logs.TextStyle = fyne.TextStyle{Monospace: true}
 	s.logs.Wrapping = fyne.TextWrapOff
 	refresh := widget.NewButton("Refresh", s.refreshLogs)
 	unload := widget.NewButton("Unload models", s.unload)
+	unload.Disable() // until ComfyUI is ready: before that it holds no models
+	s.logsUnload = unload
 	logsTab := container.NewBorder(container.NewHBox(widget.NewLabelWithStyle("ComfyUI log", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), refresh, unload), nil, nil, nil, s.logs)
 
 	s.tabs = container.NewAppTabs(
 		container.NewTabItem("Result", s.result),
 		container.NewTabItem("Queue", s.queue.Content()),
 		container.NewTabItem("History", s.hist.Content()),
-		container.NewTabItem("Settings", container.NewVScroll(s.settings.Content())),
+		container.NewTabItem("Settings", s.settings.Content()), // the view scrolls itself
 		container.NewTabItem("Logs", logsTab),
 	)
 	s.tabs.OnSelected = func(t *container.TabItem) {
@@ -185,7 +199,6 @@ func (s *Session) build() {
 	}
 	if s.shell != nil {
 		s.shell.SetOutput(s.tabs)
-		s.shell.SetUnload(s.unload)
 	}
 }
 
@@ -252,9 +265,23 @@ func (s *Session) showBackend(ev status.Event) {
 		text = ev.Message
 	}
 	ok := ev.State == status.Ready
-	if s.shell != nil {
-		fyne.Do(func() { s.shell.SetBackendStatus(text, ok) })
-	}
+	fyne.Do(func() {
+		// Unload is offered only while a ComfyUI holds models.
+		if ok {
+			s.logsUnload.Enable()
+		} else {
+			s.logsUnload.Disable()
+		}
+		if s.shell == nil {
+			return
+		}
+		s.shell.SetBackendStatus(text, ok)
+		if ok {
+			s.shell.SetUnload(s.unload)
+		} else {
+			s.shell.SetUnload(nil)
+		}
+	})
 }
 
 // followJobs subscribes to the (current) job engine.
@@ -300,7 +327,7 @@ func (s *Session) onJobEvent(ev jobs.Event) {
 		s.mu.Unlock()
 		s.queue.SetProgress(e.ID, pct)
 		if s.isCurrent(e.ID) {
-			s.prog.Update(progressUpdate(e.Progress))
+			s.prog.Update(withBackend(s.st.Jobs(), e.ID, progressUpdate(e.Progress)))
 		}
 	case jobs.PreviewFrame:
 		if s.isCurrent(e.ID) {
@@ -323,10 +350,16 @@ func (s *Session) onJobChanged(j jobs.Job) {
 	if j.State == jobs.Running && !seen {
 		s.started[j.ID] = time.Now()
 	}
-	if s.current == "" && j.State == jobs.Running {
-		s.current = j.ID // a job resumed from the persisted queue
+	if j.State == jobs.Running && (s.current == "" || s.curDone) {
+		// The result tab follows the job that runs: a job queued behind
+		// another takes it over when it starts, not when it is queued (and
+		// a job resumed from the persisted queue is followed too).
+		s.current, s.curDone = j.ID, false
 	}
 	cur := s.current == j.ID
+	if cur && j.State.Finished() {
+		s.curDone = true
+	}
 	focused := s.focused
 	s.mu.Unlock()
 	if j.State == jobs.Running && !seen {
@@ -418,7 +451,7 @@ func (s *Session) notify(j jobs.Job) {
 func (s *Session) Generate(f workflows.Form) {
 	eng := s.st.Jobs()
 	if eng == nil {
-		s.showMessage(errorview.Message{What: "ComfyUI is not running yet.", Do: "Wait until the header says it is ready, or finish the setup (Settings → Repair)."})
+		s.showMessage(s.notRunning())
 		return
 	}
 	go func() {
@@ -431,6 +464,20 @@ func (s *Session) Generate(f workflows.Form) {
 		}
 		queue()
 	}()
+}
+
+// notRunning says why Generate cannot queue, and what will fix it: only a
+// ComfyUI that is starting is worth waiting for.
+func (s *Session) notRunning() errorview.Message {
+	switch {
+	case s.st.NeedsSetup():
+		return errorview.Message{What: "ComfyUI is not installed yet, so nothing can generate.",
+			Do: "Press \"Finish setup\" in the header to install it and download the models."}
+	case s.st.Backend().State().State == status.Starting || s.st.Backend().State().State == status.Installing:
+		return errorview.Message{What: "ComfyUI is still starting.", Do: "Press Generate again when the header says it is ready.", Notice: true}
+	}
+	return errorview.Message{What: "ComfyUI is not running.",
+		Do: "Open the Logs tab to see why it stopped; Settings → Repair checks this computer and reinstalls it."}
 }
 
 // missing asks the model store what this form's graph lacks (quietly false
@@ -461,6 +508,12 @@ func (s *Session) submit(eng *jobs.Engine, f workflows.Form) {
 		s.showError("The job could not be queued", err, "Fix the form and try again.")
 		return
 	}
+	s.mu.Lock()
+	busy := s.current != "" && s.current != j.ID && !s.curDone
+	s.mu.Unlock()
+	if busy { // the result tab stays on the running job; the queue shows this one
+		return
+	}
 	s.setCurrent(j.ID)
 	s.prog.Reset()
 	s.prog.Update(progress.Update{Stage: "Queued"})
@@ -469,7 +522,7 @@ func (s *Session) submit(eng *jobs.Engine, f workflows.Form) {
 
 func (s *Session) setCurrent(id string) {
 	s.mu.Lock()
-	s.current = id
+	s.current, s.curDone = id, false
 	s.mu.Unlock()
 }
 
@@ -521,7 +574,7 @@ func (s *Session) refreshQueue() {
 		default:
 			continue
 		}
-		rows = append(rows, queueview.Job{ID: j.ID, Mode: j.Form.Mode, Prompt: j.Form.Prompt, State: st, Note: j.Note, Progress: percent[j.ID]})
+		rows = append(rows, queueview.Job{ID: j.ID, Mode: j.Form.Mode, Prompt: j.Form.Prompt, State: st, Note: j.Note, Progress: percent[j.ID], On: j.Backend})
 	}
 	fyne.Do(func() { s.queue.Set(rows) })
 }
@@ -579,15 +632,21 @@ func (s *Session) showVideo(path string, seed int64, took time.Duration, sidecar
 		if s.ffplay != "" {
 			p.Audio = &ffplayAudio{bin: s.ffplay, file: path}
 		}
-		if s.app != nil {
-			p.OpenURL = s.app.OpenURL
-		}
+		p.OpenURL = func(u *url.URL) error { s.openWithDesktop(u.Path, "videos"); return nil }
+		go func() { // the length for the player's clock and bar
+			ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+			defer cancel()
+			if info, err := media.Probe(ctx, path); err == nil && info.Duration > 0 {
+				fyne.Do(func() { p.SetLength(info.Duration) })
+			}
+		}()
 		card := player.NewResultCard(player.Result{Path: path, Seed: seed, Took: took}, p, player.Actions{
 			OpenFolder:     func() { s.openFolder(path) },
 			Rerun:          func() { s.rerun(sidecar, 0) },
 			RerunNextSeed:  func() { s.rerun(sidecar, 1) },
 			LoadSettings:   func() { s.loadSettings(sidecar) },
 			ExportWorkflow: func() { s.exportWorkflow(sidecar) },
+			PlaySystem:     func() { s.openWithDesktop(path, "videos") },
 		})
 		s.mu.Lock()
 		s.player = p
@@ -601,15 +660,7 @@ func (s *Session) showVideo(path string, seed int64, took time.Duration, sidecar
 	})
 }
 
-func (s *Session) openFolder(path string) {
-	if s.app == nil {
-		return
-	}
-	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Dir(path))}
-	if err := s.app.OpenURL(u); err != nil {
-		s.log.Warn("open folder", "err", err)
-	}
-}
+func (s *Session) openFolder(path string) { s.openWithDesktop(filepath.Dir(path), "folders") }
 
 func (s *Session) refreshLogs() {
 	lines := s.st.Backend().Logs()
@@ -691,7 +742,7 @@ func (s *Session) checkOffline(set settings.Settings) {
 func (s *Session) rollBack() {
 	go func() {
 		if _, err := s.st.Backend().Installer().Rollback(); err != nil {
-			s.showError("Roll back failed", err, "There may be no earlier install to go back to.")
+			s.showMessage(errorview.Message{What: "Roll back failed: " + jobs.Human(err), Do: "Nothing was changed; the current install stays."})
 			return
 		}
 		_ = s.st.Stop(s.ctx)

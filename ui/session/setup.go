@@ -39,6 +39,7 @@ type setupRun struct {
 	planning      bool
 	reused        map[string]string // file name → "reused from disk (hardlink)", kept on its row
 	lastAdoptTick time.Time
+	laterBtn      *widget.Button // "Not now"; UI goroutine only
 }
 
 // ShowSetup replaces the window's content with the first-run flow; "Start
@@ -55,6 +56,12 @@ func (s *Session) ShowSetup() {
 		ResumeDownload: func() { r.startModels(r.flowChoice()) },
 		CancelDownload: r.stopModels,
 		Finish:         r.finish,
+		OnStep: func(st setup.Step) {
+			if r.laterBtn != nil { // UI goroutine, like every step change
+				r.laterBtn.Hidden = st == setup.StepReady
+				r.laterBtn.Refresh()
+			}
+		},
 	})
 	set := s.st.Settings()
 	var modes []workflows.ModeID
@@ -74,6 +81,8 @@ func (s *Session) ShowSetup() {
 		// says how to come back, and Settings → Repair reopens this flow.
 		later := widget.NewButton("Not now", r.later)
 		later.Importance = widget.LowImportance
+		later.Hidden = r.flow.Step() == setup.StepReady
+		r.laterBtn = later
 		top := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Set up LTX 2.3 Studio", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), later)
 		s.win.SetContent(container.NewPadded(container.NewBorder(top, nil, nil, nil, r.flow.Content())))
 		s.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
@@ -245,8 +254,6 @@ func (r *setupRun) stop() {
 	r.stopModels()
 }
 
-var stepTitles = []string{"Check tools", "Get ComfyUI", "Custom nodes", "Python environment", "PyTorch", "ComfyUI requirements", "Node requirements", "Self-test", "Switch to the new install"}
-
 func (r *setupRun) feedInstall(ev install.Event) {
 	name := ev.Title
 	if name == "" {
@@ -327,6 +334,9 @@ func (r *setupRun) feedAdopt(e studio.AdoptEvent) {
 // finish goes back to the studio and starts ComfyUI.
 func (r *setupRun) finish() {
 	r.close()
+	if r.s.shell != nil {
+		r.s.shell.SetSetup(nil)
+	}
 	r.s.usePrecision(r.s.st.Settings())
 	go r.s.startBackend()
 }
@@ -341,7 +351,8 @@ func (r *setupRun) later() {
 		return
 	}
 	if s.shell != nil {
-		s.shell.SetBackendStatus("ComfyUI is not set up yet: Settings → Repair", false)
+		s.shell.SetBackendStatus("ComfyUI is not set up yet", false)
+		s.shell.SetSetup(s.ShowSetup) // the header's way back, besides Settings → Repair
 	}
 }
 

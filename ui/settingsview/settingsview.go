@@ -35,7 +35,13 @@ type Options struct {
 	OnSaved func(settings.Settings) // after a successful save (UI goroutine)
 	// Maintenance re-runs parts of setup; nil hides a button.
 	Repair, UpdateComfyUI, RollBack func()
-	Window                          fyne.Window // parents the folder pickers; nil = no Browse buttons
+	// CanRollBack says whether an earlier install exists; Roll back is
+	// off (with a note) while it says no. Nil: always on.
+	CanRollBack func() bool
+	Window      fyne.Window // parents the folder pickers; nil = no Browse buttons
+	// GPUsFound is shown under "GPUs to use" (e.g. "0: NVIDIA H200 140 GiB");
+	// empty says no GPU was found.
+	GPUsFound []string
 }
 
 var backends = []struct {
@@ -84,7 +90,7 @@ type View struct {
 
 	backend                                    *widget.RadioGroup
 	managedDir, folderPath, hfCache, outputDir *widget.Entry
-	remoteURLs, reserve, gpuIndex              *widget.Entry
+	remoteURLs, reserve, gpus                  *widget.Entry
 	token                                      *widget.Entry
 	removeToken                                *widget.Button
 	vram                                       *widget.Select
@@ -94,6 +100,8 @@ type View struct {
 	errLabel, okLabel                          *widget.Label
 	form                                       *widget.Form
 	confirm                                    *dialog.ConfirmDialog // the open maintenance question, for tests
+	rollBack                                   *widget.Button        // nil when the view has no Roll back
+	rollBackNote                               *widget.Label         // why Roll back is off
 	root                                       fyne.CanvasObject
 }
 
@@ -113,7 +121,7 @@ func New(st Store, opt Options) *View {
 	v.remoteURLs = widget.NewMultiLineEntry()
 	v.remoteURLs.SetPlaceHolder("http://192.168.1.20:8188\none address per line")
 	v.remoteURLs.SetMinRowsVisible(3)
-	v.reserve, v.gpuIndex = entry("0"), entry("0")
+	v.reserve, v.gpus = entry("0"), entry("all, or GPU numbers like 0,1")
 	v.token = widget.NewPasswordEntry()
 	v.removeToken = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), v.onRemoveToken)
 	v.vram = widget.NewSelect(labels(len(vramModes), func(i int) string { return vramModes[i].label }), nil)
@@ -139,7 +147,7 @@ func New(st Store, opt Options) *View {
 		widget.NewFormItem("Server addresses", v.remoteURLs),
 		widget.NewFormItem("VRAM mode", v.vram),
 		widget.NewFormItem("Keep free (GiB)", v.reserve),
-		widget.NewFormItem("GPU index", v.gpuIndex),
+		gpusItem(v.gpus, opt.GPUsFound),
 		widget.NewFormItem("Model precision", v.precision),
 		widget.NewFormItem("LTX-2.3 weights", container.NewVBox(v.weights, hint(workflows.WeightsChange))),
 		widget.NewFormItem("Model cache", v.browse(v.hfCache)),
@@ -187,6 +195,7 @@ func (v *View) Edited() bool {
 // ReloadUnlessEdited is Reload for a tab coming back into view: a person's
 // unsaved edits stay. UI goroutine.
 func (v *View) ReloadUnlessEdited() {
+	v.refreshRollBack()
 	if !v.Edited() {
 		v.Reload()
 	}
@@ -239,7 +248,7 @@ func (v *View) fill(s settings.Settings, hasToken bool) {
 		}
 	}
 	v.reserve.SetText(strconv.FormatFloat(s.ReserveVRAMGiB, 'f', -1, 64))
-	v.gpuIndex.SetText(strconv.Itoa(s.GPUIndex))
+	v.gpus.SetText(s.ChosenGPUs().String())
 	v.hfCache.SetText(s.HFCache)
 	v.outputDir.SetText(s.OutputDir)
 	v.offline.SetChecked(s.Offline)
@@ -294,11 +303,13 @@ func (v *View) collect() (settings.Settings, error) {
 		errs = append(errs, errors.New("VRAM to keep free must be a number of GiB, like 1.5"))
 	}
 	s.ReserveVRAMGiB = r
-	g, err := strconv.Atoi(strings.TrimSpace(v.gpuIndex.Text))
-	if err != nil || g < 0 {
-		errs = append(errs, errors.New("GPU index must be 0 or a higher whole number (0 = first GPU)"))
+	// One managed ComfyUI per chosen GPU; the older single index is folded
+	// into the list.
+	g, err := settings.ParseGPUChoice(v.gpus.Text)
+	if err != nil {
+		errs = append(errs, err)
 	}
-	s.GPUIndex = g
+	s.GPUs, s.GPUIndex = g, 0
 	s.HFCache = strings.TrimSpace(v.hfCache.Text)
 	s.OutputDir = strings.TrimSpace(v.outputDir.Text)
 	s.Offline, s.NotifyWhenDone = v.offline.Checked, v.notify.Checked
@@ -352,11 +363,11 @@ func (v *View) browse(e *widget.Entry) fyne.CanvasObject {
 func (v *View) maintenance() fyne.CanvasObject {
 	row := container.NewHBox()
 	// Each of these stops ComfyUI (and with it a running job), so ask first.
-	add := func(label, question string, icon fyne.Resource, f func()) {
+	add := func(label, question string, icon fyne.Resource, f func()) *widget.Button {
 		if f == nil {
-			return
+			return nil
 		}
-		row.Add(widget.NewButtonWithIcon(label, icon, func() {
+		b := widget.NewButtonWithIcon(label, icon, func() {
 			if v.opt.Window == nil {
 				f()
 				return
@@ -368,16 +379,39 @@ func (v *View) maintenance() fyne.CanvasObject {
 				}
 			}, v.opt.Window)
 			v.confirm.SetConfirmText(label)
+			v.confirm.SetDismissText("Cancel")
 			v.confirm.Show()
-		}))
+		})
+		row.Add(b)
+		return b
 	}
 	add("Repair", "Open the setup to check this computer and install ComfyUI again?", theme.SettingsIcon(), v.opt.Repair)
 	add("Update ComfyUI", "Open the setup to install the ComfyUI version this app pins?", theme.DownloadIcon(), v.opt.UpdateComfyUI)
-	add("Roll back", "Go back to the previous ComfyUI install?", theme.HistoryIcon(), v.opt.RollBack)
+	v.rollBack = add("Roll back", "Go back to the previous ComfyUI install?", theme.HistoryIcon(), v.opt.RollBack)
 	if len(row.Objects) == 0 {
 		return nil
 	}
-	return container.NewVBox(widget.NewLabelWithStyle("ComfyUI install", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), row)
+	v.rollBackNote = widget.NewLabel("")
+	v.rollBackNote.Importance = widget.LowImportance
+	v.refreshRollBack()
+	return container.NewVBox(widget.NewLabelWithStyle("ComfyUI install", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), row, v.rollBackNote)
+}
+
+// refreshRollBack turns Roll back off, and says why, when there is no
+// earlier install to go back to. UI goroutine.
+func (v *View) refreshRollBack() {
+	if v.rollBack == nil || v.opt.CanRollBack == nil {
+		return
+	}
+	if v.opt.CanRollBack() {
+		v.rollBack.Enable()
+		v.rollBackNote.SetText("")
+		v.rollBackNote.Hide()
+		return
+	}
+	v.rollBack.Disable()
+	v.rollBackNote.SetText("Roll back needs an earlier install; there is one after the first update or repair.")
+	v.rollBackNote.Show()
 }
 
 func entry(placeholder string) *widget.Entry {
@@ -395,4 +429,15 @@ func errorText(err error) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// gpusItem is "GPUs to use" with the GPUs found at start under it: one
+// managed ComfyUI runs per chosen GPU.
+func gpusItem(e *widget.Entry, found []string) *widget.FormItem {
+	it := widget.NewFormItem("GPUs to use", e)
+	it.HintText = "No NVIDIA GPU found"
+	if len(found) > 0 {
+		it.HintText = "One ComfyUI per GPU. Found: " + strings.Join(found, " · ")
+	}
+	return it
 }

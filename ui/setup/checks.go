@@ -16,6 +16,7 @@ type checksPage struct {
 	next     *widget.Button
 	root     fyne.CanvasObject
 	rowsByID map[string]*checkRow
+	pending  fyne.CanvasObject // the "checking…" row until the first result
 }
 
 type checkRow struct {
@@ -27,7 +28,12 @@ type checkRow struct {
 
 func newChecksPage(f *Flow) *checksPage {
 	p := &checksPage{f: f, results: map[string]CheckResult{}, rowsByID: map[string]*checkRow{}}
-	p.list = container.NewVBox()
+	// The checks take a few seconds (nvidia-smi, the Python probe): say what
+	// is being looked at instead of showing an empty page meanwhile.
+	wait := widget.NewLabel("Checking the NVIDIA GPU and driver, free disk space, git, and Python or uv…")
+	wait.Wrapping = fyne.TextWrapWord
+	p.pending = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewPrimaryThemedResource(theme.SearchIcon()))), nil, wait)
+	p.list = container.NewVBox(p.pending)
 	p.summary = widget.NewLabel("Checking this computer…")
 	p.summary.Wrapping = fyne.TextWrapWord
 	again := widget.NewButtonWithIcon("Check again", theme.ViewRefreshIcon(), func() { call(f.act.RunChecks) })
@@ -52,6 +58,7 @@ func (p *checksPage) set(r CheckResult) {
 		row.box = container.NewBorder(nil, nil, container.NewVBox(row.icon), nil,
 			container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), row.name, row.detail, row.fix))
 		p.rowsByID[r.ID] = row
+		p.list.Remove(p.pending)
 		p.list.Add(row.box)
 	}
 	p.results[r.ID] = r

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ltxstudio/ltx-studio/ui/errorview"
+	"github.com/ltxstudio/ltx-studio/ui/topaz"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -21,7 +22,7 @@ type downloadPage struct {
 	files  map[string]DownloadProgress
 	rows   map[string]*fileRow
 	list   *fyne.Container
-	total  *widget.ProgressBar
+	total  *topaz.Bar
 	speed  *widget.Label
 	paused bool
 
@@ -33,13 +34,13 @@ type downloadPage struct {
 
 type fileRow struct {
 	name, bytes *widget.Label
-	bar         *widget.ProgressBar
+	bar         *topaz.Bar
 }
 
 func newDownloadPage(f *Flow) *downloadPage {
 	p := &downloadPage{f: f, files: map[string]DownloadProgress{}, rows: map[string]*fileRow{}}
 	p.list = container.NewVBox()
-	p.total = widget.NewProgressBar()
+	p.total = topaz.NewBar()
 	p.speed = widget.NewLabel("")
 	p.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), p.onPause)
 	p.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { call(f.act.CancelDownload) })
@@ -84,7 +85,7 @@ func (p *downloadPage) begin(c Choice) {
 func (p *downloadPage) progress(e DownloadProgress) {
 	row, ok := p.rows[e.File]
 	if !ok {
-		row = &fileRow{name: widget.NewLabel(e.File), bytes: widget.NewLabel(""), bar: widget.NewProgressBar()}
+		row = &fileRow{name: widget.NewLabel(e.File), bytes: widget.NewLabel(""), bar: topaz.NewBar()}
 		row.name.Truncation = fyne.TextTruncateEllipsis
 		row.bytes.Importance = widget.LowImportance
 		p.rows[e.File] = row

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ltxstudio/ltx-studio/ui/errorview"
+	"github.com/ltxstudio/ltx-studio/ui/topaz"
 )
 
 // logKeep is how many installer lines stay on screen; the full log is the
@@ -25,7 +26,7 @@ type installPage struct {
 	order   []string
 	states  map[string]State
 	list    *fyne.Container
-	bar     *widget.ProgressBar
+	bar     *topaz.Bar
 	lines   []string // the last logKeep lines, also the error details' source
 	logList *widget.List
 	cancel  *widget.Button
@@ -43,7 +44,7 @@ type stepRow struct {
 func newInstallPage(f *Flow) *installPage {
 	p := &installPage{f: f, rows: map[string]*stepRow{}, states: map[string]State{}}
 	p.list = container.NewVBox()
-	p.bar = widget.NewProgressBar()
+	p.bar = topaz.NewBar()
 	// A list of plain monospace texts: only visible rows are drawn, so a
 	// chatty pip install costs little per line.
 	p.logList = widget.NewList(func() int { return len(p.lines) },
@@ -109,7 +110,13 @@ func (p *installPage) setStep(s InstallStep) {
 	row.icon.SetResource(stateIcon(s.State))
 	row.name.TextStyle.Bold = s.State == Running
 	row.name.Refresh()
-	row.detail.SetText(s.Detail)
+	detail := s.Detail
+	if s.State == Failed {
+		// The error itself is shown once, in full, under the steps; repeated
+		// here on one unwrapped line it also widened the window.
+		detail = "failed: see below"
+	}
+	row.detail.SetText(detail)
 	finished := 0
 	for _, st := range p.states {
 		if st == Done || st == Skipped {
@@ -122,14 +129,44 @@ func (p *installPage) setStep(s InstallStep) {
 
 func (p *installPage) log(line string) {
 	line = strings.TrimRight(line, "\r\n")
-	if len(p.lines) >= logKeep {
-		// Drop the oldest in one copy so the slice does not creep forward.
-		n := copy(p.lines, p.lines[len(p.lines)-logKeep+1:])
-		p.lines = p.lines[:n]
+	for _, part := range wrapRunes(line, p.logColumns()) {
+		if len(p.lines) >= logKeep {
+			// Drop the oldest in one copy so the slice does not creep forward.
+			n := copy(p.lines, p.lines[len(p.lines)-logKeep+1:])
+			p.lines = p.lines[:n]
+		}
+		p.lines = append(p.lines, part)
 	}
-	p.lines = append(p.lines, line)
 	p.logList.Refresh()
 	p.logList.ScrollTo(len(p.lines) - 1) // unlike ScrollToBottom, safe before the first render
+}
+
+// logColumns is how many monospace characters fit across the log pane
+// (160 before it is first laid out).
+func (p *installPage) logColumns() int {
+	w := p.logList.Size().Width - 4*theme.Padding()
+	c := fyne.MeasureText("M", theme.CaptionTextSize(), fyne.TextStyle{Monospace: true}).Width
+	if w <= 0 || c <= 0 {
+		return 160
+	}
+	return max(20, int(w/c))
+}
+
+// wrapRunes cuts a log line into pieces of at most n characters: pip's
+// long lines were cut off at the pane's edge, so the end (often the
+// error) could not be read.
+func wrapRunes(line string, n int) []string {
+	r := []rune(line)
+	if len(r) <= n {
+		return []string{line}
+	}
+	parts := []string{string(r[:n])}
+	r = r[n:]
+	for len(r) > n-2 { // continuation pieces are indented by two spaces
+		parts = append(parts, "  "+string(r[:n-2]))
+		r = r[n-2:]
+	}
+	return append(parts, "  "+string(r))
 }
 
 func (p *installPage) done(err error) {

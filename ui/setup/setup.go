@@ -157,6 +157,9 @@ type Actions struct {
 	ResumeDownload func()
 	CancelDownload func()
 	Finish         func() // "Start creating" on the last page
+	// OnStep hears every page change (the window hides "Not now" on the
+	// Ready page, where it would only undo a finished setup).
+	OnStep func(Step)
 }
 
 // Choice is what the models page chose.
@@ -264,6 +267,9 @@ func (f *Flow) show(s Step) {
 		l.Refresh()
 	}
 	f.root.Refresh()
+	if f.act.OnStep != nil {
+		f.act.OnStep(s)
+	}
 }
 
 // begin starts both tracks for a choice (the models page's button).

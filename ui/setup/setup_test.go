@@ -176,9 +176,13 @@ func TestSetupWalkthrough(t *testing.T) {
 	if r.last() != "install" || f.install.retry.Visible() {
 		t.Fatal("retry re-runs the install")
 	}
-	feed(f, InstallStep{Name: steps[1], State: Failed}, InstallDone{Err: errors.New("git clone failed: the network is unreachable; connect and try again")})
+	cloneErr := "git clone failed: the network is unreachable; connect and try again"
+	feed(f, InstallStep{Name: steps[1], State: Failed, Detail: cloneErr}, InstallDone{Err: errors.New(cloneErr)})
 	if m := f.install.errView.Message(); !strings.Contains(m.Do, "Git clone failed") || !strings.Contains(m.Details, "package-619") {
 		t.Fatalf("failure message %+v", m)
+	}
+	if d := f.install.rows[steps[1]].detail.Text; strings.Contains(d, "unreachable") {
+		t.Fatalf("the error is said twice: on the step (%q) and below", d)
 	}
 	shot(t, w, "setup-3b-install-failed.png")
 	feed(f, DownloadDone{Err: errors.New("huggingface.co answered 401: this model is gated; add a token in Settings")})
@@ -253,5 +257,16 @@ func BenchmarkInstallLog(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		f.install.log("Downloading torch-2.9.1-cp312-cp312-manylinux_2_28_x86_64.whl (899.7 MB)")
+	}
+}
+
+func TestLongLogLinesWrap(t *testing.T) {
+	got := wrapRunes(strings.Repeat("a", 25), 10)
+	want := []string{"aaaaaaaaaa", "  aaaaaaaa", "  aaaaaaa"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("wrap = %q, want %q", got, want)
+	}
+	if got := wrapRunes("short", 10); len(got) != 1 || got[0] != "short" {
+		t.Fatalf("short line = %q", got)
 	}
 }

@@ -285,6 +285,7 @@ func (in *Installer) run(ctx context.Context, events chan<- Event, repair bool) 
 func (r *runner) preflight(ctx context.Context) (string, error) {
 	cfg := r.cfg
 	if _, err := cfg.LookPath("git"); err != nil {
+		//lint:ignore ST1005 a sentence shown to the user as it is; Git is a name
 		err := errors.New("Git is needed to install ComfyUI but was not found. Install it (Windows/macOS: https://git-scm.com/downloads; Linux: sudo apt install git), then try again")
 		r.emit(ctx, Event{Kind: Failed, Message: err.Error()})
 		return "", err

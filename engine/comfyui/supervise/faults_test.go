@@ -99,9 +99,9 @@ func TestChildDiesWithKilledParent(t *testing.T) {
 // system_stats), but it is not the child we started.
 func impostor(t *testing.T) (port int, hits func() int) {
 	t.Helper()
-	body, err := os.ReadFile(recordings.Find("comfyui/system_stats.json"))
+	body, err := os.ReadFile(recordings.Need(t, "comfyui/system_stats.json"))
 	if err != nil {
-		t.Skip("recordings not found:", err)
+		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -20,8 +20,15 @@ import mp4io  # noqa: E402
 
 from comfy_api.latest._input_impl import video_types as vt  # noqa: E402
 from comfy_api.latest._util import VideoComponents  # noqa: E402
-import comfy_extras.nodes_audio as nodes_audio  # noqa: E402
-import comfy_extras.nodes_lt as nodes_lt  # noqa: E402
+
+def _loaded(rel):
+    """ComfyUI loads comfy_extras files under its own module names, so the
+    modules the nodes live in are found by file, not imported again."""
+    tail = os.path.join("comfy_extras", rel)
+    mods = [m for m in list(sys.modules.values()) if (getattr(m, "__file__", None) or "").endswith(tail)]
+    if not mods:
+        raise RuntimeError("gpucheck shim: %s is not loaded" % tail)
+    return mods
 
 NODE_CLASS_MAPPINGS = {}
 SUBSTITUTIONS = []
@@ -53,7 +60,8 @@ def load_wav(path):
     return torch.from_numpy(pcm.reshape(-1, ch).T.copy()), rate
 
 
-nodes_audio.load = load_wav
+for m in _loaded("nodes_audio.py"):
+    m.load = load_wav
 _sub("LoadAudio reads WAV with Python's wave module (PyAV decoder)")
 
 
@@ -70,7 +78,8 @@ def _preprocess(image, crf=29):
     return torch.tensor(out, dtype=image.dtype, device=image.device) / 255.0
 
 
-nodes_lt.preprocess = _preprocess
+for m in _loaded("nodes_lt.py"):
+    m.preprocess = _preprocess
 _sub("LTXVPreprocess compresses the image with JPEG (OpenCV) instead of one h264 frame (PyAV)")
 
 

@@ -67,7 +67,7 @@ def write_mp4(path, frames_rgb_u8, fps, audio=None, sample_rate=0, quality=90):
     channels = 0
     if audio is not None and audio.shape[-1] > 0:
         channels = audio.shape[0]
-        pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").T.tobytes()
+        pcm = (np.clip(np.nan_to_num(audio), -1, 1) * 32767).astype("<i2").T.tobytes()
     ftyp = _box(b"ftyp", b"isom", struct.pack(">I", 512), b"isomiso2mp41")
     video_bytes = b"".join(jpegs)
     mdat_header = 8
