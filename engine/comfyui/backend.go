@@ -218,6 +218,13 @@ func (b *Backend) supervisor() (*supervise.Supervisor, error) {
 		cfg.Foreign = true
 	case settings.BackendManaged:
 		build, err := b.inst.Current()
+		if errors.Is(err, install.ErrNotInstalled) {
+			how := "install it in Settings → Repair (it opens the setup)"
+			if b.o.Face == face.Terminal {
+				how = "run `ltx-studio comfyui install`"
+			}
+			return nil, fmt.Errorf("%w; %s", err, how)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -143,6 +143,8 @@ func TestMessagesAreWordedForTheFace(t *testing.T) {
 			"add one in Settings → ComfyUI", []string{`"remote_urls" in ` + file, "generate --backend URL", "LTX_STUDIO_COMFYUI_URL"}},
 		{"install on a folder backend", folder, func(b *Backend) error { return b.Install(t.Context(), nil) },
 			`switch Settings → ComfyUI to "managed"`, []string{`set "backend": "managed" in ` + file}},
+		{"start before any install", settings.Defaults(), func(b *Backend) error { return b.Start(t.Context()) },
+			"install it in Settings → Repair", []string{"ComfyUI is not installed yet; run `ltx-studio comfyui install`"}},
 		{"repair on a remote backend", remote, func(b *Backend) error { return b.Repair(t.Context(), nil) },
 			`switch Settings → ComfyUI to "managed"`, []string{`set "backend": "managed" in ` + file}},
 	} {

@@ -79,6 +79,10 @@ func (in *Installer) Status() (Status, error) {
 	return st, nil
 }
 
+// ErrNotInstalled is Current with no finished install; the caller says
+// how to install in the words of its face.
+var ErrNotInstalled = errors.New("ComfyUI is not installed yet")
+
 // Current is the build the supervisor should run.
 func (in *Installer) Current() (Build, error) {
 	st, err := in.Status()
@@ -86,7 +90,7 @@ func (in *Installer) Current() (Build, error) {
 		return Build{}, err
 	}
 	if st.Current == nil {
-		return Build{}, errors.New("ComfyUI is not installed yet; install it first (Settings → ComfyUI → Install, or `ltx-studio comfyui install`)")
+		return Build{}, ErrNotInstalled
 	}
 	return *st.Current, nil
 }
