@@ -34,6 +34,8 @@ def parse(line):
             if req.marker is not None and not req.marker.evaluate():
                 return None
             return req
+    if "://" in line or "/" in line or "\\" in line:
+        return None  # a URL or path pip reads; it names no package to look up
     m = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", line)
     return m.group(0) if m else None
 
