@@ -10,6 +10,7 @@ import (
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/gpu"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
@@ -98,7 +99,8 @@ func unloadGPUs(ctx context.Context, env Env, s *studio.Studio, which string) er
 
 func printGPUs(w io.Writer, found, chosen []gpu.Device, setting settings.GPUChoice, running map[int]string) {
 	if len(found) == 0 {
-		fmt.Fprintln(w, gpu.NoGPU+"; jobs run on the servers set in Settings → ComfyUI")
+		fmt.Fprintln(w, gpu.NoGPU+"; jobs run on a ComfyUI server of your own: generate --backend URL (or LTX_STUDIO_COMFYUI_URL), or "+
+			face.SettingsKey("remote_urls", ""))
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

@@ -161,7 +161,7 @@ func (s *Session) build() {
 	}, s.win)
 	s.settings = settingsview.New(s.st.SettingsStore(), settingsview.Options{
 		OnSaved:       s.settingsSaved,
-		Repair:        func() { s.ShowSetup() },
+		Repair:        func() { s.st.RequestRepair(); s.ShowSetup() },
 		UpdateComfyUI: func() { s.ShowSetup() },
 		RollBack:      s.rollBack,
 		CanRollBack: func() bool {
