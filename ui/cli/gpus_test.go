@@ -105,7 +105,7 @@ func TestGPUsUnloadOne(t *testing.T) {
 // Without a GPU the terminal is told what it can use, not a window screen.
 func TestNoGPUNamesTheTerminalsWays(t *testing.T) {
 	var b bytes.Buffer
-	printGPUs(&b, nil, nil, settings.GPUChoice{})
+	printGPUs(&b, nil, nil, settings.GPUChoice{}, nil)
 	if out := b.String(); strings.Contains(out, "Settings →") || !strings.Contains(out, "generate --backend URL") || !strings.Contains(out, `"remote_urls"`) {
 		t.Errorf("no-GPU line: %q", out)
 	}
