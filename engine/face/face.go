@@ -31,6 +31,23 @@ func (f Face) RefetchModel(mode string) string {
 	return "Fetch it again in " + windowDownload + "."
 }
 
+// RepairComfyUI says how to repair the app's own ComfyUI install.
+func (f Face) RepairComfyUI() string {
+	if f == Terminal {
+		return "run `ltx-studio comfyui repair` (it checks the install and redoes what is broken)"
+	}
+	return "use Settings → Repair (it checks the install and redoes what is broken)"
+}
+
+// SettingsKey names a setting the terminal has no flag for: its key in
+// the settings file (file may be "" when the caller does not know it).
+func SettingsKey(key, file string) string {
+	if file == "" {
+		file = "the app's settings.json (in its config folder)"
+	}
+	return "\"" + key + "\" in " + file
+}
+
 // modelsCommand is an `ltx-studio models` subcommand for one mode (or all).
 func modelsCommand(sub, mode string) string {
 	if mode == "" {

@@ -141,7 +141,8 @@ func (s *Studio) SaveSetupChoice(c SetupChoice) error {
 }
 
 // InstallComfyUI is setup's install track: it installs (or resumes, or
-// confirms) the managed ComfyUI; a folder or remote ComfyUI needs none.
+// confirms) the managed ComfyUI, or repairs it after RequestRepair; a
+// folder or remote ComfyUI needs none.
 func (s *Studio) InstallComfyUI(ctx context.Context, report func(install.Event)) error {
 	if s.Settings().Backend != settings.BackendManaged {
 		return nil
@@ -156,9 +157,17 @@ func (s *Studio) InstallComfyUI(ctx context.Context, report func(install.Event))
 			}
 		}
 	}()
-	err := s.Install(ctx, evs)
+	run := s.Install
+	repair := s.repairNext.Load()
+	if repair {
+		run = s.Repair
+	}
+	err := run(ctx, evs)
 	close(evs)
 	<-drained
+	if repair && err == nil {
+		s.repairNext.Store(false)
+	}
 	return err
 }
 
@@ -226,6 +235,8 @@ func (s *Studio) adoptFound(ctx context.Context, st *models.Store, refs []models
 		}
 		a, err := adopt.Adopt(ctx, st.Cache(), f, want, adopt.Options{AllowMove: allowMove, Progress: func(done, total int64) {
 			report(AdoptEvent{Ref: f.Ref, Path: f.Path, Done: done, Total: total})
+		}, Waiting: func() {
+			s.log.Info("another process is writing this model file into the cache; waiting for it", "ref", f.Ref.String())
 		}})
 		if err != nil {
 			if ctx.Err() != nil {

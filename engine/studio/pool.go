@@ -224,6 +224,11 @@ func (s *Studio) followPoolPorts() {
 					if !ok {
 						return
 					}
+					if ev.State == status.Crashed {
+						// Its jobs re-queue onto the other GPUs; the header
+						// follows the first GPU's ComfyUI only, so say it here.
+						s.log.Warn("the ComfyUI of a GPU crashed", "gpu", m.dev.Index, "why", ev.Message, "final", ev.Final)
+					}
 					p := portOf(ev.URL)
 					if ev.State != status.Ready || p == 0 {
 						continue
@@ -342,4 +347,20 @@ func (s *Studio) ComfyVRAM(ctx context.Context) []GPUShare {
 		out = append(out, sh)
 	}
 	return out
+}
+
+// LogsFor is the newest log lines of the ComfyUI a job ran on (by the
+// backend name in its record): the failing GPU's own log, not the first
+// one's. Remote servers and unknown names give nil.
+func (s *Studio) LogsFor(backend string) []string {
+	chosen := s.ChosenGPUs()
+	if name, _ := primaryName(chosen); backend == name || backend == "" {
+		return s.Backend().Logs()
+	}
+	for _, m := range s.poolMembers() {
+		if gpuBackendName(m.dev) == backend {
+			return m.backend.Logs()
+		}
+	}
+	return nil
 }

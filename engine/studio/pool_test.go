@@ -189,6 +189,13 @@ func TestPoolRunsOneComfyUIPerGPU(t *testing.T) {
 	if final[bj.ID].Backend != "GPU 1" {
 		t.Errorf("the 40 GiB job ran on %q, want the 80 GiB GPU 1", final[bj.ID].Backend)
 	}
+	// A failure's details come from the log of the ComfyUI that ran the job.
+	for _, m := range pool {
+		port := flag(argvs[m.Name], "--port")
+		if logs := strings.Join(s.LogsFor(m.Name), "\n"); !strings.Contains(logs, "127.0.0.1:"+port) {
+			t.Errorf("%s's log does not show its own port %s:\n%s", m.Name, port, logs)
+		}
+	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/appdirs"
@@ -84,6 +85,7 @@ type Studio struct {
 	owner    *filelock.Lock // held while this process owns the data folder (owner.go)
 
 	stopPortWatch context.CancelFunc // ends followPort's watcher (port.go)
+	repairNext    atomic.Bool        // setup's next install track is a repair (repair.go)
 
 	gpus          []gpu.Device       // found at Open
 	pool          []*poolMember      // one extra managed ComfyUI per further chosen GPU (pool.go)
@@ -158,10 +160,10 @@ func (s *Studio) apply(set settings.Settings) {
 	port := s.port
 	chosen := ChooseGPUs(set, s.gpus)
 	s.backend = comfyui.New(comfyui.Options{Dirs: s.dirs, Settings: set, Packs: packs, Getenv: s.getenv, Logger: s.log,
-		Install: s.install, Supervise: func(c *supervise.Config) { c.Port = port; pinPrimary(c, chosen) }})
+		Face: s.face, Install: s.install, Supervise: func(c *supervise.Config) { c.Port = port; pinPrimary(c, chosen) }})
 	s.buildPoolLocked(set, chosen, func(port int, d gpu.Device) comfyui.Options {
 		return comfyui.Options{Dirs: s.dirs, Settings: set, Packs: packs, Getenv: s.getenv, Logger: s.log,
-			Install: s.install, Supervise: s.memberSupervise(set, port, d)}
+			Face: s.face, Install: s.install, Supervise: s.memberSupervise(set, port, d)}
 	})
 	s.models, s.modelsAt = nil, ""
 }

@@ -11,7 +11,9 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"time"
 
+	"github.com/ltxstudio/ltx-studio/internal/filelock"
 	"github.com/ltxstudio/ltx-studio/models"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
 )
@@ -40,10 +42,17 @@ type Options struct {
 	AllowMove bool
 	// Progress reports the bytes hashed so far (optional).
 	Progress func(done, total int64)
+	// Waiting is told (once) when another process is writing the same blob
+	// and Adopt waits for it (optional).
+	Waiting func()
 	// Link and Symlink default to os.Link and os.Symlink; tests play a
 	// filesystem that refuses.
 	Link, Symlink func(oldname, newname string) error
 }
+
+// lockPoll is how often a blob lock held elsewhere is tried again, as the
+// downloader does (models/download).
+const lockPoll = 250 * time.Millisecond
 
 // Adopted is the outcome for one file taken into the cache.
 type Adopted struct {
@@ -86,7 +95,18 @@ func Adopt(ctx context.Context, cache hfcache.Cache, f Found, want models.Expect
 		return out, err
 	}
 	blob := cache.BlobPath(want.Repo, want.Etag)
+	// huggingface_hub's own lock for this blob, which our downloader takes
+	// too: a download or a Python tool writing the blob is waited for (its
+	// file is then reused), and none starts writing it while we place ours.
+	lock, err := filelock.Acquire(ctx, hfcache.BlobLockPath(blob), lockPoll, o.Waiting)
+	if err != nil {
+		if ctx.Err() != nil {
+			return out, ctx.Err()
+		}
+		return out, fmt.Errorf("adopting %s: %w", f.Ref, err)
+	}
 	m, err := place(f, blob, o)
+	lock.Unlock()
 	if err != nil {
 		return out, err
 	}

@@ -22,13 +22,15 @@ import (
 func init() {
 	register(Command{
 		Name:    "comfyui",
-		Summary: "install, start, stop and inspect the bundled ComfyUI (install|status|start|stop|logs|rollback)",
+		Summary: "install, repair, start, stop and inspect the bundled ComfyUI (install|repair|status|start|stop|logs|rollback)",
 		Run:     runComfyUI,
 	})
 }
 
-const comfyUsage = `usage: ltx-studio comfyui <install|status|start|stop|logs|rollback> [flags]
+const comfyUsage = `usage: ltx-studio comfyui <install|repair|status|start|stop|logs|rollback> [flags]
   install [-v]      install ComfyUI at the pinned commit (resumes an interrupted install)
+  repair [-v]       check the install (files at the pinned commit, Python, packages, start-up
+                    test) and redo exactly the steps that fail
   status            show the installed builds and whether ComfyUI runs
   start             run ComfyUI in the foreground until Ctrl-C
   stop              stop a ComfyUI started by the app or by "start"
@@ -56,13 +58,17 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 	defer stop()
 	sub, rest := args[0], args[1:]
 	switch sub {
-	case "install":
-		fs := flag.NewFlagSet("comfyui install", flag.ContinueOnError)
+	case "install", "repair":
+		fs := flag.NewFlagSet("comfyui "+sub, flag.ContinueOnError)
 		verbose := fs.Bool("v", false, "show the output of every step")
 		if err := parseFlags(fs, env, rest); err != nil {
 			return err
 		}
-		return cliInstall(ctx, env.Stdout, b, *verbose)
+		run := s.Install
+		if sub == "repair" {
+			run = s.Repair
+		}
+		return cliInstall(ctx, env.Stdout, run, *verbose)
 	case "status":
 		return cliStatus(ctx, env.Stdout, dirs, b, s.Settings(), env.waits)
 	case "start":
@@ -108,15 +114,24 @@ func short(c string) string {
 	return c
 }
 
-func cliInstall(ctx context.Context, w io.Writer, b *comfyui.Backend, verbose bool) error {
+// cliInstall runs the studio's Install or Repair, printing its steps.
+func cliInstall(ctx context.Context, w io.Writer, run func(context.Context, chan<- install.Event) error, verbose bool) error {
 	events := make(chan install.Event, 64)
 	done := make(chan error, 1)
-	go func() { done <- b.Install(ctx, events); close(events) }()
+	go func() { done <- run(ctx, events); close(events) }()
 	for e := range events {
 		switch e.Kind {
 		case install.StepStarted:
+			if e.Message != "" && e.Message != e.Title { // a repair says what it mends
+				fmt.Fprintf(w, "[%d/%d] %s… (%s)\n", e.Index, e.Total, e.Title, e.Message)
+				continue
+			}
 			fmt.Fprintf(w, "[%d/%d] %s…\n", e.Index, e.Total, e.Title)
 		case install.StepSkipped:
+			if what, ok := strings.CutPrefix(e.Message, install.CheckedPrefix); ok {
+				fmt.Fprintf(w, "[%d/%d] %s: ok, %s\n", e.Index, e.Total, e.Title, what)
+				continue
+			}
 			fmt.Fprintf(w, "[%d/%d] %s (done earlier)\n", e.Index, e.Total, e.Title)
 		case install.Warning:
 			fmt.Fprintf(w, "warning: %s\n", e.Message)

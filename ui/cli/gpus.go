@@ -10,6 +10,7 @@ import (
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/gpu"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
@@ -27,7 +28,16 @@ func runGPUs(ctx context.Context, env Env, args []string) error {
 	defer s.Close()
 	switch {
 	case len(args) == 0 || (len(args) == 1 && args[0] == "list"):
-		printGPUs(env.Stdout, s.GPUs(), s.ChosenGPUs(), s.Settings().ChosenGPUs())
+		chosen := s.ChosenGPUs()
+		// Where each chosen GPU's ComfyUI answers, when the window (or
+		// `comfyui start`) runs it.
+		running := map[int]string{}
+		for i, d := range chosen {
+			if _, url, ok := comfyui.RunningOnGPU(ctx, s.Dirs(), d.Index, i == 0); ok {
+				running[d.Index] = url
+			}
+		}
+		printGPUs(env.Stdout, s.GPUs(), chosen, s.Settings().ChosenGPUs(), running)
 		return nil
 	case len(args) == 2 && args[0] == "use":
 		choice, err := settings.ParseGPUChoice(args[1])
@@ -62,7 +72,7 @@ func unloadGPUs(ctx context.Context, env Env, s *studio.Studio, which string) er
 	}
 	chosen := s.ChosenGPUs()
 	if len(chosen) == 0 {
-		//lint:ignore ST1005 a sentence shown to the user as it is (gpu.NoGPU is its start)
+		//lint:ignore ST1005 a sentence shown to the user as it is (NoGPU is its start)
 		return errors.New(gpu.NoGPU + "; nothing to unload here")
 	}
 	done := 0
@@ -87,9 +97,10 @@ func unloadGPUs(ctx context.Context, env Env, s *studio.Studio, which string) er
 	return nil
 }
 
-func printGPUs(w io.Writer, found, chosen []gpu.Device, setting settings.GPUChoice) {
+func printGPUs(w io.Writer, found, chosen []gpu.Device, setting settings.GPUChoice, running map[int]string) {
 	if len(found) == 0 {
-		fmt.Fprintln(w, gpu.NoGPU+"; jobs run on the servers set in Settings → ComfyUI")
+		fmt.Fprintln(w, gpu.NoGPU+"; jobs run on a ComfyUI server of your own: generate --backend URL (or LTX_STUDIO_COMFYUI_URL), or "+
+			face.SettingsKey("remote_urls", ""))
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -98,6 +109,9 @@ func printGPUs(w io.Writer, found, chosen []gpu.Device, setting settings.GPUChoi
 		use := "no"
 		if slices.ContainsFunc(chosen, func(c gpu.Device) bool { return c.Index == d.Index }) {
 			use = "yes: one ComfyUI"
+			if u, ok := running[d.Index]; ok {
+				use += ", running at " + u
+			}
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%.1f GiB\t%.1f GiB\t%s\n", d.Index, d.Name, gibOf(d.TotalBytes()), gibOf(d.FreeBytes()), use)
 	}

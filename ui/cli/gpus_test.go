@@ -13,6 +13,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/engine/gpu"
+	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/internal/fakecomfy/api"
 )
@@ -82,6 +83,10 @@ func TestGPUsUnloadOne(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
+	if code := Run(t.Context(), Env{Stdout: &out, Stderr: &out, studioOpts: opts}, []string{"gpus"}); code != 0 || strings.Count(out.String(), "running at http://127.0.0.1:") != 2 {
+		t.Errorf("gpus list does not show both running ComfyUIs (exit %d):\n%s", code, out.String())
+	}
+	out.Reset()
 	if code := Run(t.Context(), Env{Stdout: &out, Stderr: &out, studioOpts: opts}, []string{"gpus", "unload", "1"}); code != 0 {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
@@ -94,5 +99,14 @@ func TestGPUsUnloadOne(t *testing.T) {
 	}
 	if fakes[0].Frees() != 1 || fakes[1].Frees() != 2 {
 		t.Errorf("unload all: frees %d/%d, %s", fakes[0].Frees(), fakes[1].Frees(), out.String())
+	}
+}
+
+// Without a GPU the terminal is told what it can use, not a window screen.
+func TestNoGPUNamesTheTerminalsWays(t *testing.T) {
+	var b bytes.Buffer
+	printGPUs(&b, nil, nil, settings.GPUChoice{}, nil)
+	if out := b.String(); strings.Contains(out, "Settings →") || !strings.Contains(out, "generate --backend URL") || !strings.Contains(out, `"remote_urls"`) {
+		t.Errorf("no-GPU line: %q", out)
 	}
 }

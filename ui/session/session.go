@@ -161,7 +161,7 @@ func (s *Session) build() {
 	}, s.win)
 	s.settings = settingsview.New(s.st.SettingsStore(), settingsview.Options{
 		OnSaved:       s.settingsSaved,
-		Repair:        func() { s.ShowSetup() },
+		Repair:        func() { s.st.RequestRepair(); s.ShowSetup() },
 		UpdateComfyUI: func() { s.ShowSetup() },
 		RollBack:      s.rollBack,
 		CanRollBack: func() bool {
@@ -396,7 +396,7 @@ func (s *Session) onJobChanged(j jobs.Job) {
 		}
 		go s.hist.Reload()
 	case jobs.Failed:
-		s.showMessage(errorview.Message{What: j.Error, Do: whatToDo(j), Details: failureDetails(j, s.st.Backend().Logs())})
+		s.showMessage(errorview.Message{What: j.Error, Do: whatToDo(j), Details: failureDetails(j, s.st.LogsFor(j.Backend))})
 	case jobs.Cancelled:
 		s.showMessage(errorview.Message{What: "The job was cancelled.", Do: "Change the form and press Generate to try again.", Notice: true})
 	}

@@ -385,7 +385,7 @@ func (v *View) maintenance() fyne.CanvasObject {
 		row.Add(b)
 		return b
 	}
-	add("Repair", "Open the setup to check this computer and install ComfyUI again?", theme.SettingsIcon(), v.opt.Repair)
+	add("Repair", "Check this computer and repair ComfyUI? Only what is broken is redone.", theme.SettingsIcon(), v.opt.Repair)
 	add("Update ComfyUI", "Open the setup to install the ComfyUI version this app pins?", theme.DownloadIcon(), v.opt.UpdateComfyUI)
 	v.rollBack = add("Roll back", "Go back to the previous ComfyUI install?", theme.HistoryIcon(), v.opt.RollBack)
 	if len(row.Objects) == 0 {

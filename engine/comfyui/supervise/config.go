@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 )
 
@@ -55,6 +56,14 @@ type Config struct {
 
 	Hub    *status.Hub // shared with the installer so the UI sees one state; nil = own hub
 	Logger *slog.Logger
+
+	// Face words the fixes in failure messages for the window (default) or
+	// the terminal; SettingsFile is named to the terminal for settings it
+	// has no flag for. Foreign is a ComfyUI folder of the user's, which the
+	// app neither installs nor repairs.
+	Face         face.Face
+	SettingsFile string
+	Foreign      bool
 }
 
 func (c Config) withDefaults() Config {

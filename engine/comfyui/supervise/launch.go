@@ -87,7 +87,7 @@ func (s *Supervisor) portTaken() {
 
 func (s *Supervisor) launch() (*child, error) {
 	cfg := s.cfg
-	if err := checkExtraArgs(cfg.ExtraArgs); err != nil {
+	if err := checkExtraArgs(cfg.ExtraArgs, cfg.Face); err != nil {
 		return nil, err
 	}
 	port, err := s.nextPort()
@@ -129,7 +129,10 @@ func (s *Supervisor) launch() (*child, error) {
 	proc.Prepare(cmd)
 	release, err := proc.Start(cmd)
 	if err != nil {
-		return nil, fmt.Errorf("could not run ComfyUI's Python (%s): %w; repair the install in Settings → ComfyUI", cfg.Python, err)
+		if cfg.Foreign {
+			return nil, fmt.Errorf("could not run ComfyUI's Python (%s): %w; check that folder's venv", cfg.Python, err)
+		}
+		return nil, fmt.Errorf("could not run ComfyUI's Python (%s): %w; to repair the install, %s", cfg.Python, err, cfg.Face.RepairComfyUI())
 	}
 	c.cmd = cmd
 	s.mu.Lock()
@@ -171,7 +174,7 @@ func (s *Supervisor) waitReady(ctx context.Context, c *child) error {
 			return ctx.Err()
 		case <-c.done:
 			tail := c.tail.Last(30)
-			return &ExitError{Code: c.code, Reason: classify(c.code, tail, false), Tail: tail}
+			return &ExitError{Code: c.code, Reason: classify(c.code, tail, false, s.cfg.wording()), Tail: tail}
 		case <-c.hint:
 		case <-tick.C:
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 )
 
@@ -119,8 +120,67 @@ func TestClassify(t *testing.T) {
 		{1, []string{"torch.OutOfMemoryError: CUDA out of memory."}, "ran out of GPU memory"},
 		{3, []string{"something odd", ""}, "(exit status 3). Last line: something odd"},
 	} {
-		if got := classify(tc.code, tc.tail, false); !strings.Contains(got, tc.want) {
-			t.Errorf("classify(%d, %q) = %q, want it to contain %q", tc.code, tc.tail, got, tc.want)
+		for _, f := range []face.Face{face.Window, face.Terminal} {
+			got := classify(tc.code, tc.tail, false, wording{Face: f, SettingsFile: "/cfg/settings.json"})
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("classify(%d, %q) = %q, want it to contain %q", tc.code, tc.tail, got, tc.want)
+			}
+			if f == face.Terminal && strings.Contains(got, "Settings") {
+				t.Errorf("the terminal is sent to a window screen: %q", got)
+			}
+		}
+	}
+}
+
+// Each fix names what the person in front of it can use: a screen in the
+// window; a command, flag or settings key in the terminal.
+func TestClassifyWordsTheFixForTheFace(t *testing.T) {
+	const file = "/cfg/settings.json"
+	for _, tc := range []struct {
+		name           string
+		code           int
+		tail           []string
+		window, termin string
+	}{
+		{"no frontend", 255, []string{"comfyui-frontend-package is not installed."}, "use Settings → Repair", "run `ltx-studio comfyui repair`"},
+		{"missing module", 1, []string{"No module named 'av'"}, "use Settings → Repair", "run `ltx-studio comfyui repair`"},
+		{"bad flag", 2, []string{"main.py: error: unrecognized arguments: --x"}, "in Settings → ComfyUI", `the VRAM mode, "vram_mode" in ` + file},
+		{"out of memory", 1, []string{"torch.OutOfMemoryError: CUDA out of memory."}, "lower VRAM mode in Settings", `"vram_mode" in ` + file + `: "lowvram"), or a smaller video (--width, --height, --seconds)`},
+		{"sage", 1, []string{"ImportError: sageattention"}, "in Settings → ComfyUI", "from ComfyUI's start options"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := classify(tc.code, tc.tail, true, wording{Foreign: true, Face: face.Terminal}); tc.window == "use Settings → Repair" &&
+				(strings.Contains(got, "ltx-studio") || !strings.Contains(got, "into that ComfyUI's Python environment")) {
+				t.Errorf("a folder of the user's: %q", got)
+			}
+			if got := classify(tc.code, tc.tail, true, wording{Face: face.Window, SettingsFile: file}); !strings.Contains(got, tc.window) || strings.Contains(got, "ltx-studio") {
+				t.Errorf("window: %q, want %q", got, tc.window)
+			}
+			if got := classify(tc.code, tc.tail, true, wording{Face: face.Terminal, SettingsFile: file}); !strings.Contains(got, tc.termin) || strings.Contains(got, "Settings") {
+				t.Errorf("terminal: %q, want %q", got, tc.termin)
+			}
+		})
+	}
+}
+
+// The wording reaches a real failed start: the stand-in exits as ComfyUI
+// does without its frontend package, and a Python that cannot run at all.
+func TestFailedStartNamesTheFixOfTheFace(t *testing.T) {
+	for _, tc := range []struct {
+		f    face.Face
+		want string
+	}{{face.Window, "Settings → Repair"}, {face.Terminal, "ltx-studio comfyui repair"}} {
+		cfg := testConfig(t, "FAKECOMFY_FAIL=frontend")
+		cfg.Face = tc.f
+		err := New(cfg).Start(t.Context())
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("face %d, no frontend: %v, want %q", tc.f, err, tc.want)
+		}
+		cfg = testConfig(t)
+		cfg.Face, cfg.Python = tc.f, filepath.Join(t.TempDir(), "no-python")
+		err = New(cfg).Start(t.Context())
+		if err == nil || !strings.Contains(err.Error(), "could not run ComfyUI's Python") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("face %d, no Python: %v, want %q", tc.f, err, tc.want)
 		}
 	}
 }
@@ -208,8 +268,14 @@ func TestExtraArgsCannotRebind(t *testing.T) {
 			t.Errorf("extra %q: a process was started", extra)
 		}
 	}
-	if err := checkExtraArgs([]string{"--fast", "--use-sage-attention", "--preview-method", "taesd", "--lowvram", "-"}); err != nil {
+	if err := checkExtraArgs([]string{"--fast", "--use-sage-attention", "--preview-method", "taesd", "--lowvram", "-"}, face.Window); err != nil {
 		t.Error(err)
+	}
+	if err := checkExtraArgs([]string{"--listen"}, face.Window); err == nil || !strings.Contains(err.Error(), "Settings → ComfyUI") {
+		t.Errorf("window: %v", err)
+	}
+	if err := checkExtraArgs([]string{"--listen"}, face.Terminal); err == nil || strings.Contains(err.Error(), "Settings") || !strings.Contains(err.Error(), "generate --backend URL") {
+		t.Errorf("terminal: %v", err)
 	}
 }
 

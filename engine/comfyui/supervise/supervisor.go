@@ -16,6 +16,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/logs"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 )
 
 // Supervisor owns one ComfyUI server process at a time.
@@ -222,7 +223,7 @@ func (s *Supervisor) watch(c *child, stop, loopDone chan struct{}) {
 			return
 		}
 		tail := c.tail.Last(30)
-		ee := &ExitError{Code: c.code, Reason: classify(c.code, tail, true), Tail: tail}
+		ee := &ExitError{Code: c.code, Reason: classify(c.code, tail, true, s.cfg.wording()), Tail: tail}
 		if portInUse(ee) {
 			s.portTaken()
 		}
@@ -376,7 +377,7 @@ var forbiddenOptions = []string{"--listen", "--port", "--enable-cors-header"}
 // 127.0.0.1 or off the port the supervisor checks. Python's argparse also
 // accepts any unambiguous prefix of a long option ("--liste", "--po=80"),
 // so every prefix of a forbidden option is refused too.
-func checkExtraArgs(args []string) error {
+func checkExtraArgs(args []string, fc face.Face) error {
 	for _, a := range args {
 		name, _, _ := strings.Cut(a, "=")
 		if len(name) <= 2 || !strings.HasPrefix(name, "--") {
@@ -384,7 +385,11 @@ func checkExtraArgs(args []string) error {
 		}
 		for _, f := range forbiddenOptions {
 			if strings.HasPrefix(f, name) {
-				return fmt.Errorf("the extra ComfyUI option %s is not allowed (ComfyUI reads it as %s): the app keeps its ComfyUI on 127.0.0.1 at a port it picks; remove it in Settings → ComfyUI (use \"connect to an existing ComfyUI\" for a shared server)", a, f)
+				fix := `remove it in Settings → ComfyUI (use "connect to an existing ComfyUI" for a shared server)`
+				if fc == face.Terminal {
+					fix = "remove it from ComfyUI's start options (use generate --backend URL for a shared server)"
+				}
+				return fmt.Errorf("the extra ComfyUI option %s is not allowed (ComfyUI reads it as %s): the app keeps its ComfyUI on 127.0.0.1 at a port it picks; %s", a, f, fix)
 			}
 		}
 	}
