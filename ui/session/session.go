@@ -62,12 +62,13 @@ type Session struct {
 	current string // job ID the result tab follows
 	curDone bool   // the current job has finished: the next job to run takes the result tab
 
-	logsUnload *widget.Button // the Logs tab's Unload, on only while ComfyUI is ready
-	player     *player.Player
-	focused    bool
-	started    map[string]time.Time
-	percent    map[string]float64 // latest progress per job, for the queue's bars
-	unsubJob   func()
+	logsUnload  *widget.Button // the Logs tab's Unload, on only while ComfyUI is ready
+	lastBackend string         // the backend state last shown in the header (under mu)
+	player      *player.Player
+	focused     bool
+	started     map[string]time.Time
+	percent     map[string]float64 // latest progress per job, for the queue's bars
+	unsubJob    func()
 }
 
 // Options are what New needs besides the engine and the window.
@@ -255,6 +256,18 @@ func (s *Session) showBackend(ev status.Event) {
 		text = ev.Message
 	}
 	ok := ev.State == status.Ready
+	key := fmt.Sprintf("%t %s", ok, text)
+	s.mu.Lock()
+	same := key == s.lastBackend
+	s.mu.Unlock()
+	if same { // the follower re-reads the state every second: repaint only on a change
+		return
+	}
+	defer func() { // after the UI has it (tests wait on this)
+		s.mu.Lock()
+		s.lastBackend = key
+		s.mu.Unlock()
+	}()
 	fyne.Do(func() {
 		// Unload is offered only while a ComfyUI holds models.
 		if ok {

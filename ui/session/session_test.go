@@ -51,6 +51,14 @@ func TestFreshDataDirShowsSetup(t *testing.T) {
 	defer st.Close()
 	shell := ui.New(t.Context(), w, ui.Deps{})
 	s := New(t.Context(), st, Options{App: a, Win: w, Shell: shell})
+	// The test driver runs fyne.Do on the calling goroutine: let the
+	// backend follower paint the header before Begin builds the setup on
+	// this one, or the two shape text at once.
+	waitFor(t, "the header's backend status", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.lastBackend != ""
+	})
 	s.Begin()
 	waitFor(t, "the setup flow", func() bool {
 		var c fyne.CanvasObject

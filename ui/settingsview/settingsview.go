@@ -366,6 +366,7 @@ func (v *View) maintenance() fyne.CanvasObject {
 	}
 	v.rollBackNote = widget.NewLabel("")
 	v.rollBackNote.Importance = widget.LowImportance
+	v.rollBackNote.Wrapping = fyne.TextWrapWord // a long note must not widen the panel (and the window)
 	v.refreshRollBack()
 	return container.NewVBox(widget.NewLabelWithStyle("ComfyUI install", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), row, v.rollBackNote)
 }
