@@ -205,7 +205,7 @@ func TestFitsBesideTheForm(t *testing.T) {
 	test.ApplyTheme(t, topaz.Theme{})
 	v := New(settings.Store{Dir: t.TempDir()}, Options{Repair: func() {}, RollBack: func() {}, UpdateComfyUI: func() {},
 		CanRollBack: func() bool { return false }})
-	if got := v.Content().MinSize().Width; got > 660 { // 651 today: the precision radios side by side
+	if got := v.Content().MinSize().Width; got > 600 {
 		t.Fatalf("the settings need %v pixels across", got)
 	}
 }
