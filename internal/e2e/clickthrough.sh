@@ -166,7 +166,12 @@ ct_mode() {
 	done
 	if [ "$n" -gt 0 ]; then # Clear (the slot's × button) the first slot, then fill it again
 		ct_dump
-		read -r x y _ < <(awk -F'\t' '$1 == 0 && $2 ~ /Button$/ && $8 == "" && $3 < 660 { print int($3 + $5 / 2), int($4 + $6 / 2) }' "$CT_DUMP" | head -1)
+		# the first unlabelled button left of the output panel (whose left
+		# edge is the Result tab's)
+		read -r x y _ < <(awk -F'\t' '$2 ~ /tabButton$/ && $8 == "Result" { edge = $3 }
+			{ rows[NR] = $0 }
+			END { for (i = 1; i <= NR; i++) { split(rows[i], f, "\t")
+				if (f[1] == 0 && f[2] ~ /Button$/ && f[8] == "" && f[3] < edge) { print int(f[3] + f[5] / 2), int(f[4] + f[6] / 2); exit } } }' "$CT_DUMP") || true
 		[ -n "${x:-}" ] || die "no clear button on the first slot"
 		xdotool mousemove "$x" "$y" click 1
 		ct_shot "mode$i-cleared"
