@@ -275,9 +275,13 @@ ct_history_and_queue() {
 
 # ct_scroll_to TEXT TYPE: wheel the settings panel down until TEXT shows.
 ct_scroll_to() {
+	local x
 	for _ in $(seq 1 12); do
 		ct_has "$@" && return 0
-		xdotool mousemove 700 450 click --repeat 3 5 # over the labels: an entry would take the wheel
+		# over the field labels at the panel's left edge (an entry would
+		# take the wheel for itself)
+		x=$(awk -F'\t' '$2 ~ /tabButton$/ && $8 == "Result" { print $3 + 30 }' "$CT_DUMP")
+		xdotool mousemove "${x:-760}" 450 click --repeat 3 5
 		sleep 0.2
 	done
 	die "\"$1\" never scrolled into sight"
