@@ -110,7 +110,7 @@ func New(st Store, opt Options) *View {
 	v.removeToken = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), v.onRemoveToken)
 	v.vram = widget.NewSelect(labels(len(vramModes), func(i int) string { return vramModes[i].label }), nil)
 	v.precision = widget.NewRadioGroup([]string{precFP8, precBF16}, nil)
-	v.precision.Horizontal = false // side by side they set the Settings tab's width, and with it the window's
+	v.precision.Horizontal = false                        // side by side they set the Settings tab's width, and with it the window's
 	v.backend.Required, v.precision.Required = true, true // a second tap must not clear the choice
 	v.offline = widget.NewCheck("Offline: never use the network", nil)
 	v.notify = widget.NewCheck("Notify me when a video is done in the background", nil)
