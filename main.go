@@ -91,6 +91,7 @@ func window(stderr io.Writer) (code int) {
 		}
 	}()
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	lifecycle.WarmFonts()
 	if err := lifecycle.PrepareFyneDirs(); err != nil {
 		log.Warn("preparing Fyne's folders", "err", err)
 	}
