@@ -71,35 +71,36 @@ func hf(repo, p, folder string) File {
 	return File{Repo: repo, Revision: "main", PathInRepo: p, Folder: folder, Name: path.Base(p)}
 }
 
-// LTX23 is the LTX-2.3 registry: every file the six workflows can name, with
-// the repos of comfyui-api.md §6.7 and the Comfy/Kijai repackagings the
-// recorded server used. A new generation (LTX-2.5) gets its own function.
+// LTX23 is the LTX-2.3 registry: every file the six workflows can name, each
+// with the official URL recorded in official_urls.json (repository, path and
+// commit of the page that lists it; official_test.go keeps the two in step).
+// Both releases of the distilled files are kept (1.0 and Lightricks' 1.1): the
+// settings choose, so an install holding the 1.0 files is never sent a silent
+// re-download. A new generation (LTX-2.5) gets its own function.
 func LTX23() Registry {
 	const (
 		ltx    = "Lightricks/LTX-2.3"
 		ltxFP8 = "Lightricks/LTX-2.3-fp8"
 		comfy  = "Comfy-Org/ltx-2"
-		kijai  = "Kijai/LTX2.3_comfy"
 	)
 	files := []File{
 		hf(ltx, "ltx-2.3-22b-dev.safetensors", "checkpoints"),
 		hf(ltx, "ltx-2.3-22b-distilled.safetensors", "checkpoints"),
+		hf(ltx, "ltx-2.3-22b-distilled-1.1.safetensors", "checkpoints"),
 		hf(ltxFP8, "ltx-2.3-22b-dev-fp8.safetensors", "checkpoints"),
 		hf(ltxFP8, "ltx-2.3-22b-distilled-fp8.safetensors", "checkpoints"),
 		hf(ltx, "ltx-2.3-22b-distilled-lora-384.safetensors", "loras"),
+		hf(ltx, "ltx-2.3-22b-distilled-lora-384-1.1.safetensors", "loras"),
 		hf("Lightricks/LTX-2.3-22b-IC-LoRA-Union-Control", "ltx-2.3-22b-ic-lora-union-control-ref0.5.safetensors", "loras"),
 		hf(ltx, "ltx-2.3-spatial-upscaler-x2-1.0.safetensors", "latent_upscale_models"),
+		hf(ltx, "ltx-2.3-spatial-upscaler-x2-1.1.safetensors", "latent_upscale_models"),
 		hf(comfy, "split_files/text_encoders/gemma_3_12B_it.safetensors", "text_encoders"),
 		hf(comfy, "split_files/text_encoders/gemma_3_12B_it_fp4_mixed.safetensors", "text_encoders"),
-		hf(kijai, "text_encoders/ltx-2.3_text_projection_bf16.safetensors", "text_encoders"),
-		hf(kijai, "vae/LTX23_video_vae_bf16.safetensors", "vae"),
-		hf(kijai, "vae/LTX23_audio_vae_bf16.safetensors", "vae"),
-		hf(kijai, "vae/taeltx2_3.safetensors", "vae"),
-		// Path inside Comfy-Org/MoGe not confirmed from here; the first resolve
-		// tells (a 404 is reported with the repo and path).
-		hf("Comfy-Org/MoGe", "moge_2_vitl_normal_fp16.safetensors", "geometry_estimation"),
+		// Comfy-Org's video_ltx2_3_ic_lora template fetches MoGe from this folder.
+		hf("Comfy-Org/MoGe", "geometry_estimation/moge_2_vitl_normal_fp16.safetensors", "geometry_estimation"),
 	}
-	// Camera LoRAs: one repo per movement, named by title-casing the movement.
+	// Camera LoRAs: one repo per movement, as ComfyUI-LTXVideo's README lists
+	// them. LTX-2 (19B) files: no graph loads them (camera is prompt wording).
 	for _, mv := range []struct{ file, repo string }{
 		{"dolly-in", "Dolly-In"}, {"dolly-out", "Dolly-Out"}, {"dolly-left", "Dolly-Left"},
 		{"dolly-right", "Dolly-Right"}, {"jib-up", "Jib-Up"}, {"jib-down", "Jib-Down"}, {"static", "Static"},
@@ -108,4 +109,10 @@ func LTX23() Registry {
 			fmt.Sprintf("ltx-2-19b-lora-camera-control-%s.safetensors", mv.file), "loras"))
 	}
 	return Registry{Version: "ltx-2.3", Files: files}
+}
+
+// URL is the file's download address on the hub (the form official_urls.json
+// records).
+func (f File) URL() string {
+	return "https://huggingface.co/" + f.Repo + "/resolve/" + f.Revision + "/" + f.PathInRepo
 }

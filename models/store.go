@@ -42,6 +42,8 @@ type Store struct {
 
 	metaMu sync.Mutex
 	metas  map[string]resolved // recent HEAD answers, so Plan then Ensure asks once
+
+	book *verifiedBook // which blobs were hashed and matched, and when
 }
 
 type resolved struct {
@@ -68,7 +70,7 @@ func New(opt Options) *Store {
 	env := opt.Env
 	opt.Download.Redact = env.Redact
 	s := &Store{opt: opt, cache: hfcache.Cache{Dir: opt.Env.CacheDir}, dl: download.New(opt.Download), log: opt.Logger,
-		metas: map[string]resolved{}}
+		metas: map[string]resolved{}, book: newVerifiedBook(opt.LockPath)}
 	if opt.ComfyUI != "" {
 		s.linker = link.New(opt.ComfyUI)
 	}
@@ -102,8 +104,9 @@ type Plan struct {
 	Offline      bool
 }
 
-// Fits reports whether the missing bytes fit on the disk.
-func (p Plan) Fits() bool { return uint64(p.MissingBytes) <= p.FreeBytes }
+// Fits reports whether the missing bytes fit on the disk with the safety
+// margin left free (download.SpaceMargin).
+func (p Plan) Fits() bool { return download.Fits(p.MissingBytes, p.FreeBytes) }
 
 // Complete reports whether nothing is missing.
 func (p Plan) Complete() bool {
@@ -159,8 +162,8 @@ func (s *Store) findLocal(f File, lk *Lock) (hfcache.Cached, bool) {
 		return hfcache.Cached{}, false
 	}
 	c, ok := s.cache.Find(f.Repo, f.Revision, f.PathInRepo)
-	if !ok {
-		return c, false
+	if !ok || (f.Size > 0 && c.Size != f.Size) {
+		return hfcache.Cached{}, false // absent, or truncated: fetched again
 	}
 	if c.Etag != "" { // plain files (no symlinks) carry no etag: pin on the first download instead
 		lk.Files[f.Key()] = entry(f, c.Commit, c.Size, c.Etag)
@@ -245,7 +248,7 @@ func (s *Store) Plan(ctx context.Context, refs []Ref) (Plan, error) {
 			st.Missing = st.Size
 			if etag != "" {
 				st.Missing -= s.partial(f.Repo, etag)
-				if _, err := os.Stat(s.cache.BlobPath(f.Repo, etag)); err == nil {
+				if s.blobComplete(f.Repo, etag, st.Size) {
 					st.Missing = 0 // same bytes already cached under another commit
 				}
 			}
@@ -414,15 +417,15 @@ func (s *Store) Ensure(ctx context.Context, refs []Ref, progress func(Progress))
 			continue
 		}
 		blobs[j.meta.Etag] = true
-		if _, err := os.Stat(s.cache.BlobPath(j.f.Repo, j.meta.Etag)); err == nil {
+		if s.blobComplete(j.f.Repo, j.meta.Etag, j.meta.Size) {
 			continue
 		}
 		need += j.meta.Size - s.partial(j.f.Repo, j.meta.Etag)
 		done0 += s.partial(j.f.Repo, j.meta.Etag)
 	}
 	if need > 0 {
-		if free, err := s.freeSpace(s.cache.Dir); err == nil && uint64(need) > free {
-			err := &download.SpaceError{Dir: s.cache.Dir, Need: uint64(need), Free: free}
+		if free, err := s.freeSpace(s.cache.Dir); err == nil && !download.Fits(need, free) {
+			err := &download.SpaceError{Dir: s.cache.Dir, Need: uint64(need), Free: free, Margin: download.SpaceMargin(need)}
 			for _, j := range jobs {
 				progress(Progress{File: j.f.Ref(), Phase: PhaseFailed, Err: err})
 			}
@@ -477,7 +480,8 @@ func (s *Store) fetchOne(ctx context.Context, f File, m download.Meta, tick func
 		return "", err
 	}
 	blob := s.cache.BlobPath(f.Repo, m.Etag)
-	if _, err := os.Stat(blob); err != nil {
+	s.dropDamagedBlob(blob, m.Size)
+	if !s.blobComplete(f.Repo, m.Etag, m.Size) {
 		s.log.Info("models: downloading", "repo", f.Repo, "path", f.PathInRepo, "commit", m.Commit, "bytes", m.Size)
 		t := s.dl.Start(m, blob)
 		waitErr := make(chan error, 1)
@@ -497,6 +501,9 @@ func (s *Store) fetchOne(ctx context.Context, f File, m download.Meta, tick func
 			}
 		}
 		tick(t.Done(), download.Verifying)
+		if t.Verified() {
+			s.book.record(blob, m.Etag)
+		}
 		s.log.Info("models: downloaded and verified", "repo", f.Repo, "path", f.PathInRepo, "etag", m.Etag)
 	}
 	if !hfcache.IsCommit(f.Revision) {
@@ -609,9 +616,11 @@ func (r *rater) add(now time.Time, bytes int64) float64 {
 	return float64(r.b[len(r.b)-1]-r.b[0]) / dt
 }
 
-// SHA256 is the content hash of a registry file for provenance (sidecars):
-// the pinned LFS sha256 (verified at download, so no re-read of gigabytes),
-// else a hash of the cached file when it is small (configs).
+// SHA256 is the content hash of a registry file for provenance (sidecars).
+// It is only ever a hash that was checked against the bytes on disk: the
+// pinned sha256 when the blob was verified (at download or by Verify) and is
+// unchanged since, else the file is hashed now (once; the result is recorded).
+// A file whose bytes do not match its pin gives an error, never the pin.
 func (s *Store) SHA256(ctx context.Context, r Ref) (string, error) {
 	fs, err := s.files([]Ref{r})
 	if err != nil {
@@ -621,17 +630,31 @@ func (s *Store) SHA256(ctx context.Context, r Ref) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if e, ok := lk.Files[fs[0].Key()]; ok && e.SHA256 != "" {
-		return e.SHA256, nil
-	}
-	c, ok := s.findLocal(fs[0], &lk)
-	if !ok {
+	l := s.locate(fs[0], lk)
+	if l.blob == "" {
 		return "", fmt.Errorf("%s is not in the model cache", r)
 	}
-	if c.Size > 64<<20 {
-		return "", fmt.Errorf("%s has no recorded sha256 (not downloaded by the app)", r)
+	if l.etag != "" && l.size >= 0 && l.have != l.size {
+		return "", fmt.Errorf("%s is damaged (%d of %d bytes); run `ltx-studio models verify --repair`", r, l.have, l.size)
 	}
-	return fileSHA256(ctx, c.Path)
+	if l.etag == "" || len(l.etag) != 64 {
+		// No published sha256 to check against (a small git file, or one
+		// put there by hand): the hash of the bytes is the provenance.
+		return fileSHA256(ctx, l.blob)
+	}
+	if s.book.verified(l.blob, l.etag) {
+		return l.etag, nil
+	}
+	got, err := hashFile(ctx, l.blob, l.etag, l.have, func(int64) {})
+	if err != nil {
+		return "", fmt.Errorf("hashing %s: %w", r, err)
+	}
+	if got != l.etag {
+		s.book.forget(l.blob)
+		return "", fmt.Errorf("%s is damaged: its sha256 is %s, not %s as published; run `ltx-studio models verify --repair`", r, got, l.etag)
+	}
+	s.book.record(l.blob, l.etag)
+	return got, nil
 }
 
 func fileSHA256(ctx context.Context, p string) (string, error) {
@@ -645,4 +668,25 @@ func fileSHA256(ctx context.Context, p string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), ctx.Err()
+}
+
+// blobComplete reports whether the blob for etag is in the cache with the
+// expected size (a size of -1 is not checked). A truncated or padded blob
+// is not "present": it is fetched again.
+func (s *Store) blobComplete(repo, etag string, size int64) bool {
+	fi, err := os.Stat(s.cache.BlobPath(repo, etag))
+	return err == nil && fi.Mode().IsRegular() && (size < 0 || fi.Size() == size)
+}
+
+// dropDamagedBlob deletes a finished blob whose size is wrong, so it is
+// downloaded again. Writers never leave a blob half-written under its final
+// name (they write .incomplete and rename), so a wrong size is damage.
+func (s *Store) dropDamagedBlob(blob string, size int64) {
+	fi, err := os.Stat(blob)
+	if err != nil || size < 0 || fi.Size() == size {
+		return
+	}
+	s.log.Warn("models: a cached file has the wrong size; fetching it again", "path", blob, "bytes", fi.Size(), "expected", size)
+	s.book.forget(blob)
+	_ = os.Remove(blob)
 }

@@ -329,7 +329,7 @@ func TestDiskFullIsRefusedBeforeAnyByte(t *testing.T) {
 	}
 	err = s.Ensure(context.Background(), []Ref{upscaler, gemma}, nil)
 	var se *download.SpaceError
-	if !errors.As(err, &se) || se.Need != 5_000_000 || !strings.Contains(err.Error(), "5.0 MB needed, 1.0 MB free") {
+	if !errors.As(err, &se) || se.Need != 5_000_000 || !strings.Contains(err.Error(), "5.0 MB needed plus 1.1 GB kept free for ComfyUI and the system, 1.0 MB free") {
 		t.Fatalf("err = %v", err)
 	}
 	if len(fx.srv.Ranges()) != 0 {
@@ -364,7 +364,7 @@ func TestOfflineUsesCacheAndRefusesToFetch(t *testing.T) {
 
 // makeHFCache writes a cache exactly as huggingface_hub 1.33 did in the
 // recording (shared/hf/cache_tree_huggingface_hub_1.33.txt).
-func makeHFCache(t *testing.T, dir, repo, commit, p string, data []byte, etag string) {
+func makeHFCache(t testing.TB, dir, repo, commit, p string, data []byte, etag string) {
 	t.Helper()
 	rd := filepath.Join(dir, "models--"+strings.ReplaceAll(repo, "/", "--"))
 	must := func(err error) {
@@ -474,15 +474,16 @@ func TestPinnedFileChangedOnHubIsRefused(t *testing.T) {
 
 func TestLTX23RegistryCoversTheContract(t *testing.T) {
 	names := map[string][]string{
-		"checkpoints": {"ltx-2.3-22b-dev.safetensors", "ltx-2.3-22b-distilled.safetensors", "ltx-2.3-22b-dev-fp8.safetensors", "ltx-2.3-22b-distilled-fp8.safetensors"},
-		"loras": {"ltx-2.3-22b-distilled-lora-384.safetensors", "ltx-2.3-22b-ic-lora-union-control-ref0.5.safetensors",
+		"checkpoints": {"ltx-2.3-22b-dev.safetensors", "ltx-2.3-22b-distilled.safetensors", "ltx-2.3-22b-distilled-1.1.safetensors",
+			"ltx-2.3-22b-dev-fp8.safetensors", "ltx-2.3-22b-distilled-fp8.safetensors"},
+		"loras": {"ltx-2.3-22b-distilled-lora-384.safetensors", "ltx-2.3-22b-distilled-lora-384-1.1.safetensors",
+			"ltx-2.3-22b-ic-lora-union-control-ref0.5.safetensors",
 			"ltx-2-19b-lora-camera-control-dolly-in.safetensors", "ltx-2-19b-lora-camera-control-dolly-out.safetensors",
 			"ltx-2-19b-lora-camera-control-dolly-left.safetensors", "ltx-2-19b-lora-camera-control-dolly-right.safetensors",
 			"ltx-2-19b-lora-camera-control-jib-up.safetensors", "ltx-2-19b-lora-camera-control-jib-down.safetensors",
 			"ltx-2-19b-lora-camera-control-static.safetensors"},
-		"latent_upscale_models": {"ltx-2.3-spatial-upscaler-x2-1.0.safetensors"},
-		"text_encoders":         {"gemma_3_12B_it.safetensors", "gemma_3_12B_it_fp4_mixed.safetensors", "ltx-2.3_text_projection_bf16.safetensors"},
-		"vae":                   {"LTX23_video_vae_bf16.safetensors", "LTX23_audio_vae_bf16.safetensors", "taeltx2_3.safetensors"},
+		"latent_upscale_models": {"ltx-2.3-spatial-upscaler-x2-1.0.safetensors", "ltx-2.3-spatial-upscaler-x2-1.1.safetensors"},
+		"text_encoders":         {"gemma_3_12B_it.safetensors", "gemma_3_12B_it_fp4_mixed.safetensors"},
 		"geometry_estimation":   {"moge_2_vitl_normal_fp16.safetensors"},
 	}
 	n := 0

@@ -135,10 +135,9 @@ func modeIcon(name string) fyne.Resource {
 	case "mediaVideo":
 		return theme.MediaVideoIcon()
 	}
-	if r := theme.Icon(fyne.ThemeIconName(name)); r != nil {
-		return r
-	}
-	return theme.QuestionIcon()
+	// theme.Icon never returns nil: a name Fyne does not know comes back as
+	// its fallback icon.
+	return theme.Icon(fyne.ThemeIconName(name))
 }
 
 // panel puts o on the deeper panel colour.

@@ -18,7 +18,7 @@ func ProbeWith(probe func(context.Context, string) (media.Info, error)) modeform
 		}
 		return modeform.MediaInfo{
 			Kind:  kindOf(info.Kind),
-			Width: info.Width, Height: info.Height, Duration: info.Duration,
+			Width: info.Width, Height: info.Height, Duration: info.Duration, FPS: info.FPS,
 		}, nil
 	}
 }

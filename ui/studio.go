@@ -24,13 +24,14 @@ const SampleInterval = time.Second
 
 // Studio is the main window's content and its view state.
 type Studio struct {
-	deps   Deps
-	ctx    context.Context
-	win    fyne.Window
-	modes  []workflows.Mode
-	forms  map[workflows.ModeID]*modeform.Form
-	active *modeform.Form
-	prec   workflows.Precision // the settings' model precision; "" = the registry default
+	deps    Deps
+	ctx     context.Context
+	win     fyne.Window
+	modes   []workflows.Mode
+	forms   map[workflows.ModeID]*modeform.Form
+	active  *modeform.Form
+	prec    workflows.Precision // the settings' model precision; "" = the registry default
+	weights workflows.Weights   // the settings' LTX-2.3 release; "" = 1.0
 
 	header   *header
 	sidebar  *widget.List
@@ -104,7 +105,17 @@ func (s *Studio) Form(id workflows.ModeID) *modeform.Form {
 	if s.prec != "" {
 		f.SetPrecision(s.prec)
 	}
+	f.SetWeights(s.weights)
 	return f
+}
+
+// SetWeights makes w the LTX-2.3 release every form runs, now and for forms
+// built later (the settings choose it; see workflows.Weights).
+func (s *Studio) SetWeights(w workflows.Weights) {
+	s.weights = w
+	for _, f := range s.forms {
+		f.SetWeights(w)
+	}
 }
 
 // SetPrecision makes p every form's model precision, now and for forms

@@ -51,11 +51,14 @@ type Prompt struct {
 	Stages map[string]Stage
 	// OutputNode is the SaveVideo node whose history entry holds the mp4.
 	OutputNode string
-	Width      int
-	Height     int
-	Frames     int
-	FPS        int
-	Seed       int64
+	// EnhancedNode is the PreviewAny node whose history entry holds the
+	// enhanced prompt (outputs[id].text[0]); "" when the form did not ask.
+	EnhancedNode string
+	Width        int
+	Height       int
+	Frames       int
+	FPS          int
+	Seed         int64
 	// Camera is the motion actually applied ("auto" resolved).
 	Camera Camera
 	// Models are the files the graph loads.
@@ -97,7 +100,11 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 	m, _ := Lookup(f.Mode)
 	media := map[string]string{}
 	var errs []FieldError
+	var skipped []bypass
 	for _, s := range m.Slots {
+		if s.Optional && strings.TrimSpace(f.Media[s.ID]) == "" && opt.MediaNames[s.ID] == "" {
+			continue // bypassed below
+		}
 		name := opt.MediaNames[s.ID]
 		if name == "" {
 			name = filepath.Base(f.Media[s.ID])
@@ -127,33 +134,65 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := applyOps(g, t, presetOps[f.Preset]); err != nil {
+	if err := applyOps(g, t, opsFor(f.Mode, f.Preset)); err != nil {
 		return nil, err
 	}
+	if err := applyOps(g, t, weightsOps(f.Weights)); err != nil {
+		return nil, err
+	}
+	for _, s := range m.Slots {
+		if _, given := media[s.ID]; !given {
+			if b, ok := t.Optional[s.ID]; ok {
+				skipped = append(skipped, b)
+			}
+		}
+	}
+	for _, b := range skipped {
+		if err := applyOps(g, t, []presetOp{{kind: opBypass, node: b.Node, input: b.Input}}); err != nil {
+			return nil, err
+		}
+	}
+	cam := ResolveCamera(f.Camera, f.Prompt)
+	if m.SourceCamera {
+		cam = CameraNone // the control video carries the camera; Validate refuses explicit motions
+	}
+	camPos, camNeg := cameraWords(cam, f.CameraStrength)
 	prune(g, t.Output)
+	// After pruning, so the enhancer only looks at images the graph still
+	// uses (an empty optional first frame is gone by now).
+	enhanced := ""
+	if f.Enhance {
+		if enhanced, err = addEnhancer(g, f.Mode, f.Prompt, camPos, f.Seed); err != nil {
+			return nil, err
+		}
+	}
 	body, err := json.Marshal(g)
 	if err != nil {
 		return nil, fmt.Errorf("workflows: encoding graph: %w", err)
 	}
 
 	frames := Frames(f.Seconds, f.FPS)
+	seconds := TrueSeconds(frames, f.FPS)
+	if m.FramesWithin {
+		// Slice half a frame more than the clip so the source surely yields
+		// all of its frames; ImageFromBatch then takes exactly frames.
+		seconds = TrueSeconds(2*frames+1, 2*f.FPS)
+	}
 	latentW, latentH := f.Width, f.Height
 	if m.TwoStage {
 		latentW, latentH = f.Width/2, f.Height/2
 	}
-	cam := ResolveCamera(f.Camera, f.Prompt)
-	pos, neg := cameraPrompts(f.Prompt, f.Negative, cam, f.CameraStrength)
 	values := map[string]any{
-		ptCheckpoint:   CheckpointFile(f.Preset, f.Precision),
+		ptCheckpoint:   CheckpointFile(f),
 		ptTextEncoder:  TextEncoderFile(f.Precision),
-		ptPrompt:       pos,
-		ptNegative:     neg,
+		ptPrompt:       joinText(f.Prompt, camPos, " "),
+		ptNegative:     joinText(f.Negative, camNeg, ", "),
 		ptLatentWidth:  latentW,
 		ptLatentHeight: latentH,
 		ptWidth:        f.Width,
 		ptHeight:       f.Height,
 		ptFrames:       frames,
-		ptSeconds:      math.Round(TrueSeconds(frames, f.FPS)*1000) / 1000,
+		ptSeconds:      math.Round(seconds*1000) / 1000,
 		ptFPSFloat:     float64(f.FPS),
 		ptFPSInt:       f.FPS,
 		ptSeed:         f.Seed,
@@ -161,6 +200,9 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 	}
 	for slot, name := range media {
 		values[ptMediaPrefix+slot] = name
+	}
+	if f.Enhance {
+		delete(values, ptPrompt) // pos.text is the enhancer's output (a link)
 	}
 	for _, point := range sortedIDs(t.Points) {
 		v, ok := values[point]
@@ -185,8 +227,8 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 	return &Prompt{
 		Mode: f.Mode, Preset: f.Preset, JSON: body,
 		Stages:     stagesFor(g, m, f.Preset),
-		OutputNode: t.Output,
-		Width:      f.Width, Height: f.Height, Frames: frames, FPS: f.FPS, Seed: f.Seed,
+		OutputNode: t.Output, EnhancedNode: enhanced,
+		Width: f.Width, Height: f.Height, Frames: frames, FPS: f.FPS, Seed: f.Seed,
 		Camera: cam, Models: models,
 	}, nil
 }
@@ -216,11 +258,11 @@ func escapePath(s string) string {
 	return b.String()
 }
 
-// prune drops every node the output node does not depend on, so presets that
+// prune drops every node the output nodes do not depend on, so presets that
 // bypass a node leave no dead loaders behind.
-func prune(g map[string]*node, output string) {
+func prune(g map[string]*node, outputs ...string) {
 	keep := map[string]bool{}
-	stack := []string{output}
+	stack := append([]string(nil), outputs...)
 	for len(stack) > 0 {
 		id := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -255,7 +297,7 @@ var stageOf = map[string]string{
 func stagesFor(g map[string]*node, m Mode, p Preset) map[string]Stage {
 	s1, s2 := PresetSteps(m.ID, p)
 	cfgPasses := 1.0
-	if p == Quality {
+	if usesCFG(m.ID, p) {
 		cfgPasses = 2
 	}
 	tokens1 := 1.0

@@ -27,6 +27,9 @@ func TestBuildMatrixValidatesAgainstRecordedServer(t *testing.T) {
 		for _, p := range Presets() {
 			for _, c := range Cameras() {
 				for _, prec := range []Precision{FP8, BF16} {
+					if m.SourceCamera && c.ID != CameraNone && c.ID != CameraAuto {
+						continue // refused: see TestStyleKeepsTheSourceCamera
+					}
 					f := sampleForm(m.ID)
 					f.Preset, f.Camera, f.Precision = p.ID, c.ID, prec
 					if c.ID == CameraAuto {
@@ -103,7 +106,7 @@ func checkShape(t *testing.T, name string, m Mode, f Form, pr *Prompt) {
 			t.Errorf("%s: model %v not in the contract", name, r)
 		}
 	}
-	if !slices.Contains(pr.Models, ModelRef{"checkpoints", CheckpointFile(f.Preset, f.Precision)}) {
+	if !slices.Contains(pr.Models, ModelRef{"checkpoints", CheckpointFile(f)}) {
 		t.Errorf("%s: models %v lack the checkpoint", name, pr.Models)
 	}
 }
@@ -129,16 +132,21 @@ func TestPresetsProduceDifferentGraphs(t *testing.T) {
 		if get(bal, "ckpt.inputs.ckpt_name").String() != fileDevFP8 || get(bal, "lora.inputs.strength_model").Float() != 0.5 {
 			t.Errorf("%s balanced: want dev + distilled LoRA 0.5", m.ID)
 		}
+		if m.ID == Style {
+			// Every official IC-LoRA recipe runs on a distilled base.
+			if get(qual, "ckpt.inputs.ckpt_name").String() != fileDistilledFP8 || get(qual, "lora").Exists() ||
+				get(qual, "guider1.inputs.cfg").Float() != 1 || get(qual, "geometry.inputs.resolution_level").Int() != 9 ||
+				get(fast, "geometry.inputs.resolution_level").Int() != 5 {
+				t.Errorf("style quality: want the distilled checkpoint at cfg 1 with full-detail depth")
+			}
+			continue
+		}
 		if get(qual, "sigmas1.class_type").String() != "LTXVScheduler" || get(qual, "sigmas1.inputs.steps").Int() != qualitySteps ||
 			get(qual, "guider1.inputs.cfg").Float() <= 1 {
 			t.Errorf("%s quality: want LTXVScheduler %d steps at cfg > 1", m.ID, qualitySteps)
 		}
-		// Quality stage 1 samples the plain dev model (possibly under the IC-LoRA).
-		model1 := get(qual, "guider1.inputs.model.0").String()
-		if m.ID == Style {
-			model1 = get(qual, "iclora.inputs.model.0").String()
-		}
-		if model1 != "ckpt" {
+		// Quality stage 1 samples the plain dev model.
+		if model1 := get(qual, "guider1.inputs.model.0").String(); model1 != "ckpt" {
 			t.Errorf("%s quality: stage 1 model comes from %q", m.ID, model1)
 		}
 		if m.TwoStage != get(qual, "lora").Exists() {
@@ -192,12 +200,16 @@ func TestEveryControlMovesExactlyItsInputs(t *testing.T) {
 			"width":   {"latent1.width", "sscale.width", "vscale.width"},
 			"height":  {"latent1.height", "sscale.height", "vscale.height"},
 			"seconds": {"alat.frames_number", "latent1.length", "vframes.length", "vslice.duration"},
-			"fps":     {"alat.frame_rate", "cond.frame_rate", "create.fps", "vslice.duration"}},
+			"fps":     {"alat.frame_rate", "cond.frame_rate", "create.fps", "vslice.duration"},
+			"camera":  {}},
 	}
 	for _, m := range Modes() {
 		base := sampleForm(m.ID)
 		b0 := mustBuild(t, base, BuildOptions{})
 		for _, c := range changes {
+			if m.SourceCamera && c.field == "camera" {
+				continue // refused by Validate (TestStyleKeepsTheSourceCamera)
+			}
 			f := sampleForm(m.ID)
 			var opt BuildOptions
 			c.edit(&f, &opt)
@@ -223,6 +235,9 @@ func TestEveryControlMovesExactlyItsInputs(t *testing.T) {
 			if !bytes.Contains(p.JSON, []byte(`"abc123.dat"`)) {
 				t.Errorf("%s: MediaNames[%s] not used", m.ID, s.ID)
 			}
+		}
+		if m.SourceCamera {
+			continue
 		}
 		// Camera strength changes the wording (and drops the negative half when low).
 		f := sampleForm(m.ID)
@@ -340,6 +355,9 @@ func TestBuildNeverMutatesTemplates(t *testing.T) {
 		for _, p := range Presets() {
 			f := sampleForm(m.ID)
 			f.Preset, f.Camera = p.ID, CameraStatic
+			if m.SourceCamera {
+				f.Camera = CameraNone
+			}
 			mustBuild(t, f, BuildOptions{})
 		}
 	}
@@ -499,6 +517,12 @@ func TestPresetDescribeFitsTheMode(t *testing.T) {
 	for _, m := range Modes() {
 		for _, p := range Presets() {
 			d := p.Describe(m.ID)
+			if m.ID == Style {
+				if !strings.Contains(d, "IC-LoRA") || !strings.Contains(d, "cfg 1") || !strings.Contains(d, "Cost: ") {
+					t.Errorf("style/%s: %q", p.ID, d)
+				}
+				continue
+			}
 			if !strings.Contains(d, p.Model) || !strings.Contains(d, "Cost: ") {
 				t.Errorf("%s/%s: %q lacks the model or the cost", m.ID, p.ID, d)
 			}

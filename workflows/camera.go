@@ -103,6 +103,16 @@ var cameraTexts = map[Camera]cameraText{
 }
 
 // Cameras lists the camera options in UI order. The slice is a copy.
+// cameraLabel is the UI name of a camera choice, in lower case for sentences.
+func cameraLabel(c Camera) string {
+	for _, ci := range cameraOrder {
+		if ci.ID == c {
+			return strings.ToLower(ci.Label)
+		}
+	}
+	return string(c)
+}
+
 func Cameras() []CameraInfo { return append([]CameraInfo(nil), cameraOrder...) }
 
 func validCamera(c Camera) bool {
@@ -137,26 +147,24 @@ func ResolveCamera(c Camera, prompt string) Camera {
 	return best
 }
 
-// cameraPrompts returns the positive and negative texts after the camera
-// rule: see the comment at the top of this file.
-func cameraPrompts(positive, negative string, c Camera, strength float64) (string, string) {
-	c = ResolveCamera(c, positive)
+// cameraWords is the wording a resolved motion adds at a strength: a sentence
+// for the positive prompt and the motions to avoid for the negative one.
+func cameraWords(c Camera, strength float64) (pos, neg string) {
 	t, ok := cameraTexts[c]
 	if !ok || strength <= 0 {
-		return positive, negative
+		return "", ""
 	}
-	phrase := t.normal
+	pos = t.normal
 	switch {
 	case strength < 0.5:
-		phrase = t.gentle
+		pos = t.gentle
 	case strength >= 1.25:
-		phrase = t.strong
+		pos = t.strong
 	}
-	positive = joinText(positive, phrase, " ")
 	if strength >= 0.5 {
-		negative = joinText(negative, t.avoid, ", ")
+		neg = t.avoid
 	}
-	return positive, negative
+	return pos, neg
 }
 
 func joinText(a, b, sep string) string {

@@ -56,6 +56,12 @@ type Form struct {
 	Camera         Camera            `json:"camera"`
 	CameraStrength float64           `json:"camera_strength"`
 	Precision      Precision         `json:"precision"`
+	// Enhance rewrites the prompt with Gemma (TextGenerateLTX2Prompt) before
+	// it is encoded; the rewrite is shown with the result and kept in the sidecar.
+	Enhance bool `json:"enhance,omitempty"`
+	// Weights is the LTX-2.3 release of the distilled files (settings choose;
+	// "" is 1.0, what forms saved before the choice existed were made with).
+	Weights Weights `json:"weights,omitempty"`
 }
 
 // FieldError says which form field is wrong and why, in words for a person.
@@ -89,6 +95,36 @@ func Frames(seconds float64, fps int) int {
 	return 8*n + 1
 }
 
+// SourceFrames is the longest clip, in frames, that a source of have whole
+// frames can guide: the largest 8n+1 not above have (at least 9). The form
+// and the CLI default a Style clip to it, so the guide — the source's own
+// frames — never ends before the video.
+func SourceFrames(have int) int {
+	n := (have - 1) / 8
+	if n < 1 {
+		n = 1
+	}
+	return 8*n + 1
+}
+
+// FitAspect is the size with a source's aspect ratio whose long side is long
+// (the form's current one; 1280 when unusable), both sides snapped to mult
+// and kept in range: a portrait source video gives a portrait clip.
+func FitAspect(srcW, srcH, long, mult int) (int, int) {
+	if long < MinSize || long > MaxSize {
+		long = 1280
+	}
+	w, h := float64(long), float64(long)*float64(srcH)/float64(srcW)
+	if srcH > srcW {
+		w, h = float64(long)*float64(srcW)/float64(srcH), float64(long)
+	}
+	clamp := func(v float64) int {
+		s := SnapSize(int(math.Round(v)), mult)
+		return min(max(s, SnapSize(MinSize, mult)), MaxSize/mult*mult)
+	}
+	return clamp(w), clamp(h)
+}
+
 // TrueSeconds is how long Frames(seconds, fps) frames really last.
 func TrueSeconds(frames, fps int) float64 {
 	if fps <= 0 {
@@ -114,8 +150,12 @@ const DefaultNegative = "blurry, low quality, still frame, frames, watermark, ov
 
 // DefaultForm is a ready-to-edit form for a mode: 1280×704 (720p snapped to the
 // 64 multiple two-stage graphs need), 5 s at 25 fps, Balanced, fp8, camera
-// auto at strength 1, a random seed.
+// auto at strength 1 (none where a source video sets the camera), a random seed.
 func DefaultForm(id ModeID) Form {
+	cam := CameraAuto
+	if m, ok := Lookup(id); ok && m.SourceCamera {
+		cam = CameraNone
+	}
 	return Form{
 		Mode:           id,
 		Negative:       DefaultNegative,
@@ -126,9 +166,10 @@ func DefaultForm(id ModeID) Form {
 		FPS:            25,
 		RandomSeed:     true,
 		Preset:         Balanced,
-		Camera:         CameraAuto,
+		Camera:         cam,
 		CameraStrength: 1.0,
 		Precision:      FP8,
+		Enhance:        EnhancesByDefault(id),
 	}
 }
 
@@ -162,8 +203,11 @@ func (f Form) Validate() []FieldError {
 			add(d.field, "must be between %d and %d pixels (got %d)", MinSize, MaxSize, d.v)
 		case d.v%mult != 0:
 			why := ""
-			if m.TwoStage {
+			switch {
+			case m.TwoStage:
 				why = " (stage 1 renders at half size, which must be a multiple of 32)"
+			case m.HalfResGuide:
+				why = " (the IC-LoRA reads the source video at half size, which must be a multiple of 32)"
 			}
 			add(d.field, "must be a multiple of %d for %s%s; the nearest is %d", mult, m.Label, why, SnapSize(d.v, mult))
 		}
@@ -186,8 +230,11 @@ func (f Form) Validate() []FieldError {
 	if !validPreset(f.Preset) {
 		add("preset", "unknown preset %q (fast, balanced or quality)", f.Preset)
 	}
-	if !validCamera(f.Camera) {
+	switch {
+	case !validCamera(f.Camera):
 		add("camera", "unknown camera motion %q", f.Camera)
+	case m.SourceCamera && f.Camera != CameraNone && f.Camera != CameraAuto:
+		add("camera", "%s keeps the source video's camera motion; a %s wording would fight it (choose None)", m.Label, cameraLabel(f.Camera))
 	}
 	if math.IsNaN(f.CameraStrength) || f.CameraStrength < 0 || f.CameraStrength > MaxCamStrength {
 		add("camera_strength", "must be between 0 and %g", MaxCamStrength)
@@ -195,10 +242,13 @@ func (f Form) Validate() []FieldError {
 	if f.Precision != FP8 && f.Precision != BF16 {
 		add("precision", "unknown precision %q (fp8 or bf16)", f.Precision)
 	}
+	if !validWeights(f.Weights) {
+		add("weights", "unknown LTX-2.3 weights release %q (1.0 or 1.1)", f.Weights)
+	}
 	slots := map[string]bool{}
 	for _, s := range m.Slots {
 		slots[s.ID] = true
-		if strings.TrimSpace(f.Media[s.ID]) == "" {
+		if strings.TrimSpace(f.Media[s.ID]) == "" && !s.Optional {
 			name := strings.ToLower(s.Label)
 			if !strings.Contains(name, string(s.Kind)) { // not "the start image (image)"
 				name += " (" + string(s.Kind) + ")"

@@ -44,13 +44,13 @@ func recordedSchema(t testing.TB) (*Schema, []byte) {
 // canonical is the model list of the shared contract (what the recorded
 // server listed); known() answers like the models registry would.
 var canonical = map[string][]string{
-	"checkpoints": {fileDev, fileDistilled, fileDevFP8, fileDistilledFP8},
-	"loras": {fileDistilledLoRA, fileICLoRA,
+	"checkpoints": {fileDev, fileDistilled, fileDevFP8, fileDistilledFP8, fileDistilled11},
+	"loras": {fileDistilledLoRA, fileDistilledLoRA11, fileICLoRA,
 		"ltx-2-19b-lora-camera-control-dolly-in.safetensors", "ltx-2-19b-lora-camera-control-dolly-out.safetensors",
 		"ltx-2-19b-lora-camera-control-dolly-left.safetensors", "ltx-2-19b-lora-camera-control-dolly-right.safetensors",
 		"ltx-2-19b-lora-camera-control-jib-up.safetensors", "ltx-2-19b-lora-camera-control-jib-down.safetensors",
 		"ltx-2-19b-lora-camera-control-static.safetensors"},
-	"latent_upscale_models": {fileUpscaler},
+	"latent_upscale_models": {fileUpscaler, fileUpscaler11},
 	"text_encoders":         {fileGemma, fileGemmaFP4, "ltx-2.3_text_projection_bf16.safetensors"},
 	"vae":                   {"LTX23_video_vae_bf16.safetensors", "LTX23_audio_vae_bf16.safetensors", "taeltx2_3.safetensors"},
 	"geometry_estimation":   {fileMoGe},
@@ -72,6 +72,7 @@ func sampleForm(id ModeID) Form {
 	f.RandomSeed = false
 	f.Seed = 1234
 	f.Camera = CameraNone
+	f.Enhance = false // the enhancer's own tests turn it on (enhance_test.go)
 	m, _ := Lookup(id)
 	for _, s := range m.Slots {
 		ext := map[MediaKind]string{MediaImage: ".png", MediaAudio: ".wav", MediaVideo: ".mp4"}[s.Kind]

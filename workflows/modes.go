@@ -32,6 +32,8 @@ type MediaSlot struct {
 	Label string
 	Kind  MediaKind
 	Hint  string
+	// Optional slots may stay empty; the graph then bypasses what they feed.
+	Optional bool
 }
 
 // Mode is one entry of the registry.
@@ -46,13 +48,28 @@ type Mode struct {
 	// multiple of 64 for stage 1 to stay a multiple of 32.
 	TwoStage bool
 	// DurationFrom names the slot whose media length sets the default duration
-	// (a2v, lipsync), or "" when the user picks it.
+	// (a2v, lipsync, style), or "" when the user picks it.
 	DurationFrom string
+	// FPSFrom names the slot whose frame rate the form copies (style: the
+	// source's frames are taken one to one, so any other rate time-stretches
+	// the motion and makes the kept sound drift).
+	FPSFrom string
+	// HalfResGuide: the control guide is read at half resolution (the union
+	// IC-LoRA's reference_downscale_factor 2), so the latent must divide by 2
+	// and sizes must be multiples of 64, as in two-stage modes.
+	HalfResGuide bool
+	// SourceCamera: the camera follows a source video (style), so a camera
+	// motion wording would fight the control video and is not offered.
+	SourceCamera bool
+	// FramesWithin: the clip must never outlast the source media (style:
+	// the guide would end before the video). The form and the CLI default to
+	// the source's whole 8n+1 frames (SourceFrames) and refuse a longer clip.
+	FramesWithin bool
 }
 
 // SizeMultiple is the step width and height snap to for this mode.
 func (m Mode) SizeMultiple() int {
-	if m.TwoStage {
+	if m.TwoStage || m.HalfResGuide {
 		return 64
 	}
 	return 32
@@ -78,10 +95,12 @@ var modes = []Mode{
 			{ID: "first", Label: "First frame", Kind: MediaImage, Hint: "PNG, JPEG or WebP"},
 			{ID: "last", Label: "Last frame", Kind: MediaImage, Hint: "PNG, JPEG or WebP"}}},
 	{ID: Style, Label: "Style transfer", Tag: "STYLE", Icon: "colorPalette",
-		Description: "Restyle a source video after a style image; motion and sound are kept.",
+		Description:  "Restyle a source video as the prompt describes; its motion, timing and sound are kept.",
+		DurationFrom: "video", FPSFrom: "video", HalfResGuide: true, SourceCamera: true, FramesWithin: true,
 		Slots: []MediaSlot{
-			{ID: "style", Label: "Style image", Kind: MediaImage, Hint: "PNG, JPEG or WebP"},
-			{ID: "video", Label: "Source video", Kind: MediaVideo, Hint: "MP4, MOV, MKV or WebM"}}},
+			{ID: "video", Label: "Source video", Kind: MediaVideo, Hint: "MP4, MOV, MKV or WebM"},
+			{ID: "style", Label: "Styled first frame", Kind: MediaImage, Optional: true,
+				Hint: "optional: your restyled copy of the source's first frame; leave it empty and the prompt sets the look"}}},
 }
 
 // Modes lists the six modes in sidebar order. The slice is a copy.

@@ -22,6 +22,9 @@ type PresetInfo struct {
 // Describe is the preset's steps and cost for one mode (the form shows only
 // what applies to that mode).
 func (p PresetInfo) Describe(m ModeID) string {
+	if d, ok := styleDescribe[p.ID]; ok && m == Style {
+		return d
+	}
 	steps, cost := p.TwoStage, p.Cost
 	if mode, ok := Lookup(m); ok && !mode.TwoStage {
 		steps = p.SingleStage
@@ -58,6 +61,19 @@ var presetInfos = []PresetInfo{
 		CostSingle:  "≈5× (each cfg step runs the model twice)"},
 }
 
+// styleDescribe replaces Describe for Style transfer: the union IC-LoRA is
+// run on a distilled base in every official recipe (Comfy-Org's
+// video_ltx2_3_ic_lora, Lightricks' ICLoRA_Union_Control workflow and
+// ltx-pipelines' ICLoraPipeline), so no Style preset samples the plain dev
+// model with cfg.
+var styleDescribe = map[Preset]string{
+	Fast: "Distilled checkpoint + IC-LoRA, 8 steps at cfg 1; quick depth map of the source (MoGe detail 5). Cost: 1× (baseline).",
+	Balanced: "Dev checkpoint + distilled LoRA at 0.5 + IC-LoRA, 8 steps at cfg 1 (Lightricks' union-control recipe); full-detail depth map. " +
+		"Cost: ≈1.1× (the LoRA is merged at load).",
+	Quality: "Distilled checkpoint + IC-LoRA, 8 steps at cfg 1 (the IC-LoRA's own base); full-detail depth map (MoGe detail 9). " +
+		"Cost: ≈1.2× (the finer depth pass).",
+}
+
 // Presets lists the presets in UI order. The slice is a copy.
 func Presets() []PresetInfo { return append([]PresetInfo(nil), presetInfos...) }
 
@@ -84,11 +100,15 @@ const (
 	fileMoGe          = "moge_2_vitl_normal_fp16.safetensors"
 )
 
-// CheckpointFile is the LTX-2.3 checkpoint a preset and precision load. The
-// same file feeds the model, the text projection and the audio VAE loaders.
-func CheckpointFile(p Preset, prec Precision) string {
-	distilled := p == Fast
+// CheckpointFile is the LTX-2.3 checkpoint a form's mode, preset and
+// precision load. The same file feeds the model, the text projection and the
+// audio VAE loaders.
+func CheckpointFile(f Form) string {
+	p, prec := f.Preset, f.Precision
+	distilled := p == Fast || (f.Mode == Style && p == Quality)
 	switch {
+	case distilled && prec == BF16 && f.Weights.resolved() == Weights11:
+		return fileDistilled11
 	case distilled && prec == BF16:
 		return fileDistilled
 	case distilled:
@@ -162,11 +182,52 @@ var presetOps = map[Preset][]presetOp{
 	},
 }
 
+// modePresetOps replace presetOps for a mode whose official recipe differs.
+// Style: every preset stays on a distilled base (see styleDescribe); Fast and
+// Quality run the distilled checkpoint without the distilled LoRA, and the
+// presets differ in the depth map's detail ("geometry", MoGe resolution_level).
+var modePresetOps = map[ModeID]map[Preset][]presetOp{
+	Style: {
+		Fast: {
+			{kind: opBypass, node: "lora", input: "model"},
+			{kind: opSet, node: "sampler1", input: "sampler_name", value: "euler"},
+			{kind: opSet, node: "sigmas1", input: "sigmas", value: sigmasDistilled8},
+			{kind: opSet, node: "geometry", input: "resolution_level", value: 5},
+		},
+		Balanced: {
+			{kind: opSet, node: "lora", input: "strength_model", value: 0.5},
+			{kind: opSet, node: "sampler1", input: "sampler_name", value: "euler_ancestral_cfg_pp"},
+			{kind: opSet, node: "sigmas1", input: "sigmas", value: sigmasDistilled8},
+			{kind: opSet, node: "geometry", input: "resolution_level", value: 9},
+		},
+		Quality: {
+			{kind: opBypass, node: "lora", input: "model"},
+			{kind: opSet, node: "sampler1", input: "sampler_name", value: "euler"},
+			{kind: opSet, node: "sigmas1", input: "sigmas", value: sigmasDistilled8},
+			{kind: opSet, node: "geometry", input: "resolution_level", value: 9},
+		},
+	},
+}
+
+// opsFor is the op list a mode's graph gets for a preset.
+func opsFor(m ModeID, p Preset) []presetOp {
+	if ops, ok := modePresetOps[m][p]; ok {
+		return ops
+	}
+	return presetOps[p]
+}
+
+// usesCFG says whether a preset samples with cfg > 1 in a mode (each step
+// then runs the model twice).
+func usesCFG(m ModeID, p Preset) bool {
+	return p == Quality && modePresetOps[m] == nil
+}
+
 // PresetSteps is the number of sampling steps per stage (stage2 is 0 for
 // single-stage modes).
 func PresetSteps(m ModeID, p Preset) (stage1, stage2 int) {
 	stage1 = 8
-	if p == Quality {
+	if usesCFG(m, p) {
 		stage1 = qualitySteps
 	}
 	if mode, ok := Lookup(m); ok && mode.TwoStage {

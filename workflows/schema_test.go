@@ -16,14 +16,19 @@ func classesUsed(t testing.TB) []string {
 	set := map[string]bool{}
 	for _, m := range Modes() {
 		for _, p := range Presets() {
-			f := sampleForm(m.ID)
-			f.Preset = p.ID
-			var g map[string]*node
-			if err := json.Unmarshal(mustBuild(t, f, BuildOptions{}).JSON, &g); err != nil {
-				t.Fatal(err)
-			}
-			for _, n := range g {
-				set[n.ClassType] = true
+			for _, enhance := range []bool{false, true} {
+				f := sampleForm(m.ID)
+				f.Preset, f.Enhance = p.ID, enhance
+				if enhance && !m.SourceCamera {
+					f.Camera = CameraStatic // adds the camera wording after the enhancement
+				}
+				var g map[string]*node
+				if err := json.Unmarshal(mustBuild(t, f, BuildOptions{}).JSON, &g); err != nil {
+					t.Fatal(err)
+				}
+				for _, n := range g {
+					set[n.ClassType] = true
+				}
 			}
 		}
 	}

@@ -51,7 +51,15 @@ type template struct {
 	Mode   ModeID              `json:"mode"`
 	Output string              `json:"output"`
 	Points map[string][]string `json:"points"`
-	Prompt json.RawMessage     `json:"prompt"`
+	// Optional maps an optional media slot to the node that applies it and
+	// the link input it is bypassed through when the slot is empty.
+	Optional map[string]bypass `json:"optional,omitempty"`
+	Prompt   json.RawMessage   `json:"prompt"`
+}
+
+type bypass struct {
+	Node  string `json:"node"`
+	Input string `json:"input"`
 }
 
 var (

@@ -1,5 +1,5 @@
 // Package appdirs resolves where the app keeps its things, per the XDG rules
-// on Linux and the Known Folders on Windows (through adrg/xdg). Everything
+// on Linux and the Known Folders on Windows. Everything
 // takes a Dirs value rather than reading a global, so tests use temp dirs.
 package appdirs
 
@@ -28,16 +28,46 @@ func Default() Dirs {
 	if home := os.Getenv("LTX_STUDIO_HOME"); home != "" {
 		return Under(home)
 	}
-	videos := xdg.UserDirs.Videos
-	if videos == "" {
-		videos = filepath.Join(xdg.Home, "Videos")
+	return platformDefault()
+}
+
+// videosDir is the user's Videos folder (XDG user dirs, the Videos known
+// folder on Windows), where finished videos go in an "LTX Studio" folder.
+func videosDir() string {
+	if v := xdg.UserDirs.Videos; v != "" {
+		return filepath.Join(v, VideosFolder)
 	}
+	return filepath.Join(xdg.Home, "Videos", VideosFolder)
+}
+
+// VideosFolder is the folder made in the user's Videos folder.
+const VideosFolder = "LTX Studio"
+
+// XDGLayout is the layout on Linux and the BSDs: each kind of file under its
+// XDG base directory (~/.config, ~/.local/share, ~/.cache, ~/.local/state).
+func XDGLayout(configHome, dataHome, cacheHome, stateHome, videos string) Dirs {
 	return Dirs{
-		Config: filepath.Join(xdg.ConfigHome, AppName),
-		Data:   filepath.Join(xdg.DataHome, AppName),
-		Cache:  filepath.Join(xdg.CacheHome, AppName),
-		State:  filepath.Join(xdg.StateHome, AppName),
-		Videos: filepath.Join(videos, "LTX Studio"),
+		Config: filepath.Join(configHome, AppName),
+		Data:   filepath.Join(dataHome, AppName),
+		Cache:  filepath.Join(cacheHome, AppName),
+		State:  filepath.Join(stateHome, AppName),
+		Videos: videos,
+	}
+}
+
+// WindowsLayout is the layout on Windows. Settings go to the roaming
+// %APPDATA% (they are small and follow the user); the ComfyUI install
+// (~8 GB), caches and logs stay on this machine in %LOCALAPPDATA%, which is
+// never synced. adrg/xdg maps config, data and state all to the same
+// %LOCALAPPDATA% folder, so they get a sub-folder each here instead.
+func WindowsLayout(roamingAppData, localAppData, videos string) Dirs {
+	local := filepath.Join(localAppData, AppName)
+	return Dirs{
+		Config: filepath.Join(roamingAppData, AppName),
+		Data:   filepath.Join(local, "data"),
+		Cache:  filepath.Join(local, "cache"),
+		State:  filepath.Join(local, "state"),
+		Videos: videos,
 	}
 }
 

@@ -78,3 +78,38 @@ func FuzzDecode(f *testing.F) {
 		_, _ = DecodeBinary(b)
 	})
 }
+
+// ComfyUI 0.27 sends current_inputs values as they were: numbers and booleans
+// beside strings (execution.py format_value), and [] for a blocked node.
+func TestDecodeExecutionErrorInputs(t *testing.T) {
+	frame := []byte(`{"type": "execution_error", "data": {"prompt_id": "p1", "node_id": "7", "node_type": "LTXVAddGuide",
+		"executed": ["1"], "exception_message": "bad size", "exception_type": "ValueError", "traceback": [],
+		"current_inputs": {"frame_idx": [0], "strength": [0.7], "latent_downscale_factor": [2.0], "crop": [true], "vae": ["<comfy.sd.VAE object>"], "x": [null]},
+		"current_outputs": ["1"], "timestamp": 1}}`)
+	ev, err := DecodeText(frame)
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	e, ok := ev.(*ExecutionError)
+	if !ok {
+		t.Fatalf("got %T, want *ExecutionError", ev)
+	}
+	want := map[string]string{"frame_idx": "0", "strength": "0.7", "latent_downscale_factor": "2.0", "crop": "true", "vae": "<comfy.sd.VAE object>", "x": "null"}
+	for k, v := range want {
+		if got := e.CurrentInputs[k]; len(got) != 1 || got[0] != v {
+			t.Errorf("%s = %q, want [%q]", k, got, v)
+		}
+	}
+	if e.ExceptionMessage != "bad size" || e.NodeType != "LTXVAddGuide" {
+		t.Errorf("lost fields: %+v", e)
+	}
+	blocked := []byte(`{"type": "execution_error", "data": {"prompt_id": "p1", "node_id": "3", "node_type": "X", "executed": [],
+		"exception_message": "Execution Blocked: no", "exception_type": "ExecutionBlocked", "traceback": [], "current_inputs": [], "current_outputs": []}}`)
+	ev, err = DecodeText(blocked)
+	if err != nil {
+		t.Fatalf("decode blocked: %v", err)
+	}
+	if e := ev.(*ExecutionError); e.CurrentInputs != nil || e.ExceptionType != "ExecutionBlocked" {
+		t.Errorf("blocked node: %+v", e)
+	}
+}

@@ -86,16 +86,50 @@ type ExecutionSuccess struct {
 
 // ExecutionError: a node raised. It doubles as the error the job layer returns.
 type ExecutionError struct {
-	PromptID         string              `json:"prompt_id"`
-	NodeID           string              `json:"node_id"`
-	NodeType         string              `json:"node_type"`
-	Executed         []string            `json:"executed"`
-	ExceptionMessage string              `json:"exception_message"`
-	ExceptionType    string              `json:"exception_type"`
-	Traceback        []string            `json:"traceback"`
-	CurrentInputs    map[string][]string `json:"current_inputs"`
-	CurrentOutputs   []string            `json:"current_outputs"`
-	Timestamp        int64               `json:"timestamp"`
+	PromptID         string     `json:"prompt_id"`
+	NodeID           string     `json:"node_id"`
+	NodeType         string     `json:"node_type"`
+	Executed         []string   `json:"executed"`
+	ExceptionMessage string     `json:"exception_message"`
+	ExceptionType    string     `json:"exception_type"`
+	Traceback        []string   `json:"traceback"`
+	CurrentInputs    NodeInputs `json:"current_inputs"`
+	CurrentOutputs   []string   `json:"current_outputs"`
+	Timestamp        int64      `json:"timestamp"`
+}
+
+// NodeInputs is an execution error's current_inputs: each input's values,
+// written as text. ComfyUI sends the values as they were (numbers, booleans,
+// null and strings side by side, e.g. {"seed": [7], "ckpt_name": ["x"]}), and
+// an empty list instead of an object for a blocked node, so a plain
+// map[string][]string would fail on the first number and lose the error.
+type NodeInputs map[string][]string
+
+// UnmarshalJSON accepts an object of value lists, an empty list or null.
+func (n *NodeInputs) UnmarshalJSON(b []byte) error {
+	var obj map[string][]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		var list []json.RawMessage
+		if json.Unmarshal(b, &list) == nil && len(list) == 0 {
+			*n = nil
+			return nil
+		}
+		return fmt.Errorf("current_inputs: %w", err)
+	}
+	out := make(NodeInputs, len(obj))
+	for k, vs := range obj {
+		texts := make([]string, len(vs))
+		for i, v := range vs {
+			s := string(v) // a number, boolean or null as ComfyUI wrote it
+			if len(v) > 0 && v[0] == '"' {
+				_ = json.Unmarshal(v, &s)
+			}
+			texts[i] = s
+		}
+		out[k] = texts
+	}
+	*n = out
+	return nil
 }
 
 // ExecutionInterrupted follows /api/interrupt.

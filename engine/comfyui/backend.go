@@ -20,6 +20,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 )
 
@@ -37,6 +38,9 @@ type Options struct {
 	Supervise func(*supervise.Config)
 	Getenv    func(string) string // default os.Getenv
 	Logger    *slog.Logger
+	// Face words the fixes in messages for the window (default) or the
+	// terminal (commands, flags and the settings file instead of screens).
+	Face face.Face
 }
 
 // Root is where the managed ComfyUI lives: the setting, else Data/comfyui.
@@ -115,14 +119,37 @@ func (b *Backend) Logs() []string {
 // Install runs the installer (managed backend) with state Installing. The
 // server is stopped first: a new build must not switch under a running one.
 func (b *Backend) Install(ctx context.Context, events chan<- install.Event) error {
+	return b.install(ctx, events, false)
+}
+
+// Repair verifies the current install and does again exactly the steps
+// that fail (install.Installer.Repair); with no current install it installs.
+func (b *Backend) Repair(ctx context.Context, events chan<- install.Event) error {
+	return b.install(ctx, events, true)
+}
+
+func (b *Backend) install(ctx context.Context, events chan<- install.Event, repair bool) error {
 	if b.o.Settings.Backend != settings.BackendManaged {
-		return errors.New("the app only installs its own ComfyUI; switch Settings → ComfyUI to \"managed\" to use it")
+		return errors.New("the app only installs its own ComfyUI; " + b.switchToManaged())
 	}
 	if err := b.Stop(ctx); err != nil {
 		return err
 	}
-	b.hub.Publish(status.Event{State: status.Installing, Message: "Installing ComfyUI…"})
-	err := b.inst.Run(ctx, events)
+	// A repair mends the current build in place: never under a ComfyUI
+	// that another app process (the window, a terminal) runs from it.
+	if pid, _, running := Running(ctx, b.o.Dirs); running && repair {
+		how := "close the other window or let its job finish, then repair again"
+		if b.o.Face == face.Terminal {
+			how = "stop it first (ltx-studio comfyui stop), then repair again"
+		}
+		return fmt.Errorf("ComfyUI is running in another ltx-studio process (ComfyUI's process %d) and cannot be repaired under it; %s", pid, how)
+	}
+	what, run := "Installing", b.inst.Run
+	if repair {
+		what, run = "Checking and repairing", b.inst.Repair
+	}
+	b.hub.Publish(status.Event{State: status.Installing, Message: what + " ComfyUI…"})
+	err := run(ctx, events)
 	if err != nil {
 		b.hub.Publish(status.Event{State: status.Crashed, Message: "ComfyUI install failed: " + err.Error(), Err: err})
 		return err
@@ -137,7 +164,7 @@ func (b *Backend) Start(ctx context.Context) error {
 	s := b.o.Settings
 	if s.Backend == settings.BackendRemote {
 		if len(s.RemoteURLs) == 0 {
-			return errors.New("no ComfyUI server address is set; add one in Settings → ComfyUI")
+			return errors.New("no ComfyUI server address is set; " + b.addServer())
 		}
 		b.hub.Publish(status.Event{State: status.Starting, Message: "Connecting to " + shownURL(s.RemoteURLs[0]) + "…"})
 		info, err := supervise.CheckRemote(ctx, s.RemoteURLs[0])
@@ -188,8 +215,16 @@ func (b *Backend) supervisor() (*supervise.Supervisor, error) {
 		}
 		cfg = c
 		cfg.UserDir = "" // the folder's own user/ (its settings and workflows)
+		cfg.Foreign = true
 	case settings.BackendManaged:
 		build, err := b.inst.Current()
+		if errors.Is(err, install.ErrNotInstalled) {
+			how := "install it in Settings → Repair (it opens the setup)"
+			if b.o.Face == face.Terminal {
+				how = "run `ltx-studio comfyui install`"
+			}
+			return nil, fmt.Errorf("%w; %s", err, how)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -207,6 +242,7 @@ func (b *Backend) supervisor() (*supervise.Supervisor, error) {
 	}
 	cfg.PidFile, cfg.LogPath = PidFile(d), LogPath(d)
 	cfg.Hub, cfg.Logger = b.hub, b.o.Logger
+	cfg.Face, cfg.SettingsFile = b.o.Face, b.settingsFile()
 	if b.o.Supervise != nil {
 		b.o.Supervise(&cfg)
 	}
@@ -219,16 +255,20 @@ func (b *Backend) supervisor() (*supervise.Supervisor, error) {
 	return b.sup, nil
 }
 
-// StopDetached stops a ComfyUI started by another app process (the window,
-// or `ltx-studio comfyui start`), found through the pidfile.
+// StopDetached stops the ComfyUIs started by another app process (the
+// window, or `ltx-studio comfyui start`), found through the pidfiles (one
+// per GPU, see pool.go).
 func StopDetached(ctx context.Context, d appdirs.Dirs) (bool, error) {
-	return proc.StopStale(ctx, PidFile(d), supervise.DefaultStopGrace)
+	return stopDetachedAll(ctx, d)
 }
 
-// Running reports the pidfile's ComfyUI if it is alive: pid and URL.
+// Running reports the pidfile's ComfyUI if it is alive and supervised by a
+// live ltx-studio process (the window, or `comfyui start`): pid and URL. A
+// ComfyUI whose owner died is an orphan, never used: the next start stops it
+// and runs one that dies with its own parent.
 func Running(ctx context.Context, d appdirs.Dirs) (pid int, url string, ok bool) {
 	pf, found := proc.ReadPidfile(PidFile(d))
-	if !found || !proc.Running(ctx, pf.PID, pf.CreateTime) {
+	if !found || !proc.Running(ctx, pf.PID, pf.CreateTime) || !pf.OwnerAlive(ctx) {
 		return 0, "", false
 	}
 	return pf.PID, fmt.Sprintf("http://%s:%d", supervise.Host, pf.Port), true
@@ -245,3 +285,25 @@ func shownURL(raw string) string {
 	}
 	return raw
 }
+
+// settingsFile is where the terminal changes what it has no flag for.
+func (b *Backend) settingsFile() string { return settings.Store{Dir: b.o.Dirs.Config}.Path() }
+
+func (b *Backend) switchToManaged() string {
+	if b.o.Face == face.Terminal {
+		return `set "backend": "managed" in ` + b.settingsFile() + " to use it"
+	}
+	return `switch Settings → ComfyUI to "managed" to use it`
+}
+
+func (b *Backend) addServer() string {
+	if b.o.Face == face.Terminal {
+		return "add its address to " + face.SettingsKey("remote_urls", b.settingsFile()) +
+			", or pass generate --backend URL (or set LTX_STUDIO_COMFYUI_URL)"
+	}
+	return "add one in Settings → ComfyUI"
+}
+
+// Announce shows a state message in the header without touching the server
+// (the studio says it waits for another process that owns the data folder).
+func (b *Backend) Announce(ev status.Event) { b.hub.Publish(ev) }

@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/appdirs"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 )
 
@@ -117,5 +119,90 @@ func TestRemoteStatusHidesPassword(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "s3cret") {
 		t.Errorf("error shows the password: %v", err)
+	}
+}
+
+// The backend's own refusals name a screen in the window and a settings
+// key, flag or variable in the terminal; so does a failed start of a
+// supervised ComfyUI (the face reaches the supervisor).
+func TestMessagesAreWordedForTheFace(t *testing.T) {
+	dirs := appdirs.Under(t.TempDir())
+	file := settings.Store{Dir: dirs.Config}.Path()
+	remote := settings.Defaults()
+	remote.Backend = settings.BackendRemote // and no address
+	folder := settings.Defaults()
+	folder.Backend, folder.FolderPath = settings.BackendFolder, folderWithStandIn(t)
+	for _, tc := range []struct {
+		name   string
+		set    settings.Settings
+		run    func(*Backend) error
+		window string
+		termin []string
+	}{
+		{"remote without an address", remote, func(b *Backend) error { return b.Start(t.Context()) },
+			"add one in Settings → ComfyUI", []string{`"remote_urls" in ` + file, "generate --backend URL", "LTX_STUDIO_COMFYUI_URL"}},
+		{"install on a folder backend", folder, func(b *Backend) error { return b.Install(t.Context(), nil) },
+			`switch Settings → ComfyUI to "managed"`, []string{`set "backend": "managed" in ` + file}},
+		{"start before any install", settings.Defaults(), func(b *Backend) error { return b.Start(t.Context()) },
+			"install it in Settings → Repair", []string{"ComfyUI is not installed yet; run `ltx-studio comfyui install`"}},
+		{"repair on a remote backend", remote, func(b *Backend) error { return b.Repair(t.Context(), nil) },
+			`switch Settings → ComfyUI to "managed"`, []string{`set "backend": "managed" in ` + file}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, f := range []face.Face{face.Window, face.Terminal} {
+				err := tc.run(New(Options{Dirs: dirs, Settings: tc.set, Face: f}))
+				if err == nil {
+					t.Fatalf("face %d: no error", f)
+				}
+				msg := err.Error()
+				if f == face.Window && !strings.Contains(msg, tc.window) {
+					t.Errorf("window: %q, want %q", msg, tc.window)
+				}
+				if f == face.Terminal {
+					if strings.Contains(msg, "Settings") {
+						t.Errorf("terminal sent to a window screen: %q", msg)
+					}
+					for _, w := range tc.termin {
+						if !strings.Contains(msg, w) {
+							t.Errorf("terminal: %q, want %q", msg, w)
+						}
+					}
+				}
+			}
+		})
+	}
+	t.Run("a folder ComfyUI missing a package is the user's to mend", func(t *testing.T) {
+		for _, f := range []face.Face{face.Window, face.Terminal} {
+			b := New(Options{Dirs: dirs, Settings: folder, Face: f, Supervise: func(c *supervise.Config) {
+				c.Env, c.MaxRestarts = []string{"FAKECOMFY_FAIL=import"}, -1
+			}})
+			err := b.Start(t.Context())
+			if err == nil || !strings.Contains(err.Error(), "into that ComfyUI's Python environment") ||
+				strings.Contains(err.Error(), "Repair") || strings.Contains(err.Error(), "comfyui repair") {
+				t.Errorf("face %d: %v", f, err)
+			}
+			b.Stop(t.Context())
+		}
+	})
+}
+
+// A repair mends the build in place, so it refuses while another app
+// process runs ComfyUI (here: a pidfile naming this live test process as
+// both ComfyUI and its owner), in the words of each face.
+func TestRepairRefusedUnderARunningComfyUI(t *testing.T) {
+	dirs := appdirs.Under(t.TempDir())
+	ct, err := proc.CreateTime(t.Context(), os.Getpid())
+	if err != nil {
+		t.Skip("no process start time here:", err)
+	}
+	os.MkdirAll(filepath.Dir(PidFile(dirs)), 0o755)
+	if err := proc.WritePidfile(PidFile(dirs), proc.Pidfile{PID: os.Getpid(), CreateTime: ct, Port: 1, Owner: os.Getpid(), OwnerCreate: ct}); err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[face.Face]string{face.Window: "close the other window", face.Terminal: "ltx-studio comfyui stop"} {
+		err := New(Options{Dirs: dirs, Settings: settings.Defaults(), Face: f}).Repair(t.Context(), nil)
+		if err == nil || !strings.Contains(err.Error(), "cannot be repaired under it") || !strings.Contains(err.Error(), want) {
+			t.Errorf("face %d: %v", f, err)
+		}
 	}
 }

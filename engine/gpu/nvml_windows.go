@@ -2,25 +2,20 @@ package gpu
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"syscall"
 )
 
-// loadNVMLLibrary finds nvml.dll: System32 on current drivers, the NVSMI
-// folder on old ones.
+// loadNVMLLibrary loads nvml.dll by full path from the driver's folders
+// (System32 on current drivers, the NVSMI folder on old ones).
 func loadNVMLLibrary() (uintptr, error) {
-	candidates := []string{"nvml.dll"}
-	if pf := os.Getenv("ProgramFiles"); pf != "" {
-		candidates = append(candidates, filepath.Join(pf, "NVIDIA Corporation", "NVSMI", "nvml.dll"))
-	}
-	var firstErr error
-	for _, c := range candidates {
-		h, err := syscall.LoadLibrary(c)
+	firstErr := error(syscall.ERROR_MOD_NOT_FOUND)
+	for i, dir := range driverFolders() {
+		h, err := syscall.LoadLibrary(filepath.Join(dir, "nvml.dll"))
 		if err == nil {
 			return uintptr(h), nil
 		}
-		if firstErr == nil {
+		if i == 0 {
 			firstErr = err
 		}
 	}

@@ -8,7 +8,9 @@ import (
 
 // ErrNoNVIDIA says there is no NVIDIA driver to ask: no NVML library and no
 // nvidia-smi on PATH.
-var ErrNoNVIDIA = errors.New("no NVIDIA GPU found (nvidia-smi not on PATH); install the NVIDIA driver to generate on this machine")
+//
+//lint:ignore ST1005 a sentence shown to the user as it is (NoGPU is its start)
+var ErrNoNVIDIA = errors.New(NoGPU + "; install the NVIDIA driver to generate on this machine")
 
 // DriverVersion returns the NVIDIA driver version, e.g. "580.159.04", from
 // NVML when it loads, else from nvidia-smi.

@@ -15,8 +15,12 @@ import (
 	"time"
 )
 
+// NoGPU is the one way the app says there is no NVIDIA GPU to use: the
+// meter, the setup checks and the installer's warning all start with it.
+const NoGPU = "No NVIDIA GPU found"
+
 // NoSMIOnPath is the NoGPU text when neither NVML nor nvidia-smi is there.
-const NoSMIOnPath = "No NVIDIA GPU found (nvidia-smi not on PATH)"
+const NoSMIOnPath = NoGPU
 
 // SMISampler reads GPU memory from one long-lived nvidia-smi in loop mode
 // (-lms), parsing its CSV lines as they arrive. Spawning nvidia-smi once a
@@ -40,7 +44,7 @@ func (s *SMISampler) Run(ctx context.Context, interval time.Duration, emit func(
 	}
 	path := s.Path
 	if path == "" {
-		p, err := exec.LookPath("nvidia-smi")
+		p, err := FindSMI()
 		if err != nil {
 			return ramOnly(ctx, interval, s.RAM, NoSMIOnPath, emit)
 		}
@@ -213,9 +217,9 @@ func (t *tailBuffer) String() string {
 // runSMI runs nvidia-smi once with args and returns its stdout.
 func runSMI(ctx context.Context, path string, args ...string) (string, error) {
 	if path == "" {
-		p, err := exec.LookPath("nvidia-smi")
+		p, err := FindSMI()
 		if err != nil {
-			return "", ErrNoNVIDIA
+			return "", err
 		}
 		path = p
 	}

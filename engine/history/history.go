@@ -22,7 +22,7 @@ type Entry struct {
 	Video   string // absolute path of the mp4
 	Sidecar string // absolute path of its .json
 	Created time.Time
-	Took    time.Duration
+	Took    time.Duration // the sidecar's one "took" (jobs.Sidecar.Took)
 	Meta    jobs.Sidecar
 }
 
@@ -82,9 +82,7 @@ func Read(sidecar string) (Entry, error) {
 			e.Created = fi.ModTime()
 		}
 	}
-	if s, ok := m.Seconds["total"]; ok {
-		e.Took = time.Duration(s * float64(time.Second))
-	}
+	e.Took = m.Took()
 	return e, nil
 }
 

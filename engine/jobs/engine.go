@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -39,6 +40,12 @@ type Config struct {
 	// Claim, when set, limits which pending jobs this engine starts (the CLI
 	// runs only the job it submitted and leaves the rest to the window).
 	Claim func(Job) bool
+	// Face words the fixes in job errors for the window (default) or the
+	// terminal.
+	Face face.Face
+	// Need, when set, is a form's estimated peak GPU memory: jobs then go
+	// only to a backend whose GPU has room for them (dispatch.go).
+	Need func(workflows.Form) uint64
 }
 
 func (cfg *Config) defaults() {
@@ -72,6 +79,7 @@ type Engine struct {
 	live  map[string]*active
 	subs  map[chan Event]struct{}
 	clnts map[string]*comfyapi.Client
+	rooms map[string]*room // per backend, for dispatch (dispatch.go)
 	// release drops the queue lock file.
 	release func()
 }
@@ -103,9 +111,14 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{cfg: cfg, log: cfg.Logger, st: st, release: release, wake: make(chan struct{}), live: map[string]*active{},
-		subs: map[chan Event]struct{}{}, clnts: map[string]*comfyapi.Client{}}
+		subs: map[chan Event]struct{}{}, clnts: map[string]*comfyapi.Client{}, rooms: map[string]*room{}}
 	for _, b := range cfg.Backends {
+		if e.clnts[b.Name] != nil {
+			release()
+			return nil, fmt.Errorf("jobs: two backends are named %q", b.Name)
+		}
 		e.clnts[b.Name] = comfyapi.New(b.URL, cfg.HTTPClient)
+		e.rooms[b.Name] = &room{}
 	}
 	changed := false
 	for _, j := range st.jobs {
@@ -149,6 +162,9 @@ func (e *Engine) retryOrFail(j *Job, why string) {
 func (e *Engine) Submit(form workflows.Form) (Job, error) {
 	if _, ok := workflows.Lookup(form.Mode); !ok {
 		return Job{}, workflows.FieldError{Field: "mode", Msg: fmt.Sprintf("unknown mode %q", form.Mode)}
+	}
+	if err := checkImages(form); err != nil {
+		return Job{}, err
 	}
 	if form.RandomSeed {
 		form.Seed = int64(rand.Uint64() >> 1)

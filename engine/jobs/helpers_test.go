@@ -102,6 +102,11 @@ func testGraph(form workflows.Form, media map[string]string) (*Built, error) {
 		pixels = `["7", 0]`
 		extra = fmt.Sprintf(`, "7": {"class_type": "LoadImage", "inputs": {"image": %q}}`, name)
 	}
+	enhanced := ""
+	if form.Enhance { // a text output node, as the enhancer's PreviewAny
+		extra += fmt.Sprintf(`, "8": {"class_type": "PrimitiveString", "inputs": {"value": %q}}, "9": {"class_type": "PreviewAny", "inputs": {"source": ["8", 0]}}`, form.Prompt)
+		enhanced = "9"
+	}
 	g := fmt.Sprintf(`{
  "1": {"class_type": "EmptyImage", "inputs": {"width": %d, "height": %d, "batch_size": 1, "color": 0}, "_meta": {"title": %q}},
  "2": {"class_type": "VAELoader", "inputs": {"vae_name": "pixel_space"}},
@@ -110,8 +115,8 @@ func testGraph(form workflows.Form, media map[string]string) (*Built, error) {
  "5": {"class_type": "CreateVideo", "inputs": {"images": ["4", 0], "fps": %d}},
  "6": {"class_type": "SaveVideo", "inputs": {"video": ["5", 0], "filename_prefix": "ltx-studio/%s", "format": "mp4", "codec": "h264"}}%s}`,
 		form.Width, form.Height, form.Prompt, pixels, form.FPS, form.Mode, extra)
-	return &Built{Prompt: json.RawMessage(g), OutputNode: "6",
-		Stages: map[string]Stage{"1": {"encode", 0.05}, "2": {"encode", 0.05}, "7": {"encode", 0.05},
+	return &Built{Prompt: json.RawMessage(g), OutputNode: "6", EnhancedNode: enhanced,
+		Stages: map[string]Stage{"1": {"encode", 0.05}, "2": {"encode", 0.05}, "7": {"encode", 0.05}, "8": {"encode", 0.05}, "9": {"encode", 0.05},
 			"3": {"stage1", 0.5}, "4": {"decode", 0.3}, "5": {"save", 0.05}, "6": {"save", 0.05}},
 		Models: []ModelRef{{Folder: "vae", Name: "pixel_space"}}}, nil
 }

@@ -4,20 +4,26 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
-// Human words an error for the person who pressed Generate.
-func Human(err error) string {
+// Human words an error for the person who pressed Generate in the window.
+func Human(err error) string { return HumanFor(face.Window, "", err) }
+
+// HumanFor words an error for a person using face, for a job of mode (""
+// when not known), pointing at that face's way to fix it.
+func HumanFor(fc face.Face, mode workflows.ModeID, err error) string {
 	var ee *comfyapi.ExecutionError
 	var rej *RejectedError
 	var fe workflows.FieldError
 	switch {
 	case errors.As(err, &ee):
-		return humanExec(ee)
+		return humanExec(fc, mode, ee)
 	case errors.As(err, &rej):
 		var parts []string
 		for _, f := range rej.Fields {
@@ -38,7 +44,7 @@ func Human(err error) string {
 	return err.Error()
 }
 
-func humanExec(e *comfyapi.ExecutionError) string {
+func humanExec(fc face.Face, mode workflows.ModeID, e *comfyapi.ExecutionError) string {
 	msg := strings.TrimSpace(e.ExceptionMessage)
 	if i := strings.IndexByte(msg, '\n'); i > 0 {
 		msg = msg[:i]
@@ -56,7 +62,7 @@ func humanExec(e *comfyapi.ExecutionError) string {
 				}
 			}
 		}
-		return fmt.Sprintf("A model file is damaged or incomplete%s: %s. Re-download it from the Models screen.", file, msg)
+		return fmt.Sprintf("A model file is damaged or incomplete%s: %s. %s", file, msg, fc.RefetchModel(string(mode)))
 	}
 	return fmt.Sprintf("ComfyUI failed in %s (node %s): %s: %s", e.NodeType, e.NodeID, e.ExceptionType, msg)
 }
@@ -93,7 +99,8 @@ var inputField = map[string]string{
 }
 
 // mapIssues turns ComfyUI validation issues into form field errors.
-func mapIssues(pe *comfyapi.PromptError, b *Built, media []stagedMedia) []workflows.FieldError {
+// fc and mode word the way to get a missing model file.
+func mapIssues(fc face.Face, mode workflows.ModeID, pe *comfyapi.PromptError, b *Built, media []stagedMedia) []workflows.FieldError {
 	var out []workflows.FieldError
 	for _, is := range pe.Issues() {
 		field := b.Fields[is.NodeID+"."+is.Input]
@@ -110,7 +117,7 @@ func mapIssues(pe *comfyapi.PromptError, b *Built, media []stagedMedia) []workfl
 			msg += " (" + is.Details + ")"
 		}
 		if is.Type == "value_not_in_list" && strings.HasSuffix(strings.Trim(string(is.Received), `"`), ".safetensors") {
-			msg = fmt.Sprintf("model file %s is not installed in ComfyUI; get it from the Models screen", strings.Trim(string(is.Received), `"`))
+			msg = fmt.Sprintf("model file %s is not installed in ComfyUI; %s", strings.Trim(string(is.Received), `"`), fc.GetModels(string(mode)))
 			field = "models"
 		}
 		if is.Input == "" {
@@ -118,7 +125,11 @@ func mapIssues(pe *comfyapi.PromptError, b *Built, media []stagedMedia) []workfl
 		} else if field == "" {
 			msg = fmt.Sprintf("%s: %s (node %s, %s)", is.Input, msg, is.NodeID, is.ClassType)
 		}
-		out = append(out, workflows.FieldError{Field: field, Msg: msg})
+		// Several loaders naming one missing file give one line, not one each.
+		fe := workflows.FieldError{Field: field, Msg: msg}
+		if !slices.Contains(out, fe) {
+			out = append(out, fe)
+		}
 	}
 	return out
 }

@@ -49,6 +49,18 @@ type Job struct {
 	Output string                 `json:"output,omitempty"`
 	// Sidecar is the JSON provenance file beside Output.
 	Sidecar string `json:"sidecar,omitempty"`
+	// EnhancedPrompt is the prompt as Gemma rewrote it ("Enhance prompt"),
+	// read from the history outputs; "" when the form did not ask for it.
+	EnhancedPrompt string `json:"enhanced_prompt,omitempty"`
+}
+
+// Took is how long making the video took, the same figure as its sidecar's
+// (see timings.took); 0 unless the job is Done.
+func (j Job) Took() time.Duration {
+	if j.State != Done || j.Started.IsZero() || j.Finished.Before(j.Started) {
+		return 0
+	}
+	return j.Finished.Sub(j.Started)
 }
 
 // ModelRef names a model file as a graph loads it.
@@ -69,7 +81,10 @@ type Built struct {
 	Prompt     json.RawMessage
 	Stages     map[string]Stage // node id → stage
 	OutputNode string           // the node whose output is the video
-	Models     []ModelRef
+	// EnhancedNode is the PreviewAny node whose text is the enhanced prompt
+	// ("" when the prompt is not enhanced).
+	EnhancedNode string
+	Models       []ModelRef
 	// Fields optionally maps "nodeID.input" to the form field it came from,
 	// so a ComfyUI validation error can flag the right control.
 	Fields map[string]string
@@ -114,4 +129,7 @@ type Backend struct {
 	InputDir string
 	// Commit is the ComfyUI commit, when the app knows it (managed install).
 	Commit string
+	// GPU is the index of the local GPU this ComfyUI runs on ("" for a
+	// remote server, or when the app does not choose one).
+	GPU string
 }

@@ -134,6 +134,12 @@ func checkOutput(t *testing.T, j Job, dir string) {
 	if left, _ := filepath.Glob(filepath.Join(dir, ".ltx-*")); len(left) > 0 {
 		t.Errorf("partial files left: %v", left)
 	}
+	// The video is shared like its sidecar (the umask may only take away).
+	vi, verr := os.Stat(j.Output)
+	si, serr := os.Stat(j.Sidecar)
+	if verr != nil || serr != nil || vi.Mode().Perm() != si.Mode().Perm() || vi.Mode().Perm()&0o044 == 0 {
+		t.Errorf("video mode %v, sidecar mode %v: want the same, readable by others", vi.Mode(), si.Mode())
+	}
 }
 
 func TestFailures(t *testing.T) {

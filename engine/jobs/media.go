@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ltxstudio/ltx-studio/engine/media"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -19,6 +20,21 @@ type stagedMedia struct {
 	Path   string `json:"path"` // the user's file
 	SHA256 string `json:"sha256"`
 	Name   string `json:"staged_as"` // name in ComfyUI's input folder
+}
+
+// checkImages refuses an image slot whose file is larger than the app takes:
+// decoding 144 megapixels costs gigabytes in ComfyUI for a video of at most
+// 3840 pixels a side. Every face (window, CLI) submits through here.
+func checkImages(f workflows.Form) error {
+	m, _ := workflows.Lookup(f.Mode)
+	for _, sl := range m.Slots {
+		if p := f.Media[sl.ID]; p != "" && sl.Kind == workflows.MediaImage {
+			if err := media.CheckImageSize(p); err != nil {
+				return workflows.FieldError{Field: "media." + sl.ID, Msg: err.Error()}
+			}
+		}
+	}
+	return nil
 }
 
 // hashMedia names every media file by its content: the same file is staged

@@ -24,28 +24,52 @@ type timings struct {
 	Finished  time.Time `json:"finished,omitzero"`  // video saved
 }
 
+// took is the one definition of how long making a video took: from the
+// moment the engine started the job (its last attempt: the claim) to the
+// moment the video was saved under its name. The sidecar stores it as
+// seconds.total; the live progress ends on it, the finished job reports it
+// (Job.Took) and the history reads it back (Sidecar.Took).
+func (t timings) took() time.Duration {
+	if t.Started.IsZero() || t.Finished.Before(t.Started) {
+		return 0
+	}
+	return t.Finished.Sub(t.Started)
+}
+
+// Took is how long making the video took (see timings.took), from the
+// timings (exact), else seconds.total.
+func (s Sidecar) Took() time.Duration {
+	if d := s.Timings.took(); d > 0 {
+		return d
+	}
+	return time.Duration(s.Seconds["total"] * float64(time.Second))
+}
+
 // Sidecar is the provenance file written beside every video.
 type Sidecar struct {
 	App struct {
 		Name    string `json:"name"`
 		Version string `json:"version"`
 	} `json:"app"`
-	JobID    string           `json:"job_id"`
-	Mode     workflows.ModeID `json:"mode"`
-	Preset   workflows.Preset `json:"preset"`
-	Seed     int64            `json:"seed"`
-	Form     workflows.Form   `json:"form"`
-	Media    []stagedMedia    `json:"media,omitempty"`
-	PromptID string           `json:"prompt_id"`
-	Prompt   json.RawMessage  `json:"prompt"` // exactly what was posted
-	Models   []sidecarModel   `json:"models"`
-	ComfyUI  struct {
+	JobID  string           `json:"job_id"`
+	Mode   workflows.ModeID `json:"mode"`
+	Preset workflows.Preset `json:"preset"`
+	Seed   int64            `json:"seed"`
+	Form   workflows.Form   `json:"form"`
+	// EnhancedPrompt is what Gemma made of Form.Prompt ("Enhance prompt").
+	EnhancedPrompt string          `json:"enhanced_prompt,omitempty"`
+	Media          []stagedMedia   `json:"media,omitempty"`
+	PromptID       string          `json:"prompt_id"`
+	Prompt         json.RawMessage `json:"prompt"` // exactly what was posted
+	Models         []sidecarModel  `json:"models"`
+	ComfyUI        struct {
 		Backend string `json:"backend"`
 		URL     string `json:"url"`
 		Version string `json:"version,omitempty"`
 		Commit  string `json:"commit,omitempty"`
 		Pytorch string `json:"pytorch,omitempty"`
 		Device  string `json:"device,omitempty"`
+		GPU     string `json:"gpu,omitempty"` // the local GPU's index (one managed ComfyUI per GPU)
 	} `json:"comfyui"`
 	Timings       timings            `json:"timings"`
 	Seconds       map[string]float64 `json:"seconds"`
@@ -68,7 +92,8 @@ var ErrNoVideo = errors.New("comfyui finished without a video")
 // collect copies the video into the output folder and writes its sidecar.
 func (a *attempt) collect() error {
 	a.progress(PhaseSaving, true)
-	if len(a.outs) == 0 || a.outs[a.built.OutputNode].Files() == nil {
+	needText := a.built.EnhancedNode != "" && len(a.outs[a.built.EnhancedNode].Text) == 0
+	if len(a.outs) == 0 || a.outs[a.built.OutputNode].Files() == nil || needText {
 		if h, ok, err := a.c.History(a.ctx, a.pid); err == nil && ok {
 			for id, o := range h.Outputs {
 				a.outs[id] = o
@@ -78,6 +103,9 @@ func (a *attempt) collect() error {
 	ref, err := pickVideo(a.outs, a.built.OutputNode)
 	if err != nil {
 		return err
+	}
+	if t := a.outs[a.built.EnhancedNode].Text; a.built.EnhancedNode != "" && len(t) > 0 {
+		a.job.EnhancedPrompt = strings.TrimSpace(t[0])
 	}
 	if err := ref.Safe(); err != nil {
 		return fmt.Errorf("refused the output file: %w", err)
@@ -91,7 +119,8 @@ func (a *attempt) collect() error {
 	}
 	a.job.Output, a.job.Sidecar = dst, side
 	a.tr.p.Percent = 100
-	a.progress(PhaseSaving, true)
+	// The last live figure is the "took" of the sidecar, to the millisecond.
+	a.progressAt(PhaseSaving, a.t.Finished, true)
 	return nil
 }
 
@@ -120,6 +149,13 @@ func pickVideo(outs map[string]comfyapi.Output, node string) (comfyapi.FileRef, 
 	return comfyapi.FileRef{}, ErrNoVideo
 }
 
+// videoPerm and sidecarPerm are the modes of finished outputs: readable by
+// everyone, like any file a user saves (the umask still applies on create).
+const (
+	videoPerm   os.FileMode = 0o644
+	sidecarPerm os.FileMode = 0o644
+)
+
 // save downloads the video and writes the sidecar. Both go to hidden temp
 // files first and are flushed to disk (in parallel) before either gets its
 // final name, so nothing half-written ever looks complete.
@@ -146,11 +182,16 @@ func (a *attempt) save(ref comfyapi.FileRef) (dst, side string, err error) {
 		<-synced
 		return "", "", err
 	}
-	a.t.Finished = time.Now()
+	a.t.Finished = time.Now().Round(0) // wall clock, as a.t.Started
 	side = strings.TrimSuffix(dst, filepath.Ext(dst)) + ".json"
 	sideTmp, err := a.writeSidecar(side, dst, n, ref, models)
 	if serr := <-synced; err == nil && serr != nil {
 		err = fmt.Errorf("save video: %w", serr)
+	}
+	if err == nil {
+		// CreateTemp makes 0600 files; a finished video is shared like its
+		// sidecar (players, file managers, other users' backups read it).
+		err = os.Chmod(tmp.Name(), videoPerm)
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), dst)
@@ -247,6 +288,14 @@ func shownURL(raw string) string {
 	return u.String()
 }
 
+// hostName is the server's name without port or password, for messages.
+func hostName(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "the server"
+}
+
 // sidecarModels lists the job's model files with their sha256 when known.
 func (a *attempt) sidecarModels() []sidecarModel {
 	var out []sidecarModel
@@ -272,14 +321,15 @@ func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef
 	s.App.Name, s.App.Version = "LTX 2.3 Studio", a.e.cfg.AppVersion
 	f := a.job.Form
 	s.JobID, s.Mode, s.Preset, s.Seed, s.Form = a.job.ID, f.Mode, f.Preset, f.Seed, f
+	s.EnhancedPrompt = a.job.EnhancedPrompt
 	s.Media, s.PromptID, s.Prompt, s.Models = a.media, a.pid, a.built.Prompt, models
-	s.ComfyUI.Backend, s.ComfyUI.URL, s.ComfyUI.Commit = a.b.Name, shownURL(a.b.URL), a.b.Commit
+	s.ComfyUI.Backend, s.ComfyUI.URL, s.ComfyUI.Commit, s.ComfyUI.GPU = a.b.Name, shownURL(a.b.URL), a.b.Commit, a.b.GPU
 	s.ComfyUI.Version, s.ComfyUI.Pytorch = a.server.System.ComfyUIVersion, a.server.System.PytorchVersion
 	if len(a.server.Devices) > 0 {
 		s.ComfyUI.Device = a.server.Devices[0].Name
 	}
 	s.Timings, s.PeakVRAMBytes = a.t, a.vram
-	s.Seconds = map[string]float64{"total": a.t.Finished.Sub(a.t.Started).Seconds()}
+	s.Seconds = map[string]float64{"total": a.t.took().Seconds()}
 	if !a.t.Prepared.IsZero() {
 		s.Seconds["prepare"] = a.t.Prepared.Sub(a.t.Started).Seconds()
 	}
@@ -292,7 +342,7 @@ func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef
 	if err != nil {
 		return "", err
 	}
-	tmp, err := writeTemp(path, append(b, '\n'), 0o644)
+	tmp, err := writeTemp(path, append(b, '\n'), sidecarPerm)
 	if err != nil {
 		return "", fmt.Errorf("write the sidecar: %w", err)
 	}

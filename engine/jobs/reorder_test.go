@@ -8,9 +8,7 @@ import (
 func TestMoveReordersPendingOnly(t *testing.T) {
 	dir := t.TempDir()
 	st := &store{path: filepath.Join(dir, "queue.json")}
-	for _, j := range []*Job{{ID: "run", State: Running}, {ID: "a", State: Pending}, {ID: "done", State: Done}, {ID: "b", State: Pending}} {
-		st.jobs = append(st.jobs, j)
-	}
+	st.jobs = append(st.jobs, &Job{ID: "run", State: Running}, &Job{ID: "a", State: Pending}, &Job{ID: "done", State: Done}, &Job{ID: "b", State: Pending})
 	e := &Engine{st: st, wake: make(chan struct{}), subs: map[chan Event]struct{}{}}
 	order := func() string {
 		s := ""

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
+	"github.com/ltxstudio/ltx-studio/engine/netmsg"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -43,7 +44,15 @@ func (e *Engine) execute(ctx context.Context, b Backend, c *comfyapi.Client, w *
 	e.live[j.ID] = &active{cancel: cancel, client: c}
 	e.mu.Unlock()
 	a := &attempt{e: e, b: b, c: c, w: w, job: j, ctx: jctx, outs: map[string]comfyapi.Output{}}
-	a.t.Started = time.Now()
+	// The claim's time: Job.Started and the sidecar's timings.started are
+	// one instant, so Job.Took and the sidecar's took agree.
+	// Wall-clock readings only (Round(0) drops the monotonic one): the
+	// sidecar stores wall times, and a took computed in memory must equal
+	// the one read back from it.
+	a.t.Started = j.Started.Round(0)
+	if a.t.Started.IsZero() {
+		a.t.Started = time.Now().Round(0)
+	}
 	a.tr = newTracker(nil, a.t.Started)
 	err := a.run()
 	if ctx.Err() != nil {
@@ -80,6 +89,8 @@ func (e *Engine) finish(a *attempt, err error) {
 	case err == nil:
 		e.update(a.job.ID, func(j *Job) {
 			j.State, j.Output, j.Sidecar, j.PromptID = Done, a.job.Output, a.job.Sidecar, a.pid
+			j.Started, j.Finished = a.t.Started, a.t.Finished // so j.Took() is the sidecar's took
+			j.EnhancedPrompt = a.job.EnhancedPrompt
 		})
 	case cancelled || errors.Is(err, errCancelled):
 		e.update(a.job.ID, func(j *Job) { j.State, j.Error = Cancelled, "" })
@@ -88,7 +99,7 @@ func (e *Engine) finish(a *attempt, err error) {
 	default:
 		fields := fieldErrors(err)
 		e.update(a.job.ID, func(j *Job) {
-			j.State, j.Error, j.Fields, j.PromptID = Failed, Human(err), fields, a.pid
+			j.State, j.Error, j.Fields, j.PromptID = Failed, HumanFor(e.cfg.Face, a.job.Form.Mode, err), fields, a.pid
 		})
 	}
 }
@@ -153,10 +164,10 @@ func (a *attempt) submitAndFollow() error {
 	if _, err := a.c.QueuePrompt(a.ctx, a.pid, a.built.Prompt); err != nil {
 		var pe *comfyapi.PromptError
 		if errors.As(err, &pe) {
-			return &RejectedError{Prompt: pe, Fields: mapIssues(pe, a.built, a.media)}
+			return &RejectedError{Prompt: pe, Fields: mapIssues(a.e.cfg.Face, a.job.Form.Mode, pe, a.built, a.media)}
 		}
 		if a.ctx.Err() == nil {
-			return &lostError{why: fmt.Sprintf("ComfyUI at %s could not be reached (%v)", shownURL(a.b.URL), err)}
+			return &lostError{why: fmt.Sprintf("ComfyUI at %s could not be reached: %s", shownURL(a.b.URL), netmsg.Unreachable(err, hostName(a.b.URL), 0))}
 		}
 		return a.ctxErr(err)
 	}
@@ -328,8 +339,10 @@ func (a *attempt) pollVRAM() {
 
 // progress emits the current progress, at most every 50 ms unless forced
 // (phase or stage changes, start and end).
-func (a *attempt) progress(ph Phase, force bool) {
-	now := time.Now()
+func (a *attempt) progress(ph Phase, force bool) { a.progressAt(ph, time.Now(), force) }
+
+// progressAt reports progress as of now.
+func (a *attempt) progressAt(ph Phase, now time.Time, force bool) {
 	p := a.tr.phase(ph, now)
 	if p.Stage != a.shown.Stage || p.Phase != a.shown.Phase {
 		force = true

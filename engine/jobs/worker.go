@@ -18,6 +18,7 @@ func (e *Engine) worker(ctx context.Context, b Backend) {
 		if w != nil {
 			w.Close()
 		}
+		e.setOnline(b, false)
 	}()
 	online := false
 	for ctx.Err() == nil {
@@ -34,6 +35,10 @@ func (e *Engine) worker(ctx context.Context, b Backend) {
 			// Online once the server's first status frame arrives: that is
 			// when it has registered our socket, so no job event is lost.
 			online = false
+		}
+		e.setOnline(b, online)
+		if online {
+			e.measureRoom(ctx, b, c)
 		}
 		j, ok, wake := e.next(b, online)
 		if ok {
@@ -93,7 +98,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // claimLocked marks the oldest pending job as running on b.
 func (e *Engine) claimLocked(b Backend) (Job, bool) {
 	for _, j := range e.st.jobs {
-		if j.State != Pending || (e.cfg.Claim != nil && !e.cfg.Claim(*j)) {
+		if j.State != Pending || (e.cfg.Claim != nil && !e.cfg.Claim(*j)) || !e.fitsLocked(b, j) {
 			continue
 		}
 		j.State, j.Backend, j.BackendURL, j.Started = Running, b.Name, b.URL, time.Now()

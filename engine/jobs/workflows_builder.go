@@ -17,7 +17,7 @@ func (w WorkflowsBuilder) Build(form workflows.Form, media map[string]string) (*
 	if err != nil {
 		return nil, err
 	}
-	b := &Built{Prompt: p.JSON, Stages: map[string]Stage{}, OutputNode: p.OutputNode}
+	b := &Built{Prompt: p.JSON, Stages: map[string]Stage{}, OutputNode: p.OutputNode, EnhancedNode: p.EnhancedNode}
 	for id, s := range p.Stages {
 		b.Stages[id] = Stage{Name: s.Name, Weight: s.Weight}
 	}

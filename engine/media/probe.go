@@ -112,6 +112,24 @@ func (p Prober) Probe(ctx context.Context, path string) (Info, error) {
 	return info, nil
 }
 
+// MaxImagePixels and MaxImageSide bound the images the app accepts. Decoding
+// one takes 4 bytes a pixel (a 12000×12000 PNG is 576 MB in memory, in the
+// window's preview and again in ComfyUI), and the graphs scale every image
+// down to at most a couple of megapixels anyway. 50 MP still takes any
+// camera photo (8192×6144 = 50.3 MP is just over; 8160×6120 fits).
+const (
+	MaxImagePixels = 50_000_000
+	MaxImageSide   = 16384
+)
+
+func checkImageSize(name string, w, h int) error {
+	if int64(w)*int64(h) > MaxImagePixels || w > MaxImageSide || h > MaxImageSide {
+		return fmt.Errorf("%s is %d×%d (%.0f megapixels); the largest image the app takes is %d megapixels and %d pixels a side: scale it down first",
+			name, w, h, float64(w)*float64(h)/1e6, MaxImagePixels/1_000_000, MaxImageSide)
+	}
+	return nil
+}
+
 func probeImage(f *os.File, path string) (Info, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return Info{}, err
@@ -126,6 +144,9 @@ func probeImage(f *os.File, path string) (Info, error) {
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return Info{}, fmt.Errorf("%s is an image with no pixels", filepath.Base(path))
+	}
+	if err := checkImageSize(filepath.Base(path), cfg.Width, cfg.Height); err != nil {
+		return Info{}, err
 	}
 	return Info{Kind: Image, Format: format, Width: cfg.Width, Height: cfg.Height}, nil
 }
@@ -245,4 +266,20 @@ func inputArg(path string) string {
 		return abs
 	}
 	return path
+}
+
+// CheckImageSize refuses an image file whose header claims more pixels than
+// the app takes (MaxImagePixels, MaxImageSide). Only the header is read; a
+// file that is no image Go can read passes (the full checks belong to Probe).
+func CheckImageSize(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	cfg, _, err := image.DecodeConfig(f)
+	if err != nil {
+		return nil
+	}
+	return checkImageSize(filepath.Base(path), cfg.Width, cfg.Height)
 }

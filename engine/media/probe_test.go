@@ -3,6 +3,7 @@ package media
 import (
 	"context"
 	"errors"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,4 +158,37 @@ func FuzzSniffAndParse(f *testing.F) {
 		}
 		_, _ = Prober{}.Probe(context.Background(), p)
 	})
+}
+
+// pngHeader is a real PNG signature + IHDR (with its CRC) + IEND claiming
+// w×h pixels: what a huge image looks like to a reader before any pixel.
+func pngHeader(w, h uint32) []byte {
+	ihdr := cat(be32(int(w)), be32(int(h)), []byte{8, 6, 0, 0, 0})
+	chunk := func(typ string, data []byte) []byte {
+		body := cat([]byte(typ), data)
+		return cat(be32(len(data)), body, be32(int(crc32.ChecksumIEEE(body))))
+	}
+	return cat([]byte("\x89PNG\r\n\x1a\n"), chunk("IHDR", ihdr), chunk("IEND", nil))
+}
+
+func TestHugeImageIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		w, h uint32
+		ok   bool
+	}{{"huge.png", 12000, 12000, false}, {"strip.png", 20000, 10, false}, {"camera.png", 8160, 6120, true}} {
+		p := filepath.Join(dir, c.name)
+		os.WriteFile(p, pngHeader(c.w, c.h), 0o644)
+		info, err := Prober{}.Probe(context.Background(), p)
+		if c.ok {
+			if err != nil || info.Width != int(c.w) {
+				t.Errorf("%s: %+v %v", c.name, info, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "scale it down") || !strings.Contains(err.Error(), c.name) {
+			t.Errorf("%s (%d×%d): %v", c.name, c.w, c.h, err)
+		}
+	}
 }

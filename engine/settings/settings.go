@@ -42,19 +42,33 @@ type Settings struct {
 	RemoteURLs     []string    `json:"remote_urls,omitempty"` // BackendRemote (and extra workers)
 	VRAMMode       VRAMMode    `json:"vram_mode"`
 	ReserveVRAMGiB float64     `json:"reserve_vram_gib"`
-	GPUIndex       int         `json:"gpu_index"`
+	GPUIndex       int         `json:"gpu_index"`            // before "GPUs to use"; see ChosenGPUs
+	GPUs           GPUChoice   `json:"gpus,omitempty"`       // one managed ComfyUI each; empty = all that fit
 	HFCache        string      `json:"hf_cache,omitempty"`   // "" = huggingface_hub's own resolution
 	OutputDir      string      `json:"output_dir,omitempty"` // "" = videos dir/LTX Studio
 	Offline        bool        `json:"offline"`
-	Precision      string      `json:"precision"`       // "fp8" | "bf16"
-	Modes          []string    `json:"modes,omitempty"` // modes chosen during setup
-	SetupDone      bool        `json:"setup_done"`
-	NotifyWhenDone bool        `json:"notify_when_done"`
+	Precision      string      `json:"precision"` // "fp8" | "bf16"
+	// Weights is the LTX-2.3 release of the distilled files ("1.0" | "1.1").
+	// "" is an install from before the choice existed: it keeps 1.0 (its
+	// files) until the user switches; setup pins new installs to 1.1.
+	Weights        string   `json:"weights,omitempty"`
+	Modes          []string `json:"modes,omitempty"` // modes chosen during setup
+	SetupDone      bool     `json:"setup_done"`
+	NotifyWhenDone bool     `json:"notify_when_done"`
 }
 
 // Defaults are what a new user gets.
 func Defaults() Settings {
 	return Settings{Backend: BackendManaged, VRAMMode: VRAMAuto, Precision: "fp8", NotifyWhenDone: true}
+}
+
+// ModelWeights is the LTX-2.3 release jobs use: Weights, or 1.0 for an
+// install that never chose (it holds the 1.0 files; no silent re-download).
+func (s Settings) ModelWeights() string {
+	if s.Weights == "" {
+		return "1.0"
+	}
+	return s.Weights
 }
 
 // Validate returns a human error for a setting that cannot work.
@@ -73,6 +87,9 @@ func (s Settings) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("unknown backend %q", s.Backend))
 	}
+	if s.Weights != "" && s.Weights != "1.0" && s.Weights != "1.1" {
+		errs = append(errs, fmt.Errorf("unknown LTX-2.3 weights release %q (1.0 or 1.1)", s.Weights))
+	}
 	for _, u := range s.RemoteURLs {
 		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 			errs = append(errs, fmt.Errorf("server address %q must start with http:// or https://", u))
@@ -86,6 +103,9 @@ func (s Settings) Validate() error {
 	if s.ReserveVRAMGiB < 0 || s.ReserveVRAMGiB > 64 {
 		errs = append(errs, errors.New("VRAM reserve must be between 0 and 64 GiB"))
 	}
+	if err := s.GPUs.validate(); err != nil {
+		errs = append(errs, err)
+	}
 	if s.Precision != "fp8" && s.Precision != "bf16" {
 		errs = append(errs, fmt.Errorf("model precision must be fp8 or bf16, not %q", s.Precision))
 	}
@@ -95,7 +115,10 @@ func (s Settings) Validate() error {
 // Store reads and writes settings in one directory.
 type Store struct{ Dir string }
 
-func (st Store) path() string      { return filepath.Join(st.Dir, "settings.json") }
+func (st Store) path() string { return filepath.Join(st.Dir, "settings.json") }
+
+// Path is the settings file, for messages that point a person at it.
+func (st Store) Path() string      { return st.path() }
 func (st Store) tokenPath() string { return filepath.Join(st.Dir, "hf_token") }
 
 // Load returns the saved settings, or Defaults when none were saved yet.

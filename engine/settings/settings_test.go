@@ -82,3 +82,35 @@ func TestDamagedFileFallsBackWithMessage(t *testing.T) {
 		t.Fatalf("got %+v, %v", s, err)
 	}
 }
+
+func TestGPUChoice(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		bad      bool
+	}{{"", "all", false}, {"All", "all", false}, {"0, 2", "0,2", false}, {"1 1,3", "1,3", false}, {"-1", "", true}, {"gpu0", "", true}} {
+		g, err := ParseGPUChoice(c.in)
+		if (err != nil) != c.bad || (!c.bad && g.String() != c.want) {
+			t.Errorf("%q: %v %v, want %q (bad %v)", c.in, g, err, c.want, c.bad)
+		}
+	}
+	s := Defaults()
+	if s.ChosenGPUs() != nil {
+		t.Error("defaults must choose automatically")
+	}
+	s.GPUIndex = 2
+	if got := s.ChosenGPUs().String(); got != "2" {
+		t.Errorf("an older single GPU index reads as %q", got)
+	}
+	s.GPUs = GPUChoice{1, 1}
+	if s.Validate() == nil {
+		t.Error("a repeated GPU is accepted")
+	}
+	st := Store{Dir: t.TempDir()}
+	s.GPUs = GPUChoice{0, 1}
+	if err := st.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	if back, _ := st.Load(); back.ChosenGPUs().String() != "0,1" {
+		t.Errorf("saved 0,1, loaded %v", back.GPUs)
+	}
+}

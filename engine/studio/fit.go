@@ -50,7 +50,14 @@ func CheckFit(f workflows.Form, s gpu.Sample) (Fit, bool) {
 	if len(s.GPUs) == 0 {
 		return Fit{}, false
 	}
+	// With several GPUs the job goes to one with room: judge by the GPU
+	// with the most free memory.
 	d := s.GPUs[0]
+	for _, g := range s.GPUs[1:] {
+		if g.FreeMiB() > d.FreeMiB() {
+			d = g
+		}
+	}
 	fit := Fit{Need: EstimatePeak(f), VRAMFree: (d.TotalMiB - min(d.UsedMiB, d.TotalMiB)) << 20}
 	if s.RAMTotal > s.RAMUsed {
 		fit.RAMFree = s.RAMTotal - s.RAMUsed

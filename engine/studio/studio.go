@@ -15,15 +15,19 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/appdirs"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
+	"github.com/ltxstudio/ltx-studio/engine/face"
+	"github.com/ltxstudio/ltx-studio/engine/gpu"
 	"github.com/ltxstudio/ltx-studio/engine/history"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/internal/filelock"
 	"github.com/ltxstudio/ltx-studio/models"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
 	"github.com/ltxstudio/ltx-studio/workflows"
@@ -43,6 +47,17 @@ type Options struct {
 	// Claim, when set, limits which pending jobs this process runs (the CLI
 	// runs only what it submitted and leaves the rest for the window).
 	Claim func(jobs.Job) bool
+	// Offline keeps the model store off the network for this run (the CLI
+	// sets it when the hub cannot be reached, to report the cache alone).
+	Offline bool
+	// Face words the fixes in messages for the window (default) or the
+	// terminal.
+	Face face.Face
+	// CheckWait bounds each setup check (zero: 10 s; tests shorten it).
+	CheckWait time.Duration
+	// ListGPUs finds the GPUs at start (zero: gpu.List, NVML else
+	// nvidia-smi; tests inject fake GPUs).
+	ListGPUs func(context.Context) ([]gpu.Device, error)
 }
 
 // Studio is one running app's engine. Create with Open, end with Close.
@@ -53,6 +68,10 @@ type Studio struct {
 	store   settings.Store
 	install func(*install.Config)
 	claim   func(jobs.Job) bool
+	offline bool
+	face    face.Face
+	// checkWait bounds each setup check.
+	checkWait time.Duration
 
 	mu       sync.Mutex
 	set      settings.Settings
@@ -63,6 +82,14 @@ type Studio struct {
 	jobs     *jobs.Engine
 	stopJobs context.CancelFunc
 	jobsDone chan struct{}
+	owner    *filelock.Lock // held while this process owns the data folder (owner.go)
+
+	stopPortWatch context.CancelFunc // ends followPort's watcher (port.go)
+	repairNext    atomic.Bool        // setup's next install track is a repair (repair.go)
+
+	gpus          []gpu.Device       // found at Open
+	pool          []*poolMember      // one extra managed ComfyUI per further chosen GPU (pool.go)
+	stopPoolWatch context.CancelFunc // ends followPoolPorts' watchers
 }
 
 // Open loads the settings and builds the pieces; it starts nothing.
@@ -82,7 +109,10 @@ func Open(opt Options) (*Studio, error) {
 		return nil, fmt.Errorf("creating the app's folders: %w", err)
 	}
 	s := &Studio{dirs: opt.Dirs, getenv: opt.Getenv, log: opt.Log, store: settings.Store{Dir: opt.Dirs.Config}, install: opt.Install,
-		claim: opt.Claim}
+		claim: opt.Claim, offline: opt.Offline, face: opt.Face, checkWait: opt.CheckWait}
+	if s.checkWait <= 0 {
+		s.checkWait = checkWait
+	}
 	set, err := s.store.Load()
 	if err != nil {
 		s.log.Warn("settings", "err", err)
@@ -92,6 +122,7 @@ func Open(opt Options) (*Studio, error) {
 		return nil, fmt.Errorf("no free local port for ComfyUI: %w", err)
 	}
 	s.port = port
+	s.findGPUs(opt.ListGPUs)
 	s.apply(set)
 	return s, nil
 }
@@ -127,8 +158,13 @@ func (s *Studio) apply(set settings.Settings) {
 		packs[i] = install.Pack{Name: p.Name, URL: p.URL, Commit: p.Commit}
 	}
 	port := s.port
+	chosen := ChooseGPUs(set, s.gpus)
 	s.backend = comfyui.New(comfyui.Options{Dirs: s.dirs, Settings: set, Packs: packs, Getenv: s.getenv, Logger: s.log,
-		Install: s.install, Supervise: func(c *supervise.Config) { c.Port = port }})
+		Face: s.face, Install: s.install, Supervise: func(c *supervise.Config) { c.Port = port; pinPrimary(c, chosen) }})
+	s.buildPoolLocked(set, chosen, func(port int, d gpu.Device) comfyui.Options {
+		return comfyui.Options{Dirs: s.dirs, Settings: set, Packs: packs, Getenv: s.getenv, Logger: s.log,
+			Face: s.face, Install: s.install, Supervise: s.memberSupervise(set, port, d)}
+	})
 	s.models, s.modelsAt = nil, ""
 }
 
@@ -139,8 +175,13 @@ func (s *Studio) ApplySettings(ctx context.Context, set settings.Settings) error
 	if err := s.store.Save(set); err != nil {
 		return err
 	}
+	s.stopFollowingPort()
+	s.stopFollowingPool()
 	s.stopJobEngine()
 	if err := s.Backend().Stop(ctx); err != nil {
+		s.log.Warn("stopping ComfyUI for new settings", "err", err)
+	}
+	if err := s.stopPool(ctx); err != nil {
 		s.log.Warn("stopping ComfyUI for new settings", "err", err)
 	}
 	s.apply(set)
@@ -167,6 +208,7 @@ func (s *Studio) NeedsSetup() bool { return !s.Settings().SetupDone || !s.Instal
 // MarkSetupDone records that the first-run flow finished with these choices.
 func (s *Studio) MarkSetupDone(modes []workflows.ModeID, p workflows.Precision) error {
 	set := s.Settings()
+	set.Weights = string(SetupWeights(set)) // a new install starts on the latest release
 	set.SetupDone, set.Precision, set.Modes = true, string(p), nil
 	for _, m := range modes {
 		set.Modes = append(set.Modes, string(m))
@@ -189,7 +231,13 @@ func (s *Studio) Install(ctx context.Context, events chan<- install.Event) error
 // Start starts (or connects to) ComfyUI, links the model files already in
 // the cache into it (so its combos list them), and starts the job engine.
 // Safe to call again after a stop.
+//
+// Only one process may run the data folder's ComfyUI and queue: when
+// another one does, Start returns a *BusyError at once (see owner.go).
 func (s *Studio) Start(ctx context.Context) error {
+	if err := s.claimOwner(ctx); err != nil {
+		return err
+	}
 	if s.comfyBase() != "" {
 		if st, err := s.Models(); err == nil {
 			// Files not downloaded yet are reported by Link and fetched by the
@@ -199,16 +247,24 @@ func (s *Studio) Start(ctx context.Context) error {
 			}
 		}
 	}
+	// The ComfyUIs of further GPUs start alongside the first one.
+	poolUp := make(chan struct{})
+	go func() { defer close(poolUp); s.startPool(ctx) }()
 	if err := s.Backend().Start(ctx); err != nil {
+		<-poolUp
 		return err
 	}
-	return s.startJobEngine()
+	<-poolUp
+	s.followPort()
+	return s.startJobEngine(ctx)
 }
 
 // Stop stops the job engine and ComfyUI (the whole process tree).
 func (s *Studio) Stop(ctx context.Context) error {
+	s.stopFollowingPort()
+	s.stopFollowingPool()
 	s.stopJobEngine()
-	return s.Backend().Stop(ctx)
+	return errors.Join(s.Backend().Stop(ctx), s.stopPool(ctx))
 }
 
 // Close is Stop with a bounded wait: quitting the app must never leave a
@@ -216,6 +272,7 @@ func (s *Studio) Stop(ctx context.Context) error {
 func (s *Studio) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	defer s.releaseOwner()
 	return s.Stop(ctx)
 }
 
@@ -256,7 +313,7 @@ func (s *Studio) Models() (*models.Store, error) {
 	if tok := s.store.Token(); tok != "" {
 		env.Token = tok
 	}
-	env.Offline = env.Offline || s.set.Offline
+	env.Offline = env.Offline || s.set.Offline || s.offline
 	s.models = models.New(models.Options{Env: env, LockPath: filepath.Join(s.dirs.Data, "models.lock.json"), ComfyUI: base, Logger: s.log})
 	s.modelsAt = base
 	return s.models, nil
@@ -265,12 +322,16 @@ func (s *Studio) Models() (*models.Store, error) {
 // RefsFor lists the model files the given modes need at the Balanced preset
 // (what setup downloads); other presets' extra files are fetched by the job
 // that needs them.
-func RefsFor(modes []workflows.ModeID, p workflows.Precision) ([]models.Ref, error) {
+// w optionally names the LTX-2.3 release (default: "" = 1.0).
+func RefsFor(modes []workflows.ModeID, p workflows.Precision, w ...workflows.Weights) ([]models.Ref, error) {
 	seen := map[models.Ref]bool{}
 	var out []models.Ref
 	for _, m := range modes {
 		f := workflows.DefaultForm(m)
 		f.Precision = p
+		if len(w) > 0 {
+			f.Weights = w[0]
+		}
 		refs, err := FormRefs(f)
 		if err != nil {
 			return nil, err
@@ -283,6 +344,19 @@ func RefsFor(modes []workflows.ModeID, p workflows.Precision) ([]models.Ref, err
 		}
 	}
 	return out, nil
+}
+
+// SetupWeights is the LTX-2.3 release a setup run downloads: the settings'
+// choice, the latest for a new install, 1.0 for one that set up before the
+// choice existed (it holds those files).
+func SetupWeights(set settings.Settings) workflows.Weights {
+	switch {
+	case set.Weights != "":
+		return workflows.Weights(set.Weights)
+	case !set.SetupDone:
+		return workflows.LatestWeights
+	}
+	return workflows.Weights10
 }
 
 // FormRefs lists the model files one form's graph loads. Media are not
@@ -362,7 +436,8 @@ func (s *Studio) backends() []jobs.Backend {
 	var out []jobs.Backend
 	switch set.Backend {
 	case settings.BackendManaged, settings.BackendFolder:
-		b := jobs.Backend{Name: "local", URL: fmt.Sprintf("http://127.0.0.1:%d", s.port)}
+		b := jobs.Backend{URL: fmt.Sprintf("http://127.0.0.1:%d", s.port)}
+		b.Name, b.GPU = primaryName(ChooseGPUs(set, s.gpus))
 		if set.Backend == settings.BackendManaged {
 			b.InputDir = filepath.Join(comfyui.Root(s.dirs, set), "input")
 			if cur, err := s.Backend().Installer().Current(); err == nil {
@@ -375,6 +450,9 @@ func (s *Studio) backends() []jobs.Backend {
 			}
 		}
 		out = append(out, b)
+		if set.Backend == settings.BackendManaged {
+			out = append(out, s.poolBackends(b)...)
+		}
 	}
 	// Remote servers are extra workers for a local backend, or the only ones.
 	for i, u := range set.RemoteURLs {
@@ -425,7 +503,15 @@ func (h storeHasher) SHA256(ctx context.Context, m jobs.ModelRef) (string, error
 	return st.SHA256(ctx, models.Ref{Folder: m.Folder, Name: m.Name})
 }
 
-func (s *Studio) startJobEngine() error {
+// queueOpenTries bounds how long the owner waits for the queue's lock: only
+// short-lived helpers (`queue cancel`, a CLI probing the queue) hold it
+// besides the owner, so a second or so is plenty; then it says why.
+const (
+	queueOpenTries = 20
+	queueOpenPause = 100 * time.Millisecond
+)
+
+func (s *Studio) startJobEngine(ctx context.Context) error {
 	s.mu.Lock()
 	if s.jobs != nil {
 		s.mu.Unlock()
@@ -434,10 +520,25 @@ func (s *Studio) startJobEngine() error {
 	s.mu.Unlock()
 	bs := s.backends()
 	if len(bs) == 0 {
-		return errors.New("no ComfyUI to run jobs on; set one in Settings")
+		if s.face == face.Terminal {
+			return errors.New("no ComfyUI to run jobs on; pass --backend URL (or set LTX_STUDIO_COMFYUI_URL)")
+		}
+		return errors.New("no ComfyUI to run jobs on; set one in Settings → ComfyUI")
 	}
-	eng, err := jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
-		Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim})
+	var eng *jobs.Engine
+	var err error
+	for try := 0; ; try++ {
+		eng, err = jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
+			Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim, Face: s.face, Need: EstimatePeak})
+		if !errors.Is(err, jobs.ErrQueueBusy) || try >= queueOpenTries {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(queueOpenPause):
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("opening the job queue: %w", err)
 	}

@@ -119,23 +119,21 @@ ct_wait() { # what, command…: polls for up to 60 s
 ct_videos() { find "$LTX_STUDIO_HOME/videos" -name '*.mp4' 2>/dev/null | wc -l; }
 ct_more_videos() { [ "$(ct_videos)" -gt "$1" ]; }
 
+# ct_setup goes through the first-run setup: checks, then the models page,
+# whose one button installs ComfyUI and downloads the models at once.
 ct_setup() {
-	ct_wait "the setup checks" ct_enabled "Install ComfyUI" Button
+	ct_wait "the setup checks" ct_enabled "Choose models" Button
 	ct_shot setup-checks
-	ct_click "Install ComfyUI" Button
-	ct_shot setup-installing 0.3
-	ct_wait "the install" grep -qs '"current"' "$LTX_STUDIO_HOME/data/comfyui/current.json"
-	ct_wait "Choose models" ct_enabled "Choose models" Button
-	ct_shot setup-installed
 	ct_click "Choose models" Button
 	ct_shot setup-models
-	ct_click "Download" Button
-	ct_wait "the downloads" grep -qs '"setup_done": true' "$LTX_STUDIO_HOME/config/settings.json"
+	ct_click "Install and download" Button
+	ct_shot setup-installing 1
+	ct_wait "the install and the downloads" grep -qs '"setup_done": true' "$LTX_STUDIO_HOME/config/settings.json"
 	ct_wait "the Ready page" ct_has "Start creating" Button
 	ct_shot setup-ready
 	ct_click "Start creating" Button
 	ct_wait "ComfyUI to start" grep -q "ComfyUI launched" "$CT_LOG"
-	ct_shot studio
+	ct_shot studio 1.5
 }
 
 ct_tabs() {

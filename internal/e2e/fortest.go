@@ -12,6 +12,13 @@ import (
 // when the test ends; getenv answers from the world's environment only.
 func ForTest(t testing.TB, ctx context.Context) (w *World, getenv func(string) string) {
 	t.Helper()
+	return ForTestWith(t, ctx, Options{})
+}
+
+// ForTestWith is ForTest with more of the world (an existing ComfyUI, a
+// slow network); o.Dir defaults to a fresh temporary folder.
+func ForTestWith(t testing.TB, ctx context.Context, o Options) (w *World, getenv func(string) string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end: builds a venv and runs pip (-short skips it)")
 	}
@@ -20,7 +27,10 @@ func ForTest(t testing.TB, ctx context.Context) (w *World, getenv func(string) s
 			t.Skipf("%s not installed", tool)
 		}
 	}
-	w, err := Setup(ctx, Options{Dir: t.TempDir()})
+	if o.Dir == "" {
+		o.Dir = t.TempDir()
+	}
+	w, err := Setup(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}

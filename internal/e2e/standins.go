@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/models"
@@ -38,6 +39,19 @@ type Options struct {
 	// Registry lists the model files to serve; zero = models.LTX23().
 	Registry models.Registry
 	Logger   *slog.Logger
+
+	// Existing builds DIR/existing-comfyui, a ComfyUI the user had before,
+	// holding these registry files as the hub serves them (ExistingBad: same
+	// size, other bytes); LTX_COMFYUI_DIRS points the app at it.
+	Existing, ExistingBad []models.Ref
+	// RequestLog, when set, is a file every hub and storage request is
+	// appended to while the world runs ("METHOD kind path").
+	RequestLog string
+	// HubRate caps each hub response in bytes/s; WheelRate serves the
+	// wheelhouse over HTTP capped likewise, with TorchPad incompressible
+	// bytes inside the torch wheel: a slow network for benchmarks.
+	HubRate, WheelRate int64
+	TorchPad           int
 }
 
 // World is a running set of stand-ins. Close stops the hub.
@@ -54,6 +68,9 @@ type World struct {
 	ObjectInfo string // FAKECOMFY_OBJECT_INFO; "" when none was found
 	Hub        *hftest.Server
 	Repos      map[string]hftest.Repo // what Hub serves
+	Existing   string                 // the "existing ComfyUI" (Options.Existing), "" without
+	WheelURL   string                 // the capped wheel server (Options.WheelRate), "" without
+	wheels     *wheelServer
 	// Timings of the build phases, in order, for reports.
 	Timings []Timing
 }
@@ -130,8 +147,14 @@ func Setup(ctx context.Context, o Options) (*World, error) {
 	phase("ComfyUI git repo", t)
 
 	t = time.Now()
-	if err := writeWheels(w.Wheels, filepath.Join(dir, "simple")); err != nil {
+	if err := writeWheels(w.Wheels, filepath.Join(dir, "simple"), o.TorchPad); err != nil {
 		return nil, err
+	}
+	if o.WheelRate > 0 {
+		if w.wheels, err = startWheelServer(w.Wheels, o.WheelRate); err != nil {
+			return nil, err
+		}
+		w.WheelURL = w.wheels.url
 	}
 	w.IndexURL = fileURL(filepath.Join(dir, "simple")) + "/"
 	phase("wheelhouse", t)
@@ -139,14 +162,30 @@ func Setup(ctx context.Context, o Options) (*World, error) {
 	t = time.Now()
 	w.Repos = HubRepos(o.Registry)
 	w.Hub = hftest.New(w.Repos)
+	w.Hub.ConnRate.Store(o.HubRate)
+	if o.RequestLog != "" {
+		var mu sync.Mutex
+		w.Hub.Hub.Config.Handler = logRequests(w.Hub.Hub.Config.Handler, "hub", &mu, o.RequestLog)
+		w.Hub.Storage.Config.Handler = logRequests(w.Hub.Storage.Config.Handler, "storage", &mu, o.RequestLog)
+	}
+	if len(o.Existing)+len(o.ExistingBad) > 0 {
+		w.Existing = filepath.Join(dir, ExistingDir)
+		if err := writeExisting(w.Existing, o.Registry, o.Existing, o.ExistingBad); err != nil {
+			w.Close()
+			return nil, err
+		}
+	}
 	phase("model hub", t)
 	return w, nil
 }
 
-// Close stops the hub.
+// Close stops the hub (and the wheel server).
 func (w *World) Close() {
 	if w.Hub != nil {
 		w.Hub.Close()
+	}
+	if w.wheels != nil {
+		w.wheels.Close()
 	}
 }
 
@@ -154,6 +193,11 @@ func (w *World) Close() {
 // KEY=VALUE in a fixed order. HF_HOME is set so no real token or cache of
 // the user's is read; HF_TOKEN and HF_HUB_OFFLINE are set empty.
 func (w *World) Env() []string {
+	// The slow wheel server is an index; without it pip reads the folder.
+	noIndex, findLinks, pipIndex, torchIndex := "1", w.Wheels, "", w.IndexURL
+	if w.WheelURL != "" {
+		noIndex, findLinks, pipIndex, torchIndex = "", "", w.WheelURL, w.WheelURL
+	}
 	kv := [][2]string{
 		{"LTX_STUDIO_HOME", w.Home},
 		{"HF_HOME", filepath.Join(w.Dir, "hf-home")},
@@ -163,10 +207,15 @@ func (w *World) Env() []string {
 		{"HF_HUB_OFFLINE", ""},
 		{"LTX_COMFYUI_GIT_URL", w.ComfyURL},
 		{"LTX_E2E_COMFYUI_COMMIT", w.Commit},
-		{"LTX_PIP_NO_INDEX", "1"},
-		{"LTX_PIP_FIND_LINKS", w.Wheels},
-		{"LTX_TORCH_INDEX_URL", w.IndexURL},
+		{"LTX_PIP_NO_INDEX", noIndex},
+		{"LTX_PIP_FIND_LINKS", findLinks},
+		{"LTX_PIP_INDEX_URL", pipIndex},
+		{"LTX_TORCH_INDEX_URL", torchIndex},
 		{"FAKECOMFY_OBJECT_INFO", w.ObjectInfo},
+		{"LTX_COMFYUI_DIRS", w.Existing},
+	}
+	if w.WheelURL != "" { // the slow wheel server, and no pip cache to hide it
+		kv = append(kv, [2]string{"PIP_NO_CACHE_DIR", "1"}, [2]string{"UV_NO_CACHE", "1"})
 	}
 	out := make([]string, len(kv))
 	for i, p := range kv {

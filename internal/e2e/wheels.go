@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -52,11 +53,30 @@ var nonName = regexp.MustCompile(`[-_.]+`)
 // normalize is the PEP 503 project name.
 func normalize(n string) string { return strings.ToLower(nonName.ReplaceAllString(n, "-")) }
 
+// padded adds n incompressible bytes to w (a heavy "torch" for the
+// benchmarks), the same bytes every time.
+func padded(w wheel, n int) wheel {
+	files := map[string]string{}
+	for k, v := range w.files {
+		files[k] = v
+	}
+	var b []byte
+	for i := uint64(0); len(b) < n; i++ {
+		s := sha256.Sum256([]byte(fmt.Sprint("ltx-e2e torch weights ", i)))
+		b = append(b, s[:]...)
+	}
+	files["torch/_stand_in_weights.bin"] = string(b[:n])
+	w.files = files
+	return w
+}
+
 // writeWheels writes every wheel into dir and a PEP 503 simple index over
 // them into index (so an --index-url works as well as --find-links).
-func writeWheels(dir, index string) error {
-	var projects []string
+func writeWheels(dir, index string, torchPad int) error {
 	for _, w := range wheels {
+		if w.name == "torch" && torchPad > 0 {
+			w = padded(w, torchPad)
+		}
 		file, data, err := w.build()
 		if err != nil {
 			return err
@@ -64,11 +84,32 @@ func writeWheels(dir, index string) error {
 		if err := os.WriteFile(filepath.Join(dir, file), data, 0o644); err != nil {
 			return fmt.Errorf("e2e: writing wheel: %w", err)
 		}
+	}
+	return writeIndex(dir, index, fileURL(dir)+"/")
+}
+
+// writeIndex writes a PEP 503 simple index over the wheels in dir into
+// index, each link being prefix + the wheel's file name.
+func writeIndex(dir, index, prefix string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var projects []string
+	for _, e := range ents {
+		file := e.Name()
+		if !strings.HasSuffix(file, ".whl") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			return err
+		}
 		sum := sha256.Sum256(data)
-		p := normalize(w.name)
+		p := normalize(strings.SplitN(file, "-", 2)[0])
 		projects = append(projects, p)
 		page := fmt.Sprintf("<!DOCTYPE html>\n<html><body>\n<a href=\"%s#sha256=%s\">%s</a>\n</body></html>\n",
-			html.EscapeString(fileURL(filepath.Join(dir, file))), hex.EncodeToString(sum[:]), html.EscapeString(file))
+			html.EscapeString(prefix+url.PathEscape(file)), hex.EncodeToString(sum[:]), html.EscapeString(file))
 		if err := os.MkdirAll(filepath.Join(index, p), 0o755); err != nil {
 			return err
 		}

@@ -16,6 +16,9 @@
 //	FAKECOMFY_IGNORE_SIGINT=1  ignore Ctrl-C (the supervisor must kill)
 //	FAKECOMFY_GRANDCHILD=1     start a child process that sleeps forever (tree-kill tests)
 //	FAKECOMFY_OBJECT_INFO=path recorded object_info.json for api.Options.ObjectInfoPath
+//	FAKECOMFY_ENV_FILE=path    write the names (never the values) of its environment variables there
+//	FAKECOMFY_VRAM_MIB=0=81920/0,1=24576/20000  per --cuda-device: GPU size / MiB other processes hold,
+//	                           so stand-ins started on different devices look like different GPUs
 package main
 
 import (
@@ -48,7 +51,7 @@ var valueFlags = map[string]bool{
 	"--input-directory": true, "--output-directory": true, "--temp-directory": true,
 	"--front-end-root": true, "--front-end-version": true, "--extra-model-paths-config": true,
 	"--preview-method": true, "--reserve-vram": true, "--cuda-device": true, "--database-url": true,
-	"--verbose": true, "--cache-ram": true,
+	"--verbose": true, "--cache-ram": true, "--feature-flag": true,
 }
 
 var boolFlags = map[string]bool{
@@ -132,6 +135,14 @@ func run(args []string) int {
 	user := vals["--user-directory"]
 	if user == "" {
 		user = filepath.Join(base, "user")
+	}
+	if p := os.Getenv("FAKECOMFY_ENV_FILE"); p != "" {
+		var names []string
+		for _, kv := range os.Environ() {
+			name, _, _ := strings.Cut(kv, "=")
+			names = append(names, name)
+		}
+		_ = os.WriteFile(p, []byte(strings.Join(names, "\n")+"\n"), 0o644)
 	}
 	logf(warn, "WARNING: blake3 package not installed")
 	logf(info, "Setting base directory to: %s", base)
@@ -230,12 +241,15 @@ func run(args []string) int {
 		}
 	}
 
+	vramTotal, vramOther := deviceVRAM(os.Getenv("FAKECOMFY_VRAM_MIB"), vals["--cuda-device"])
 	died := make(chan int, 1)
 	srv := &http.Server{Handler: api.New(api.Options{
 		Argv:           argv,
 		OutputDir:      vals["--output-directory"],
 		InputDir:       vals["--input-directory"],
 		ObjectInfoPath: os.Getenv("FAKECOMFY_OBJECT_INFO"),
+		VRAMTotal:      vramTotal,
+		VRAMOther:      vramOther,
 		Die: func() {
 			fmt.Fprintln(os.Stderr, "Fatal Python error: Segmentation fault")
 			died <- 139
@@ -310,4 +324,23 @@ func shouldCrash() bool {
 	}
 	os.WriteFile(p, []byte(strconv.Itoa(done+1)), 0o644)
 	return true
+}
+
+// deviceVRAM reads FAKECOMFY_VRAM_MIB ("0=81920/0,1=24576/20000") for one
+// --cuda-device (none given reads device 0): total and other-process bytes.
+func deviceVRAM(spec, device string) (total, other int64) {
+	if device == "" {
+		device = "0"
+	}
+	for _, part := range strings.Split(spec, ",") {
+		dev, sizes, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok || dev != device {
+			continue
+		}
+		t, o, _ := strings.Cut(sizes, "/")
+		tm, _ := strconv.ParseInt(t, 10, 64)
+		om, _ := strconv.ParseInt(o, 10, 64)
+		return tm << 20, om << 20
+	}
+	return 0, 0
 }

@@ -6,6 +6,7 @@ package recordings
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -30,12 +31,35 @@ func Find(rel string) string {
 	}
 }
 
-// ComfyUI is the folder of the ComfyUI recordings; a test without them is skipped.
+// ComfyUI is the folder of the ComfyUI recordings (see Need).
 func ComfyUI(t testing.TB) string {
 	t.Helper()
-	d := Find("comfyui")
+	return Need(t, "comfyui")
+}
+
+// Need returns shared/<rel> like Find. When it is missing the test is
+// skipped on a developer's machine, but fails in CI (the CI environment
+// variable set): there the recordings are part of the checkout's setup, and a
+// test that quietly skips would let the client drift from the real ComfyUI
+// unnoticed.
+func Need(t testing.TB, rel string) string {
+	t.Helper()
+	d := Find(rel)
 	if d == "" {
-		t.Skip("shared/comfyui recordings not found")
+		if InCI() {
+			t.Fatalf("shared/%s not found (walked up from the working directory): CI must put the reference recordings beside the checkout", rel)
+		}
+		t.Skipf("shared/%s not found", rel)
 	}
 	return d
+}
+
+// InCI reports whether the CI environment variable is set to anything but
+// "", "0" or "false" (.ci/run sets CI=1; hosted runners set CI=true).
+func InCI() bool {
+	switch strings.ToLower(os.Getenv("CI")) {
+	case "", "0", "false":
+		return false
+	}
+	return true
 }

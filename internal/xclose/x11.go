@@ -115,15 +115,15 @@ func handshake(c net.Conn, authName string, authData []byte) error {
 	b.Write(authData)
 	b.Write(make([]byte, pad(len(authData))))
 	if _, err := c.Write(b.Bytes()); err != nil {
-		return fmt.Errorf("X handshake: %w", err)
+		return fmt.Errorf("X11 handshake: %w", err)
 	}
 	head := make([]byte, 8)
 	if _, err := io.ReadFull(c, head); err != nil {
-		return fmt.Errorf("X handshake reply: %w", err)
+		return fmt.Errorf("X11 handshake reply: %w", err)
 	}
 	rest := make([]byte, int(le.Uint16(head[6:]))*4)
 	if _, err := io.ReadFull(c, rest); err != nil {
-		return fmt.Errorf("X handshake reply: %w", err)
+		return fmt.Errorf("X11 handshake reply: %w", err)
 	}
 	if head[0] != 1 {
 		return errors.New("the X server refused the connection: " + strings.TrimRight(string(rest), "\x00"))
@@ -152,7 +152,7 @@ func internAtom(c net.Conn, name string) (uint32, error) {
 		case 1:
 			return le.Uint32(reply[8:]), nil
 		case 0:
-			return 0, fmt.Errorf("X error %d asking for atom %s", reply[1], name)
+			return 0, fmt.Errorf("X11 error %d asking for atom %s", reply[1], name)
 		}
 		// an event: skip it
 	}

@@ -110,14 +110,16 @@ const (
 
 // Transfer is one running download; several waiters may share it.
 type Transfer struct {
-	Meta   Meta
-	Dest   string
-	done   atomic.Int64
-	phase  atomic.Int32
-	finish chan struct{}
-	err    error
-	cancel context.CancelFunc
-	refs   int // guarded by Downloader.mu
+	Meta    Meta
+	Dest    string
+	done    atomic.Int64
+	phase   atomic.Int32
+	waiting atomic.Bool
+	hashed  atomic.Bool // the bytes were hashed here and matched the etag
+	finish  chan struct{}
+	err     error
+	cancel  context.CancelFunc
+	refs    int // guarded by Downloader.mu
 }
 
 // Done is the number of bytes on disk so far (including resumed ones).
@@ -182,11 +184,29 @@ func (d *Downloader) Download(ctx context.Context, meta Meta, dest string) error
 type SpaceError struct {
 	Dir        string
 	Need, Free uint64
+	Margin     uint64 // kept free on top of Need (see SpaceMargin)
 }
 
 func (e *SpaceError) Error() string {
-	return fmt.Sprintf("not enough disk space in %s: %s needed, %s free; free some space or move the Hugging Face cache (HF_HUB_CACHE)",
-		e.Dir, HumanBytes(int64(e.Need)), HumanBytes(int64(e.Free)))
+	return fmt.Sprintf("not enough disk space in %s: %s needed plus %s kept free for ComfyUI and the system, %s free; free some space or move the Hugging Face cache (HF_HUB_CACHE)",
+		e.Dir, HumanBytes(int64(e.Need)), HumanBytes(int64(e.Margin)), HumanBytes(int64(e.Free)))
+}
+
+// SpaceMargin is what a download of need bytes leaves free on its disk: a
+// disk filled to the last byte breaks ComfyUI (temp files, the videos it
+// saves), the app's own queue and the system, and filesystems reserve some
+// blocks the free count does not show. 1 GiB, or 2 % of a larger download.
+func SpaceMargin(need int64) uint64 {
+	m := uint64(1 << 30)
+	if p := uint64(max(need, 0) / 50); p > m {
+		m = p
+	}
+	return m
+}
+
+// Fits reports whether need bytes fit into free with the margin left over.
+func Fits(need int64, free uint64) bool {
+	return need <= 0 || uint64(need)+SpaceMargin(need) <= free
 }
 
 // VerifyError says the downloaded bytes do not match their etag.
@@ -265,6 +285,14 @@ func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
 	if !hfcache.ValidEtag(m.Etag) || filepath.Base(dest) != m.Etag {
 		return fmt.Errorf("download: destination %s does not match etag %q", dest, m.Etag)
 	}
+	// huggingface_hub's own lock on this blob: a Python tool (or another
+	// ltx-studio process) writing the same blob finishes first, and its file
+	// is then reused below instead of fetched again.
+	lock, err := d.lockBlob(ctx, t)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	if fi, err := os.Stat(dest); err == nil && fi.Size() == m.Size {
 		t.done.Store(m.Size)
 		return nil
@@ -287,8 +315,8 @@ func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
 		if !resumed {
 			need = uint64(m.Size)
 		}
-		if free < need {
-			return &SpaceError{Dir: dir, Need: need, Free: free}
+		if !Fits(int64(need), free) {
+			return &SpaceError{Dir: dir, Need: need, Free: free, Margin: SpaceMargin(int64(need))}
 		}
 	}
 	flags := os.O_RDWR | os.O_CREATE
@@ -422,6 +450,7 @@ func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
 		_ = os.Remove(StatePath(dest))
 		return &VerifyError{Repo: m.Repo, Path: m.Path, Want: m.Etag, Got: got}
 	}
+	t.hashed.Store(true)
 	_ = os.Chmod(Incomplete(dest), 0o644)
 	if err := os.Rename(Incomplete(dest), dest); err != nil {
 		return fmt.Errorf("download: move finished file into place: %w", err)
@@ -432,10 +461,13 @@ func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
 
 // newHash computes the etag of the content: sha256 for 64-hex etags (LFS),
 // git blob sha1 for 40-hex ones.
-func newHash(m Meta) hash.Hash {
-	if len(m.Etag) == 40 {
+func newHash(m Meta) hash.Hash { return HashFor(m.Etag, m.Size) }
+
+// HashFor is the hash whose hex digest equals etag for content of size bytes.
+func HashFor(etag string, size int64) hash.Hash {
+	if len(etag) == 40 {
 		h := sha1.New()
-		fmt.Fprintf(h, "blob %d\x00", m.Size)
+		fmt.Fprintf(h, "blob %d\x00", size)
 		return h
 	}
 	return sha256.New()

@@ -172,7 +172,7 @@ func TestIdenticalRequestsJoinOneTransfer(t *testing.T) {
 // capped downloads a file of n bytes from a server capping each connection.
 func benchDownload(b *testing.B, n int, rate int64, parts int) {
 	s, _ := serve(b, n)
-	s.ConnRate = rate
+	s.ConnRate.Store(rate)
 	d := New(Config{MaxParts: parts, MinPartSize: 64 << 10})
 	m, err := d.Resolve(context.Background(), s.URL(), "org/m", "main", "w.safetensors")
 	if err != nil {

@@ -125,6 +125,13 @@ func (c Cache) BlobPath(repo, etag string) string {
 	return filepath.Join(c.RepoDir(repo), "blobs", etag)
 }
 
+// BlobLockPath is huggingface_hub's lock file for a blob path
+// (<cache>/models--org--name/blobs/<etag>): <cache>/.locks/models--org--name/<etag>.lock.
+func BlobLockPath(blob string) string {
+	repoDir := filepath.Dir(filepath.Dir(blob))
+	return filepath.Join(filepath.Dir(repoDir), ".locks", filepath.Base(repoDir), filepath.Base(blob)+".lock")
+}
+
 // SnapshotPath is the file's path in the snapshot of commit.
 func (c Cache) SnapshotPath(repo, commit, p string) string {
 	return filepath.Join(c.RepoDir(repo), "snapshots", commit, filepath.FromSlash(p))
@@ -213,8 +220,9 @@ func (c Cache) MarkNoExist(repo, commit, p string) error {
 }
 
 // LinkSnapshot points snapshots/<commit>/<p> at blobs/<etag> with a relative
-// symlink; where symlinks are refused it moves the blob into the snapshot as a
-// plain file, as huggingface_hub does on such filesystems.
+// symlink; where symlinks are refused (Windows outside Developer Mode) or do
+// not resolve, it moves the blob into the snapshot as a plain file, as
+// huggingface_hub does on such filesystems.
 func (c Cache) LinkSnapshot(repo, commit, p, etag string) (string, error) {
 	if !IsCommit(commit) || !ValidEtag(etag) {
 		return "", fmt.Errorf("hfcache: bad commit %q or etag %q", commit, etag)
@@ -233,7 +241,13 @@ func (c Cache) LinkSnapshot(repo, commit, p, etag string) (string, error) {
 	}
 	_ = os.Remove(sp)
 	if err := os.Symlink(filepath.FromSlash(target), sp); err == nil {
-		return sp, nil
+		// A link that cannot be followed is no link: Windows makes symlinks
+		// on network shares that it then refuses to evaluate (and Wine makes
+		// ones it cannot read back).
+		if _, err := os.Stat(sp); err == nil {
+			return sp, nil
+		}
+		_ = os.Remove(sp)
 	}
 	if err := os.Rename(c.BlobPath(repo, etag), sp); err != nil {
 		return "", fmt.Errorf("hfcache: neither a symlink nor a move into the snapshot worked: %w", err)

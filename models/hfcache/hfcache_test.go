@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ltxstudio/ltx-studio/internal/recordings"
 )
 
 func TestFromEnvResolvesLikeHuggingfaceHub(t *testing.T) {
@@ -22,7 +24,7 @@ func TestFromEnvResolvesLikeHuggingfaceHub(t *testing.T) {
 		{"defaults", map[string]string{},
 			Env{CacheDir: filepath.Join(home, ".cache", "huggingface", "hub"), Endpoint: DefaultEndpoint}},
 		{"xdg cache", map[string]string{"XDG_CACHE_HOME": "/x"},
-			Env{CacheDir: "/x/huggingface/hub", Endpoint: DefaultEndpoint}},
+			Env{CacheDir: filepath.FromSlash("/x/huggingface/hub"), Endpoint: DefaultEndpoint}},
 		{"HF_HOME and token file", map[string]string{"HF_HOME": hfHome},
 			Env{CacheDir: filepath.Join(hfHome, "hub"), Endpoint: DefaultEndpoint, Token: "hf_fromfile"}},
 		{"HF_HUB_CACHE wins, HF_TOKEN wins", map[string]string{"HF_HOME": hfHome, "HF_HUB_CACHE": "/c", "HF_TOKEN": "hf_env", "HF_ENDPOINT": "http://127.0.0.1:9/", "HF_HUB_OFFLINE": "1"},
@@ -60,21 +62,10 @@ func TestUnsafeNamesAreRefused(t *testing.T) {
 	}
 }
 
-// sharedHF finds shared/hf by walking up (CI puts shared/ beside the clone).
+// sharedHF is shared/hf (CI puts shared/ beside the clone).
 func sharedHF(t *testing.T) string {
-	dir, _ := os.Getwd()
-	for {
-		for _, c := range []string{filepath.Join(dir, "shared", "hf"), filepath.Join(dir, "..", "shared", "hf")} {
-			if _, err := os.Stat(filepath.Join(c, "cache_tree_huggingface_hub_1.33.txt")); err == nil {
-				return c
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/hf recording not found")
-		}
-		dir = parent
-	}
+	t.Helper()
+	return filepath.Dir(recordings.Need(t, "hf/cache_tree_huggingface_hub_1.33.txt"))
 }
 
 // Our writer must produce the very layout huggingface_hub 1.33 produced in the
@@ -88,6 +79,9 @@ func TestLayoutMatchesRecordedHuggingfaceHubCache(t *testing.T) {
 	rec := Cache{Dir: t.TempDir()} // replay of the recording
 	ours := Cache{Dir: t.TempDir()}
 	links := 0
+	// Without symlinks (Windows outside Developer Mode) huggingface_hub puts
+	// the file itself in the snapshot and keeps no blob; so must we.
+	symlinks := symlinksWork(t)
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		typ, rest, _ := strings.Cut(sc.Text(), " ")
@@ -107,7 +101,11 @@ func TestLayoutMatchesRecordedHuggingfaceHubCache(t *testing.T) {
 		case "l":
 			links++
 			os.MkdirAll(filepath.Dir(full), 0o755)
-			os.Symlink(target, full)
+			if symlinks {
+				os.Symlink(target, full)
+			} else {
+				os.WriteFile(full, []byte("x"), 0o644)
+			}
 			// models--Org--Name/snapshots/<commit>/<path>
 			parts := strings.SplitN(p, "/", 4)
 			repo := strings.Replace(strings.TrimPrefix(parts[0], "models--"), "--", "/", 1)
@@ -118,15 +116,22 @@ func TestLayoutMatchesRecordedHuggingfaceHubCache(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, _ := os.Readlink(sp); got != target {
+			if got, _ := os.Readlink(sp); symlinks && got != target {
 				t.Errorf("%s: we link to %q, huggingface_hub linked to %q", inRepo, got, target)
+			}
+			if b, err := os.ReadFile(sp); err != nil || string(b) != "x" {
+				t.Errorf("%s: the snapshot does not read as the blob: %q %v", inRepo, b, err)
 			}
 			if ours.RepoDir(repo) != filepath.Join(ours.Dir, parts[0]) {
 				t.Errorf("repo folder %s, recorded %s", ours.RepoDir(repo), parts[0])
 			}
 			// refs/main in the replay holds a placeholder; point it at the commit.
 			os.WriteFile(filepath.Join(rec.RepoDir(repo), "refs", "main"), []byte(commit), 0o644)
-			if c, ok := rec.Find(repo, "main", inRepo); !ok || c.Commit != commit || c.Etag != etag {
+			wantEtag := etag
+			if !symlinks {
+				wantEtag = "" // a plain file in the snapshot does not name its blob
+			}
+			if c, ok := rec.Find(repo, "main", inRepo); !ok || c.Commit != commit || c.Etag != wantEtag {
 				t.Errorf("recorded %s not found: %+v", inRepo, c)
 			}
 		}
@@ -152,4 +157,16 @@ func TestRefsHaveNoTrailingNewline(t *testing.T) {
 	if c.WriteRef("o/r", "main", "../../x") == nil {
 		t.Error("a non-commit was written as a ref")
 	}
+}
+
+// symlinksWork reports whether this process can make a symlink and follow it.
+func symlinksWork(t *testing.T) bool {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "target"), nil, 0o644)
+	p := filepath.Join(dir, "probe")
+	if os.Symlink("target", p) != nil {
+		return false
+	}
+	_, err := os.Stat(p)
+	return err == nil
 }

@@ -58,7 +58,9 @@ type Server struct {
 
 	Token string // accepted bearer token for gated repos
 	// ConnRate caps each response's bandwidth in bytes/s (0 = uncapped).
-	ConnRate int64
+	// Atomic: tests change it while the server runs, and a client in another
+	// process gives the race detector no happens-before edge.
+	ConnRate atomic.Int64
 	// PauseAfter, when > 0, makes storage responses block once this many bytes
 	// were served in total, until the client goes away; Paused is closed then.
 	PauseAfter atomic.Int64
@@ -112,7 +114,9 @@ func New(repos map[string]Repo) *Server {
 	s := &Server{repos: repos, Paused: make(chan struct{})}
 	s.idle = sync.NewCond(&s.mu)
 	s.etags = map[etagKey]string{}
-	s.Hub = httptest.NewServer(http.HandlerFunc(s.hub))
+	// The hub starts last: its handler reads storHost, and a client in
+	// another process gives the race detector no happens-before edge.
+	s.Hub = httptest.NewUnstartedServer(http.HandlerFunc(s.hub))
 	st := httptest.NewUnstartedServer(http.HandlerFunc(s.storage))
 	if l, err := net.Listen("tcp", "127.0.0.2:0"); err == nil {
 		st.Listener.Close()
@@ -124,6 +128,7 @@ func New(repos map[string]Repo) *Server {
 		s.storHost = "localhost:" + strconv.Itoa(st.Listener.Addr().(*net.TCPAddr).Port)
 	}
 	s.Storage = st
+	s.Hub.Start()
 	return s
 }
 
@@ -322,9 +327,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, etag string, data
 			return
 		}
 		off += n
-		if s.ConnRate > 0 {
+		if rate := s.ConnRate.Load(); rate > 0 {
 			// sleep until this connection is back under its cap
-			due := began.Add(time.Duration(float64(sent) / float64(s.ConnRate) * float64(time.Second)))
+			due := began.Add(time.Duration(float64(sent) / float64(rate) * float64(time.Second)))
 			if d := time.Until(due); d > 0 {
 				select {
 				case <-time.After(d):

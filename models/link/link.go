@@ -97,14 +97,26 @@ func (l *Linker) method(src, real string) Method {
 	_ = os.MkdirAll(l.ModelsDir, 0o755)
 	probe := filepath.Join(l.ModelsDir, fmt.Sprintf(".ltx-link-probe-%d", os.Getpid()))
 	_ = os.Remove(probe)
-	if l.Symlink(src, probe) == nil {
+	if l.Symlink(src, probe) == nil && resolves(probe) {
 		m = Symlink
-	} else if l.Hardlink(real, probe) == nil {
-		m = Hardlink
+	} else {
+		_ = os.Remove(probe) // a symlink that was made but does not resolve
+		if l.Hardlink(real, probe) == nil {
+			m = Hardlink
+		}
 	}
 	_ = os.Remove(probe)
 	l.probed[key] = m
 	return m
+}
+
+// resolves reports whether a fresh link can be followed. Windows lets a
+// symlink be made on a network share but, by default, refuses to follow it
+// (fsutil SymlinkEvaluation); Wine makes ones it cannot read back. Either way
+// ComfyUI would see a missing file, so such a volume gets hard links.
+func resolves(link string) bool {
+	_, err := os.Stat(link)
+	return err == nil
 }
 
 // Link exposes every item. It is idempotent: a second call with the same

@@ -4,6 +4,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -18,6 +20,9 @@ type Env struct {
 	// studioOpts adjusts how commands open the engine (tests point the
 	// installer at the stand-in repository's commit; main leaves it nil).
 	studioOpts func(*studio.Options)
+	// waits bound each wait on a ComfyUI server (zero: studio.DefaultWaits;
+	// tests shorten them).
+	waits studio.Waits
 }
 
 // Command is one subcommand: `ltx-studio <name> args…`.
@@ -51,7 +56,9 @@ func Run(ctx context.Context, env Env, args []string) int {
 		usage(env.Stderr)
 		return 2
 	}
-	if err := c.Run(ctx, env, args[1:]); err != nil {
+	if err := c.Run(ctx, env, args[1:]); errors.Is(err, flag.ErrHelp) {
+		return 0 // the usage was printed on stdout
+	} else if err != nil {
 		fmt.Fprintf(env.Stderr, "ltx-studio %s: %v\n", c.Name, err)
 		return 1
 	}

@@ -15,20 +15,22 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/install"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
-	"github.com/ltxstudio/ltx-studio/engine/comfyui/supervise"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/engine/studio"
 )
 
 func init() {
 	register(Command{
 		Name:    "comfyui",
-		Summary: "install, start, stop and inspect the bundled ComfyUI (install|status|start|stop|logs|rollback)",
+		Summary: "install, repair, start, stop and inspect the bundled ComfyUI (install|repair|status|start|stop|logs|rollback)",
 		Run:     runComfyUI,
 	})
 }
 
-const comfyUsage = `usage: ltx-studio comfyui <install|status|start|stop|logs|rollback> [flags]
+const comfyUsage = `usage: ltx-studio comfyui <install|repair|status|start|stop|logs|rollback> [flags]
   install [-v]      install ComfyUI at the pinned commit (resumes an interrupted install)
+  repair [-v]       check the install (files at the pinned commit, Python, packages, start-up
+                    test) and redo exactly the steps that fail
   status            show the installed builds and whether ComfyUI runs
   start             run ComfyUI in the foreground until Ctrl-C
   stop              stop a ComfyUI started by the app or by "start"
@@ -42,6 +44,10 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stderr, comfyUsage)
 		return errors.New("missing subcommand")
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintln(env.Stdout, comfyUsage)
+		return flag.ErrHelp
+	}
 	// The same engine the window opens: its settings, folders and ComfyUI.
 	s, err := openStudio(env, nil)
 	if err != nil {
@@ -52,16 +58,19 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 	defer stop()
 	sub, rest := args[0], args[1:]
 	switch sub {
-	case "install":
-		fs := flag.NewFlagSet("comfyui install", flag.ContinueOnError)
-		fs.SetOutput(env.Stderr)
+	case "install", "repair":
+		fs := flag.NewFlagSet("comfyui "+sub, flag.ContinueOnError)
 		verbose := fs.Bool("v", false, "show the output of every step")
-		if err := fs.Parse(rest); err != nil {
+		if err := parseFlags(fs, env, rest); err != nil {
 			return err
 		}
-		return cliInstall(ctx, env.Stdout, b, *verbose)
+		run := s.Install
+		if sub == "repair" {
+			run = s.Repair
+		}
+		return cliInstall(ctx, env.Stdout, run, *verbose)
 	case "status":
-		return cliStatus(ctx, env.Stdout, dirs, b, s.Settings())
+		return cliStatus(ctx, env.Stdout, dirs, b, s.Settings(), env.waits)
 	case "start":
 		return cliStart(ctx, env.Stdout, b)
 	case "stop":
@@ -77,12 +86,12 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 		return nil
 	case "logs":
 		fs := flag.NewFlagSet("comfyui logs", flag.ContinueOnError)
-		fs.SetOutput(env.Stderr)
-		n := fs.Int("n", 100, "number of lines")
-		if err := fs.Parse(rest); err != nil {
+		n := countFlag(100)
+		fs.Var(&n, "n", "number of lines (0: all)")
+		if err := parseFlags(fs, env, rest); err != nil {
 			return err
 		}
-		return cliLogs(env.Stdout, comfyui.LogPath(dirs), *n)
+		return cliLogs(env.Stdout, comfyui.LogPath(dirs), int(n))
 	case "rollback":
 		if _, _, running := comfyui.Running(ctx, dirs); running {
 			return errors.New("ComfyUI is running; stop it first (ltx-studio comfyui stop)")
@@ -105,20 +114,32 @@ func short(c string) string {
 	return c
 }
 
-func cliInstall(ctx context.Context, w io.Writer, b *comfyui.Backend, verbose bool) error {
+// cliInstall runs the studio's Install or Repair, printing its steps.
+func cliInstall(ctx context.Context, w io.Writer, run func(context.Context, chan<- install.Event) error, verbose bool) error {
 	events := make(chan install.Event, 64)
 	done := make(chan error, 1)
-	go func() { done <- b.Install(ctx, events); close(events) }()
+	go func() { done <- run(ctx, events); close(events) }()
 	for e := range events {
 		switch e.Kind {
 		case install.StepStarted:
+			if e.Message != "" && e.Message != e.Title { // a repair says what it mends
+				fmt.Fprintf(w, "[%d/%d] %s… (%s)\n", e.Index, e.Total, e.Title, e.Message)
+				continue
+			}
 			fmt.Fprintf(w, "[%d/%d] %s…\n", e.Index, e.Total, e.Title)
 		case install.StepSkipped:
+			if what, ok := strings.CutPrefix(e.Message, install.CheckedPrefix); ok {
+				fmt.Fprintf(w, "[%d/%d] %s: ok, %s\n", e.Index, e.Total, e.Title, what)
+				continue
+			}
 			fmt.Fprintf(w, "[%d/%d] %s (done earlier)\n", e.Index, e.Total, e.Title)
 		case install.Warning:
 			fmt.Fprintf(w, "warning: %s\n", e.Message)
 		case install.Failed:
-			fmt.Fprintf(w, "failed: %s\n", e.Message)
+			// The why is the error Install returns, printed once by Run.
+			if e.Title != "" {
+				fmt.Fprintf(w, "[%d/%d] %s failed\n", e.Index, e.Total, e.Title)
+			}
 		case install.Finished:
 			fmt.Fprintln(w, e.Message)
 		case install.Output:
@@ -130,7 +151,7 @@ func cliInstall(ctx context.Context, w io.Writer, b *comfyui.Backend, verbose bo
 	return <-done
 }
 
-func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, b *comfyui.Backend, s settings.Settings) error {
+func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, b *comfyui.Backend, s settings.Settings, waits studio.Waits) error {
 	fmt.Fprintf(w, "backend:   %s\n", s.Backend)
 	if s.Backend == settings.BackendManaged {
 		st, err := b.Installer().Status()
@@ -142,7 +163,8 @@ func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, b *comfyui.B
 				fmt.Fprintf(w, "%-10s none\n", label+":")
 				return
 			}
-			fmt.Fprintf(w, "%-10s %s  ComfyUI %s  torch %s  python via %s\n", label+":", b.ID, short(b.ComfyCommit), b.Torch, b.PythonMode)
+			fmt.Fprintf(w, "%-10s %s  ComfyUI %s  torch %s  packages via %s\n", label+":", b.ID, short(b.ComfyCommit), b.Torch,
+				install.PipMode(b.PythonMode).Words())
 			if !b.Completed {
 				fmt.Fprintf(w, "           unfinished, steps done: %s (run install to continue)\n", strings.Join(b.Done, ", "))
 			}
@@ -156,8 +178,8 @@ func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, b *comfyui.B
 	}
 	if pid, url, ok := comfyui.Running(ctx, dirs); ok {
 		health := "answers"
-		if info, err := supervise.CheckRemote(ctx, url); err != nil {
-			health = "does not answer: " + err.Error()
+		if info, err := studio.CheckServer(ctx, url, waits); err != nil {
+			health = "but " + err.Error()
 		} else {
 			health = "ComfyUI " + info.ComfyUIVersion + " answers"
 		}
@@ -213,7 +235,7 @@ func cliLogs(w io.Writer, path string, n int) error {
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
 		lines = append(lines, sc.Text())
-		if len(lines) > n {
+		if n > 0 && len(lines) > n {
 			lines = lines[1:]
 		}
 	}

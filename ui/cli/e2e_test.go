@@ -87,6 +87,18 @@ func TestTerminalAgainstStandins(t *testing.T) {
 
 	expect(1, "ComfyUI is not installed yet: run `ltx-studio comfyui install`", "generate", "--prompt", "too early")
 	expect(0, "", "comfyui", "install")
+	// Repair checks a finished install and mends only what is broken.
+	expect(0, "Nothing to repair. Checked: ComfyUI is at the pinned", "comfyui", "repair")
+	mains, _ := filepath.Glob(filepath.Join(dirs.Data, "comfyui", "builds", "*", "ComfyUI", "main.py"))
+	if len(mains) != 1 {
+		t.Fatalf("ComfyUI's main.py: %v", mains)
+	}
+	good, _ := os.ReadFile(mains[0])
+	os.WriteFile(mains[0], []byte("damaged"), 0o644)
+	expect(0, "(repairing: 1 of ComfyUI's files were changed or deleted", "comfyui", "repair")
+	if now, _ := os.ReadFile(mains[0]); string(now) != string(good) {
+		t.Fatal("comfyui repair did not restore main.py")
+	}
 	expect(0, "Linking into "+filepath.Join(w.Home), "models", "pull", "--mode", "t2v")
 	expect(0, "present", "models", "status", "--mode", "t2v")
 

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
@@ -27,56 +29,69 @@ func init() {
 
 // genFlags are the generate command's options.
 type genFlags struct {
-	mode, prompt, negative, preset, camera, precision string
-	media                                             map[string]*string
-	seed                                              int64
-	width, height, fps                                int
-	seconds                                           float64
-	out, backend, inputDir                            string
+	mode                                        modeFlag
+	prompt, negative, preset, camera, precision string
+	media                                       map[string]*string
+	seed                                        seedFlag
+	width, height, fps                          int
+	seconds                                     float64
+	out, backend, inputDir                      string
+	enhance, noEnhance                          bool
+	weights                                     string
 }
 
-func parseGenerate(args []string, stderr io.Writer) (*genFlags, *flag.FlagSet, error) {
+func parseGenerate(args []string, env Env) (*genFlags, error) {
 	g := &genFlags{media: map[string]*string{}}
+	g.mode.m, _ = workflows.Lookup(workflows.T2V)
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&g.mode, "mode", "t2v", "t2v, i2v, a2v, lipsync, keyframe or style")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: ltx-studio generate --mode NAME --prompt TEXT [media files] [flags]")
+		fs.PrintDefaults()
+	}
+	fs.Var(&g.mode, "mode", "the mode's `name`, its id or the name the window shows: "+studio.ModeNames())
 	fs.StringVar(&g.prompt, "prompt", "", "what the video shows (required)")
 	fs.StringVar(&g.negative, "negative", workflows.DefaultNegative, "what to avoid")
-	for _, m := range []struct{ name, help string }{
-		{"image", "start image (i2v), portrait (lipsync) or style image (style)"},
-		{"audio", "audio track (a2v) or speech (lipsync)"},
-		{"video", "source video (style)"}, {"first", "first frame (keyframe)"}, {"last", "last frame (keyframe)"},
-	} {
-		g.media[m.name] = fs.String(m.name, "", m.help)
+	for _, fl := range mediaFlags() {
+		g.media[fl.name] = fs.String(fl.name, "", fl.help)
 	}
 	fs.StringVar(&g.preset, "preset", string(workflows.Balanced), "fast, balanced or quality")
 	fs.StringVar(&g.camera, "camera", string(workflows.CameraAuto), "camera motion (auto, none, static, dolly_in …)")
 	fs.StringVar(&g.precision, "precision", string(workflows.FP8), "fp8 or bf16 weights")
-	fs.Int64Var(&g.seed, "seed", -1, "seed (default: random)")
-	fs.IntVar(&g.width, "width", 0, "width in pixels (default: the mode's default)")
+	fs.Var(&g.seed, "seed", "a whole `number` 0 or more for a repeatable video, or "+randomSeed+" (the default)")
+	fs.IntVar(&g.width, "width", 0, "width in pixels (0: the mode's own)")
 	fs.IntVar(&g.height, "height", 0, "height in pixels")
 	fs.IntVar(&g.fps, "fps", 0, "frames per second")
-	fs.Float64Var(&g.seconds, "seconds", 0, "duration in seconds")
+	fs.Float64Var(&g.seconds, "seconds", 0, "duration in seconds (style: the source video's, by default)")
+	fs.BoolVar(&g.enhance, "enhance", false, "rewrite the prompt with Gemma before generating (default for t2v, i2v, a2v, lipsync)")
+	fs.BoolVar(&g.noEnhance, "no-enhance", false, "use the prompt exactly as written")
+	fs.StringVar(&g.weights, "weights", "", "LTX-2.3 release of the distilled files, 1.0 or 1.1 (default: the app's setting)")
 	fs.StringVar(&g.out, "out", "", "also copy the video here (a .mp4 path; the sidecar goes beside it)")
 	fs.StringVar(&g.backend, "backend", os.Getenv("LTX_STUDIO_COMFYUI_URL"), "use this ComfyUI instead of the app's own, e.g. http://127.0.0.1:8188 (or set LTX_STUDIO_COMFYUI_URL)")
 	fs.StringVar(&g.inputDir, "input-dir", "", "that ComfyUI's input folder, if it is on this machine (else media are uploaded)")
-	if err := fs.Parse(args); err != nil {
-		return nil, nil, err
+	if err := parseFlags(fs, env, args); err != nil {
+		return nil, err
 	}
-	return g, fs, nil
+	return g, nil
 }
 
-// form turns the flags into a validated form.
-func (g *genFlags) form() (workflows.Form, error) {
-	m, ok := workflows.Lookup(workflows.ModeID(g.mode))
-	if !ok {
-		return workflows.Form{}, fmt.Errorf("unknown mode %q (t2v, i2v, a2v, lipsync, keyframe or style)", g.mode)
-	}
+// form turns the flags into a validated form. Each media file is checked by
+// its content with the same rule the window applies (studio.AcceptMedia).
+func (g *genFlags) form(ctx context.Context) (workflows.Form, error) {
+	m := g.mode.m
 	f := workflows.DefaultForm(m.ID)
 	f.Prompt, f.Negative = g.prompt, g.negative
 	f.Preset, f.Camera, f.Precision = workflows.Preset(g.preset), workflows.Camera(g.camera), workflows.Precision(g.precision)
-	if g.seed >= 0 {
-		f.Seed, f.RandomSeed = g.seed, false
+	if g.seed.set {
+		f.Seed, f.RandomSeed = g.seed.v, false
+	}
+	f.Weights = workflows.Weights(g.weights) // "" = the settings' choice, filled in once they are read
+	switch {
+	case g.enhance && g.noEnhance:
+		return f, errors.New("--enhance and --no-enhance contradict each other; give one")
+	case g.enhance:
+		f.Enhance = true
+	case g.noEnhance:
+		f.Enhance = false
 	}
 	for _, v := range []struct {
 		dst *int
@@ -91,6 +106,9 @@ func (g *genFlags) form() (workflows.Form, error) {
 	}
 	for _, s := range m.Slots {
 		p := g.mediaFor(s)
+		if p == "" && s.Optional {
+			continue
+		}
 		if p == "" {
 			return f, fmt.Errorf("%s needs --%s (%s)", m.Label, flagFor(s), s.Label)
 		}
@@ -98,7 +116,13 @@ func (g *genFlags) form() (workflows.Form, error) {
 		if err != nil {
 			return f, err
 		}
+		if _, err := studio.AcceptMedia(ctx, s, abs); err != nil {
+			return f, fmt.Errorf("--%s %s: %w", flagFor(s), p, err)
+		}
 		f.Media[s.ID] = abs
+	}
+	if err := g.fromSource(ctx, m, &f); err != nil {
+		return f, err
 	}
 	if errs := f.Validate(); len(errs) > 0 {
 		msgs := make([]string, len(errs))
@@ -108,6 +132,30 @@ func (g *genFlags) form() (workflows.Form, error) {
 		return f, errors.New(strings.Join(msgs, "; "))
 	}
 	return f, nil
+}
+
+// mediaFlag is one media flag and the slots it fills, in the registry's words.
+type mediaFlag struct{ name, help string }
+
+// mediaFlags derives the media flags and their help from the modes' slots:
+// "--image: Start image (i2v), Portrait (lipsync), Style image (style)".
+func mediaFlags() []mediaFlag {
+	var out []mediaFlag
+	at := map[string]int{}
+	for _, m := range workflows.Modes() {
+		for _, s := range m.Slots {
+			name := flagFor(s)
+			i, ok := at[name]
+			if !ok {
+				i, at[name] = len(out), len(out)
+				out = append(out, mediaFlag{name: name, help: "the `file` for "})
+			} else {
+				out[i].help += ", "
+			}
+			out[i].help += fmt.Sprintf("%s (%s)", s.Label, m.ID)
+		}
+	}
+	return out
 }
 
 // flagFor is the flag that fills a media slot: the slot's own name, or the
@@ -128,11 +176,11 @@ func (g *genFlags) mediaFor(s workflows.MediaSlot) string {
 }
 
 func runGenerate(ctx context.Context, env Env, args []string) error {
-	g, _, err := parseGenerate(args, env.Stderr)
+	g, err := parseGenerate(args, env)
 	if err != nil {
 		return err
 	}
-	f, err := g.form()
+	f, err := g.form(ctx)
 	if err != nil {
 		return err
 	}
@@ -143,13 +191,24 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	if g.backend != "" {
 		// A server the user named: only the app's queue and output folder
 		// are used (it has its own models; nothing is started here).
+		addr := strings.TrimRight(g.backend, "/")
+		fmt.Fprintf(env.Stdout, "checking the ComfyUI at %s…\n", shownHost(addr))
+		if _, err := studio.CheckServer(ctx, addr, env.waits); err != nil {
+			return err
+		}
 		s, err := openStudio(env, nil)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
+		// It still holds the app's queue for the whole job: the window
+		// waits for it rather than failing to open the queue.
+		if err := s.Own(ctx); err != nil {
+			return err
+		}
+		f = withSettingsWeights(f, s.Settings())
 		return generateOn(ctx, env, jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(),
-			Backends: []jobs.Backend{{Name: "cli", URL: strings.TrimRight(g.backend, "/"), InputDir: g.inputDir}}}, f, g.out)
+			Backends: []jobs.Backend{{Name: "cli", URL: addr, InputDir: g.inputDir}}}, f, g.out)
 	}
 	// Only jobs submitted from now on are this run's; older pending ones
 	// stay queued for the window. The queue is locked by this process
@@ -174,15 +233,22 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 // output folder. The caller closes s, which stops ComfyUI.
 func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Form, out string) error {
 	set := s.Settings()
+	f = withSettingsWeights(f, set)
 	if !s.Installed() {
 		switch set.Backend {
 		case settings.BackendManaged:
 			return errors.New("ComfyUI is not installed yet: run `ltx-studio comfyui install` or open the app")
 		case settings.BackendFolder:
-			return fmt.Errorf("the ComfyUI folder set in Settings (%s) is not a usable ComfyUI; fix it in the app, or pass --backend URL", set.FolderPath)
+			return fmt.Errorf("the app's settings (%s) name the ComfyUI folder %s, which is not a usable ComfyUI; pass --backend URL (or set LTX_STUDIO_COMFYUI_URL) to use a running ComfyUI",
+				s.SettingsStore().Path(), set.FolderPath)
 		default:
-			return errors.New("no ComfyUI server is set in Settings; add one in the app, or pass --backend URL")
+			return fmt.Errorf("the app's settings (%s) name no ComfyUI server; pass --backend URL (or set LTX_STUDIO_COMFYUI_URL)", s.SettingsStore().Path())
 		}
+	}
+	// One process owns a data folder (its ComfyUI and queue): a window or
+	// another generate that owns it is named, and nothing is started.
+	if err := s.Own(ctx); err != nil {
+		return err
 	}
 	if err := checkQueueFree(s.QueueDir()); err != nil {
 		return err
@@ -214,9 +280,18 @@ func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Fo
 	if err != nil {
 		return err
 	}
-	where := s.Backend().URL()
-	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), f.Mode, job.Form.Seed, where)
-	final, err := follow(ctx, e, ch, job.ID, env.Stdout)
+	where := shownHost(s.Backend().URL())
+	if pool := s.Pool(); len(pool) > 1 {
+		// One ComfyUI per GPU (and remote servers): the first idle one with
+		// room takes the job; "running on" names it.
+		names := make([]string, len(pool))
+		for i, m := range pool {
+			names[i] = m.Name
+		}
+		where = strings.Join(names, ", ")
+	}
+	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), modeName(f.Mode), job.Form.Seed, where)
+	final, err := follow(ctx, e, ch, job.ID, env, where)
 	if err != nil {
 		return err
 	}
@@ -230,6 +305,8 @@ func generateOn(ctx context.Context, env Env, cfg jobs.Config, f workflows.Form,
 	mine.Store("")
 	cfg.Builder = jobs.WorkflowsBuilder{}
 	cfg.AppVersion = studio.Version
+	cfg.Face = face.Terminal
+	cfg.DeadAfter = env.waits.Lost // zero: the engine's default
 	cfg.Claim = func(j jobs.Job) bool { return j.ID == mine.Load().(string) }
 	e, err := jobs.New(cfg)
 	if err != nil {
@@ -243,13 +320,14 @@ func generateOn(ctx context.Context, env Env, cfg jobs.Config, f workflows.Form,
 		return err
 	}
 	mine.Store(job.ID)
-	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on %s\n", shortID(job.ID), f.Mode, job.Form.Seed, cfg.Backends[0].URL)
+	where := shownHost(cfg.Backends[0].URL)
+	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), modeName(f.Mode), job.Form.Seed, where)
 	// Run starts after Submit, so the claim above already names the job.
 	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() { _ = e.Run(runCtx); close(done) }()
 	defer func() { cancelRun(); <-done }()
-	final, err := follow(ctx, e, ch, job.ID, env.Stdout)
+	final, err := follow(ctx, e, ch, job.ID, env, where)
 	if err != nil {
 		return err
 	}
@@ -273,23 +351,41 @@ func (m studioModels) Ensure(ctx context.Context, refs []jobs.ModelRef, progress
 }
 
 // follow prints progress until the job ends. Ctrl-C cancels the job in
-// ComfyUI too, so nothing keeps running behind the user's back.
-func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string, w io.Writer) (jobs.Job, error) {
+// ComfyUI too, so nothing keeps running behind the user's back. A job the
+// server does not take within the queue wait is cancelled with a message:
+// the wait for a dead server's event socket would otherwise never end.
+func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string, env Env, where string) (jobs.Job, error) {
+	w := env.Stdout
 	var last time.Time
 	var lastStage jobs.Phase
 	var lastFile string
 	cancelled := false
+	queueWait := env.waits.Queue
+	if queueWait <= 0 {
+		queueWait = studio.DefaultWaits().Queue
+	}
+	notTaken := time.NewTimer(queueWait)
+	defer notTaken.Stop()
+	waiting := true // for the server to take the job
+	var gaveUp error
+	cancel := func(why string) {
+		if cancelled {
+			return
+		}
+		cancelled = true
+		fmt.Fprintln(w, why)
+		cctx, c := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		_ = e.Cancel(cctx, id)
+		c()
+		ctx = context.WithoutCancel(ctx)
+	}
 	for {
 		select {
 		case <-ctx.Done():
-			if !cancelled {
-				cancelled = true
-				fmt.Fprintln(w, "cancelling…")
-				cctx, c := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-				_ = e.Cancel(cctx, id)
-				c()
-				ctx = context.WithoutCancel(ctx)
-			}
+			cancel("cancelling…")
+		case <-notTaken.C:
+			gaveUp = fmt.Errorf("the ComfyUI at %s did not take the job within %s (its event connection does not open); the job was cancelled. Check that server (ltx-studio comfyui status for the app's own), then try again", where, queueWait)
+			cancel("giving up: the server does not take the job")
 		case ev := <-ch:
 			switch x := ev.(type) {
 			case jobs.ProgressUpdate:
@@ -306,11 +402,28 @@ func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string
 				}
 				fmt.Fprintln(w, progressLine(p))
 			case jobs.Changed:
+				if x.Job.ID == id && x.Job.State != jobs.Pending {
+					notTaken.Stop()
+					waiting = false
+				} else if x.Job.ID == id && !waiting && !cancelled {
+					// Re-queued after its server was lost: the wait starts again.
+					notTaken.Reset(queueWait)
+					waiting = true
+				}
+				if x.Job.ID == id && x.Job.State == jobs.Running && x.Job.Backend != "" {
+					fmt.Fprintf(w, "running on %s\n", x.Job.Backend)
+				}
 				if x.Job.ID == id && x.Job.State.Finished() {
+					if gaveUp != nil && x.Job.State == jobs.Cancelled {
+						return x.Job, gaveUp
+					}
 					return x.Job, nil
 				}
 			case jobs.Removed:
 				if x.ID == id {
+					if gaveUp != nil {
+						return jobs.Job{ID: id, State: jobs.Cancelled}, gaveUp
+					}
 					return jobs.Job{ID: id, State: jobs.Cancelled}, nil
 				}
 			}
@@ -364,7 +477,10 @@ func report(env Env, j jobs.Job, out string) error {
 			return err
 		}
 	}
-	fmt.Fprintf(env.Stdout, "saved %s\nsidecar %s\n", video, side)
+	if j.EnhancedPrompt != "" {
+		fmt.Fprintf(env.Stdout, "enhanced prompt: %s\n", j.EnhancedPrompt)
+	}
+	fmt.Fprintf(env.Stdout, "saved %s (took %s)\nsidecar %s\n", video, j.Took().Round(time.Second), side)
 	return nil
 }
 
@@ -438,6 +554,23 @@ func copyFile(from, to string) error {
 		os.Remove(tmp.Name())
 	}
 	return err
+}
+
+// shownHost names a server by host:port, never with a password from its address.
+func shownHost(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return "the given address"
+}
+
+// modeName is how the terminal names a mode: the window's label and the id
+// that --mode takes, "Keyframes (keyframe)".
+func modeName(id workflows.ModeID) string {
+	if m, ok := workflows.Lookup(id); ok {
+		return m.Label + " (" + string(id) + ")"
+	}
+	return string(id)
 }
 
 func shortID(id string) string {

@@ -25,8 +25,12 @@ func TestGenerateAndQueue(t *testing.T) {
 	srv := api.New(api.Options{ObjectInfoPath: sharedObjectInfo(t), OutputDir: t.TempDir(), InputDir: t.TempDir()})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	img := filepath.Join(t.TempDir(), "start.png")
-	os.WriteFile(img, []byte("\x89PNG\r\n\x1a\nfake"), 0o644)
+	img := writePNG(t, filepath.Join(t.TempDir(), "start.png"))
+	// A real, playable MP4 (the stand-in's own SaveVideo output) as a style source.
+	video, err := filepath.Abs(filepath.Join("..", "..", "internal", "fakecomfy", "api", "testdata", "output.mp4"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -34,9 +38,14 @@ func TestGenerateAndQueue(t *testing.T) {
 		want string
 	}{
 		{"t2v", []string{"--mode", "t2v", "--prompt", "a red fox in snow", "--seed", "7", "--out", filepath.Join(home, "fox.mp4")}, 0, "saved " + filepath.Join(home, "fox.mp4")},
+		{"t2v enhanced by default", []string{"--mode", "t2v", "--prompt", "a heron"}, 0, "enhanced prompt: fakecomfy"},
+		{"enhance flags clash", []string{"--mode", "t2v", "--prompt", "x", "--enhance", "--no-enhance"}, 1, "contradict"},
+		{"style without a first frame", []string{"--mode", "style", "--prompt", "as a watercolour", "--video", video, "--enhance", "--seconds", "0"}, 0, "enhanced prompt: fakecomfy"},
+		{"style longer than its source", []string{"--mode", "style", "--prompt", "x", "--video", video, "--seconds", "3"}, 1, "can't run longer than its source"},
 		{"i2v uploads media", []string{"--mode", "i2v", "--prompt", "it moves", "--image", img}, 0, "saved "},
-		{"run-time failure", []string{"--mode", "t2v", "--prompt", "fakecomfy:fail"}, 1, "damaged or incomplete"},
+		{"run-time failure", []string{"--mode", "t2v", "--prompt", "fakecomfy:fail"}, 1, "Replace it with: ltx-studio models repair --mode t2v"},
 		{"form error", []string{"--mode", "t2v", "--prompt", "x", "--width", "100"}, 1, "--width"},
+		{"unknown weights", []string{"--mode", "t2v", "--prompt", "x", "--weights", "2.0"}, 1, "--weights"},
 		{"media missing", []string{"--mode", "i2v", "--prompt", "x"}, 1, "needs --image"},
 		{"out exists", []string{"--mode", "t2v", "--prompt", "never queued", "--out", img}, 1, "already exists"},
 		{"out folder missing", []string{"--mode", "t2v", "--prompt", "never queued", "--out", filepath.Join(home, "nope", "v.mp4")}, 1, "does not exist"},
@@ -47,7 +56,8 @@ func TestGenerateAndQueue(t *testing.T) {
 			args := append([]string{"generate", "--backend", ts.URL, "--width", "512", "--height", "320", "--seconds", "1"}, tt.args...)
 			code := Run(t.Context(), Env{Stdout: &out, Stderr: &errb}, args)
 			all := out.String() + errb.String()
-			if code != tt.code || !strings.Contains(all, tt.want) {
+			// The terminal is never sent to a window screen.
+			if code != tt.code || !strings.Contains(all, tt.want) || strings.Contains(all, "screen") || strings.Contains(all, "Settings →") {
 				t.Fatalf("exit %d (want %d), output:\n%s", code, tt.code, all)
 			}
 			t.Log(all)
@@ -59,5 +69,16 @@ func TestGenerateAndQueue(t *testing.T) {
 	var out bytes.Buffer
 	if code := Run(t.Context(), Env{Stdout: &out, Stderr: &out}, []string{"queue", "list"}); code != 0 || !strings.Contains(out.String(), "a red fox in snow") || strings.Contains(out.String(), "never queued") {
 		t.Errorf("queue list: %s", out.String())
+	}
+}
+
+// Without a usable ComfyUI, generate says what to do in the terminal.
+func TestGenerateWithoutComfyUISaysWhatToType(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("LTX_STUDIO_HOME", home)
+	t.Setenv("LTX_STUDIO_COMFYUI_URL", "")
+	code, out, errs := runCLI(t, "generate", "--prompt", "a fox")
+	if code == 0 || !strings.Contains(errs, "ltx-studio comfyui install") || strings.Contains(errs+out, "Settings") {
+		t.Errorf("exit %d, stderr %q, stdout %q", code, errs, out)
 	}
 }

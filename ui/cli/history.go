@@ -17,9 +17,9 @@ func init() {
 
 func runHistory(ctx context.Context, env Env, args []string) error {
 	fs := flag.NewFlagSet("history", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	n := fs.Int("n", 20, "show at most N generations (0: all)")
-	if err := fs.Parse(args); err != nil {
+	n := countFlag(20)
+	fs.Var(&n, "n", "show at most `N` generations (0: all)")
+	if err := parseFlags(fs, env, args); err != nil {
 		return err
 	}
 	s, err := openStudio(env, nil)
@@ -30,7 +30,7 @@ func runHistory(ctx context.Context, env Env, args []string) error {
 	list, err := s.History()
 	// Unreadable sidecars are reported after the readable entries, which
 	// are still shown.
-	printHistory(env.Stdout, list, *n, s.OutputDir())
+	printHistory(env.Stdout, list, int(n), s.OutputDir())
 	return err
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/models"
 	"github.com/ltxstudio/ltx-studio/models/download"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
@@ -19,12 +20,14 @@ import (
 )
 
 func init() {
-	register(Command{Name: "models", Summary: "model files: status | pull | update | link", Run: runModels})
+	register(Command{Name: "models", Summary: "model files: status | pull | verify | repair | update | link", Run: runModels})
 }
 
-const modelsUsage = `usage: ltx-studio models <status|pull|update|link> [flags]
+const modelsUsage = `usage: ltx-studio models <status|pull|verify|repair|update|link> [flags]
   status   which files the chosen modes need, what is missing, free disk space
   pull     download what is missing (resumable; Ctrl-C pauses) and link it into ComfyUI
+  verify   read every downloaded file and check its sha256 (changes nothing)
+  repair   verify, then delete and download again what is damaged
   update   move the lock file's pins to the hub's current commits (downloads nothing)
   link     link already-downloaded files into ComfyUI
 flags:`
@@ -44,12 +47,13 @@ func (f *fileList) Set(v string) error {
 
 type modelsFlags struct {
 	mode, preset, precision, comfyui, lock string
+	weights                                string // "" = the app's setting
 	all                                    bool
 	files                                  fileList
 }
 
 func runModels(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprintln(env.Stdout, modelsUsage)
 		newModelsFlagSet(env.Stdout, &modelsFlags{}).PrintDefaults()
 		return nil
@@ -57,16 +61,39 @@ func runModels(ctx context.Context, env Env, args []string) error {
 	sub := args[0]
 	var mf modelsFlags
 	fs := newModelsFlagSet(env.Stderr, &mf)
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, env, args[1:]); err != nil {
 		return err
+	}
+	if mf.weights == "" { // the files the window and generate would use
+		if s, err := openStudio(env, nil); err == nil {
+			mf.weights = s.Settings().ModelWeights()
+			s.Close()
+		}
 	}
 	refs, scope, err := modelRefs(mf)
 	if err != nil {
 		return err
 	}
-	st, err := modelStore(env, mf)
+	st, offline, err := modelStore(env, mf, false)
 	if err != nil {
 		return err
+	}
+	// The hub is asked first, once, so an unreachable one is one sentence
+	// rather than a raw network error under every file; the cache is then
+	// looked at alone.
+	var hubDown error
+	if !offline && (sub == "status" || sub == "pull" || sub == "update") {
+		if hubDown = studio.CheckHub(ctx, hfcache.FromEnv(os.Getenv).Endpoint, env.waits); hubDown != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if sub == "update" {
+				return fmt.Errorf("%v; the pins were not changed", hubDown)
+			}
+			if st, _, err = modelStore(env, mf, true); err != nil {
+				return err
+			}
+		}
 	}
 	if sub == "pull" || sub == "link" {
 		if lk := st.Linker(); lk != nil {
@@ -77,9 +104,19 @@ func runModels(ctx context.Context, env Env, args []string) error {
 	}
 	switch sub {
 	case "status":
-		return modelsStatus(ctx, env.Stdout, st, refs, scope)
+		if err := modelsStatus(ctx, env.Stdout, st, refs, scope, hubDown != nil); err != nil || hubDown == nil {
+			return err
+		}
+		return fmt.Errorf("%v. The sizes of the missing files are unknown; run this again when online, or set HF_HUB_OFFLINE=1 to look at the cache alone", hubDown)
 	case "pull":
+		if hubDown != nil {
+			if plan, err := st.Plan(ctx, refs); err != nil || !plan.Complete() {
+				return fmt.Errorf("nothing can be downloaded: %v", hubDown)
+			}
+		}
 		return modelsPull(ctx, env.Stdout, st, refs, scope)
+	case "verify", "repair":
+		return modelsVerify(ctx, env.Stdout, st, refs, scope, sub == "repair")
 	case "update":
 		changed, err := st.UpdateLocks(ctx, refs)
 		for _, r := range changed {
@@ -94,16 +131,17 @@ func runModels(ctx context.Context, env Env, args []string) error {
 		printModelLinks(env.Stdout, rep.Results, rep.YAMLPath)
 		return err
 	default:
-		return fmt.Errorf("unknown models command %q (status, pull, update, link)", sub)
+		return fmt.Errorf("unknown models command %q (status, pull, verify, repair, update, link)", sub)
 	}
 }
 
 func newModelsFlagSet(out io.Writer, mf *modelsFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("models", flag.ContinueOnError)
 	fs.SetOutput(out)
-	fs.StringVar(&mf.mode, "mode", "", "mode (t2v, i2v, a2v, lipsync, keyframe, style); default: all six")
+	fs.StringVar(&mf.mode, "mode", "", "one mode, by id or by the name the window shows ("+studio.ModeNames()+"); default: all six")
 	fs.StringVar(&mf.preset, "preset", string(workflows.Balanced), "preset: fast, balanced, quality")
 	fs.StringVar(&mf.precision, "precision", string(workflows.FP8), "weights: fp8 or bf16")
+	fs.StringVar(&mf.weights, "weights", "", "LTX-2.3 release of the distilled files, 1.0 or 1.1 (default: the app's setting)")
 	fs.BoolVar(&mf.all, "all", false, "every file of the registry, whatever the modes use")
 	fs.Var(&mf.files, "file", "a single file as folder/name (repeatable)")
 	fs.StringVar(&mf.comfyui, "comfyui", os.Getenv("LTX_COMFYUI_BASE"), "ComfyUI base folder to link into (env LTX_COMFYUI_BASE); default: the app's ComfyUI")
@@ -113,20 +151,25 @@ func newModelsFlagSet(out io.Writer, mf *modelsFlags) *flag.FlagSet {
 
 // modelStore is the app's own model store (the cache, token and offline
 // choice from Settings, linking into the app's ComfyUI) unless --comfyui or
-// --lock point elsewhere.
-func modelStore(env Env, mf modelsFlags) (*models.Store, error) {
-	s, err := openStudio(env, nil)
+// --lock point elsewhere. forceOffline keeps it off the network; offline
+// says whether the user's own settings (HF_HUB_OFFLINE, Settings) already do.
+func modelStore(env Env, mf modelsFlags, forceOffline bool) (st *models.Store, offline bool, err error) {
+	s, err := openStudio(env, func(o *studio.Options) { o.Offline = forceOffline })
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer s.Close() // nothing was started; this only keeps the pairing obvious
+	henv := hfcache.FromEnv(os.Getenv)
+	offline = henv.Offline || s.Settings().Offline
 	if mf.comfyui == "" && mf.lock == "" {
-		return s.Models()
+		st, err = s.Models()
+		return st, offline, err
 	}
 	if mf.lock == "" {
 		mf.lock = filepath.Join(s.Dirs().Data, "models.lock.json")
 	}
-	return models.New(models.Options{Env: hfcache.FromEnv(os.Getenv), LockPath: mf.lock, ComfyUI: mf.comfyui}), nil
+	henv.Offline = henv.Offline || forceOffline
+	return models.New(models.Options{Env: henv, LockPath: mf.lock, ComfyUI: mf.comfyui}), offline, nil
 }
 
 // modelRefs turns the flags into the files to look at, and says in words
@@ -140,10 +183,12 @@ func modelRefs(mf modelsFlags) ([]models.Ref, string, error) {
 	}
 	var modes []workflows.ModeID
 	if mf.mode != "" {
-		if _, ok := workflows.Lookup(workflows.ModeID(mf.mode)); !ok {
-			return nil, "", fmt.Errorf("unknown mode %q (t2v, i2v, a2v, lipsync, keyframe, style)", mf.mode)
+		m, err := studio.ParseMode(mf.mode)
+		if err != nil {
+			return nil, "", err
 		}
-		modes = []workflows.ModeID{workflows.ModeID(mf.mode)}
+		modes = []workflows.ModeID{m.ID}
+		mf.mode = string(m.ID)
 	} else {
 		for _, m := range workflows.Modes() {
 			modes = append(modes, m.ID)
@@ -156,7 +201,7 @@ func modelRefs(mf modelsFlags) ([]models.Ref, string, error) {
 		refs = append(refs, r)
 	}
 	for _, id := range modes {
-		rs, err := requiredFor(id, workflows.Preset(mf.preset), workflows.Precision(mf.precision))
+		rs, err := requiredFor(id, workflows.Preset(mf.preset), workflows.Precision(mf.precision), workflows.Weights(mf.weights))
 		if err != nil {
 			return nil, "", err
 		}
@@ -167,17 +212,24 @@ func modelRefs(mf modelsFlags) ([]models.Ref, string, error) {
 			}
 		}
 	}
-	scope := fmt.Sprintf("mode %s, preset %s, %s", mf.mode, mf.preset, mf.precision)
+	release := workflows.Weights(mf.weights)
+	if release == "" {
+		release = workflows.Weights10
+	}
+	scope := fmt.Sprintf("mode %s, preset %s, %s, LTX-2.3 %s", mf.mode, mf.preset, mf.precision, release)
 	if mf.mode == "" {
-		scope = fmt.Sprintf("all modes, preset %s, %s", mf.preset, mf.precision)
+		scope = fmt.Sprintf("all modes, preset %s, %s, LTX-2.3 %s", mf.preset, mf.precision, release)
 	}
 	return refs, scope, nil
 }
 
 // requiredFor builds the mode's graph from a default form (placeholder prompt
 // and media names: only the loaders matter) and walks it for model files.
-func requiredFor(id workflows.ModeID, preset workflows.Preset, prec workflows.Precision) ([]models.Ref, error) {
+func requiredFor(id workflows.ModeID, preset workflows.Preset, prec workflows.Precision, w ...workflows.Weights) ([]models.Ref, error) {
 	f := workflows.DefaultForm(id)
+	if len(w) > 0 {
+		f.Weights = w[0]
+	}
 	f.Prompt = "model check"
 	f.Preset = preset
 	f.Precision = prec
@@ -202,12 +254,14 @@ func requiredFor(id workflows.ModeID, preset workflows.Preset, prec workflows.Pr
 	return out, nil
 }
 
-func modelsStatus(ctx context.Context, w io.Writer, st *models.Store, refs []models.Ref, scope string) error {
+// modelsStatus prints the plan. hubDown leaves out the per-file "offline"
+// notes: the one reason, that the hub cannot be reached, is said once.
+func modelsStatus(ctx context.Context, w io.Writer, st *models.Store, refs []models.Ref, scope string, hubDown bool) error {
 	plan, err := st.Plan(ctx, refs)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Models for %s (cache %s%s):\n", scope, plan.CacheDir, map[bool]string{true: ", offline"}[plan.Offline])
+	fmt.Fprintf(w, "Models for %s (cache %s%s):\n", scope, plan.CacheDir, map[bool]string{true: ", offline"}[plan.Offline && !hubDown])
 	for _, f := range plan.Files {
 		state := "present"
 		if !f.Present {
@@ -217,7 +271,7 @@ func modelsStatus(ctx context.Context, w io.Writer, st *models.Store, refs []mod
 			}
 		}
 		fmt.Fprintf(w, "  %-60s %s\n", f.Folder+"/"+f.Name, state)
-		if f.Problem != "" {
+		if f.Problem != "" && !hubDown {
 			fmt.Fprintf(w, "      ! %s\n", f.Problem)
 		}
 	}

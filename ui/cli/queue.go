@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -13,7 +14,13 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 )
 
+const queueUsage = "usage: ltx-studio queue list | ltx-studio queue cancel ID"
+
 func runQueue(ctx context.Context, env Env, args []string) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(env.Stdout, queueUsage)
+		return flag.ErrHelp
+	}
 	s, err := openStudio(env, nil)
 	if err != nil {
 		return err
@@ -31,7 +38,7 @@ func runQueue(ctx context.Context, env Env, args []string) error {
 	case len(args) == 2 && args[0] == "cancel":
 		return cancelJob(ctx, env, dir, args[1])
 	}
-	return errors.New("usage: ltx-studio queue list | ltx-studio queue cancel ID")
+	return errors.New(queueUsage)
 }
 
 func printQueue(w io.Writer, list []jobs.Job) {
@@ -40,7 +47,7 @@ func printQueue(w io.Writer, list []jobs.Job) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATE\tCREATED\tMODE\tPROMPT\tRESULT")
+	fmt.Fprintln(tw, "ID\tSTATE\tON\tCREATED\tMODE\tPROMPT\tRESULT")
 	for _, j := range list {
 		res := j.Output
 		if j.Error != "" {
@@ -48,7 +55,12 @@ func printQueue(w io.Writer, list []jobs.Job) {
 		} else if j.Note != "" && res == "" {
 			res = j.Note
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", shortID(j.ID), j.State, j.Created.Format(time.DateTime),
+		// ON is the GPU or server that runs (or ran) the job.
+		on := j.Backend
+		if on == "" {
+			on = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", shortID(j.ID), j.State, on, j.Created.Format(time.DateTime),
 			j.Form.Mode, clip(j.Form.Prompt, 40), clip(res, 80))
 	}
 	tw.Flush()

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
 )
@@ -19,7 +20,7 @@ func openStudio(env Env, adjust func(*studio.Options)) (*studio.Studio, error) {
 	if strings.EqualFold(os.Getenv("LTX_STUDIO_LOG"), "debug") {
 		level = slog.LevelDebug
 	}
-	opt := studio.Options{Log: slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))}
+	opt := studio.Options{Log: slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level})), Face: face.Terminal}
 	if adjust != nil {
 		adjust(&opt)
 	}

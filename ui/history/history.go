@@ -30,6 +30,7 @@ type Item struct {
 	Prompt        string
 	Seed          int64
 	Duration      time.Duration // video length
+	Took          time.Duration // how long making it took (the sidecar's one figure)
 	Created       time.Time
 	Thumbnail     image.Image // preferred when set
 	ThumbnailPath string      // else an image file to show

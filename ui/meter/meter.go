@@ -55,6 +55,8 @@ type state struct {
 	hist          []Point
 	marks         []Mark
 	seen          bool
+	gpus          []gpu.Device // the last sample's GPUs, one bar each when several (gpus.go)
+	owners        []Owner      // what the app's ComfyUIs hold, per GPU
 }
 
 func (s *state) apply(smp gpu.Sample) {
@@ -66,8 +68,10 @@ func (s *state) apply(smp gpu.Sample) {
 			s.noGPU = "no NVIDIA GPU found"
 		}
 		s.name, s.used, s.total = "", 0, 0
+		s.keepGPUs(nil)
 		return
 	}
+	s.keepGPUs(smp.GPUs)
 	s.noGPU = ""
 	s.used, s.total = 0, 0
 	for _, d := range smp.GPUs {
@@ -114,6 +118,7 @@ func (s *state) look() string {
 	for _, mk := range s.marks {
 		fmt.Fprintf(&b, "%d,", mk.T.Unix())
 	}
+	s.gpuLook(&b)
 	return b.String()
 }
 

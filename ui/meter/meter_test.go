@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ltxstudio/ltx-studio/engine/gpu"
+	"github.com/ltxstudio/ltx-studio/internal/uitest"
 	"github.com/ltxstudio/ltx-studio/ui/topaz"
 )
 
@@ -25,13 +26,18 @@ func h200(usedMiB uint64, at time.Time) gpu.Sample {
 }
 
 func newTestMeter(t *testing.T) (*Meter, *renderer) {
+	m, r, _ := newTestMeterWindow(t)
+	return m, r
+}
+
+func newTestMeterWindow(t *testing.T) (*Meter, *renderer, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
 	test.ApplyTheme(t, topaz.Theme{})
 	m := New()
 	w := test.NewTempWindow(t, m)
 	w.Resize(fyne.NewSize(600, 40))
-	return m, test.TempWidgetRenderer(t, m).(*renderer)
+	return m, test.TempWidgetRenderer(t, m).(*renderer), w
 }
 
 func TestMeterShowsASample(t *testing.T) {
@@ -152,3 +158,38 @@ func BenchmarkMeterSample(b *testing.B) {
 }
 
 func near(a, b float32) bool { return a-b < 0.5 && b-a < 0.5 }
+
+// TestMeterRowPerGPU: two GPUs get a bar each, with the share each GPU's
+// ComfyUI holds drawn over the memory in use, and a line each in words.
+func TestMeterRowPerGPU(t *testing.T) {
+	m, r, w := newTestMeterWindow(t)
+	m.Set(gpu.Sample{Time: time.Now(), RAMUsed: 6 * gibBytes, RAMTotal: 24 * gibBytes, GPUs: []gpu.Device{
+		{Index: 0, Name: "NVIDIA H200", UsedMiB: 71885, TotalMiB: 143771},
+		{Index: 1, Name: "NVIDIA H200", UsedMiB: 35942, TotalMiB: 143771},
+	}})
+	m.SetOwners([]Owner{{GPU: 0, Name: "GPU 0", MiB: 65536}, {GPU: 1, Name: "GPU 1", MiB: 30720}})
+	if r.gpuFill.Visible() || !r.gpuBars[0].used.Visible() || !r.gpuBars[1].comfy.Visible() || r.gpuBars[2].back.Visible() {
+		t.Fatal("two GPUs must show two bars instead of the summed one")
+	}
+	if !near(r.gpuBars[0].used.Size().Width, gpuW/2.0) || !near(r.gpuBars[1].used.Size().Width, gpuW/4.0) {
+		t.Errorf("used bars %v and %v", r.gpuBars[0].used.Size().Width, r.gpuBars[1].used.Size().Width)
+	}
+	if r.gpuBars[1].back.Position().Y <= r.gpuBars[0].back.Position().Y {
+		t.Error("the second GPU's bar must be below the first")
+	}
+	rows := m.Rows()
+	if len(rows) != 2 || rows[1] != "GPU 1 NVIDIA H200  35.1 / 140.4 GiB · GPU 1's ComfyUI 30.0 GiB" {
+		t.Errorf("rows %q", rows)
+	}
+	if got := m.History()[0].Comfy; got != 65536+30720 {
+		t.Errorf("sparkline's ComfyUI line %d MiB, want both GPUs' sum", got)
+	}
+	if !strings.HasPrefix(m.Text(), "2 × NVIDIA H200  105.3 / 280.8 GiB") {
+		t.Errorf("text %q", m.Text())
+	}
+	uitest.Shot(t, w, "meter-2gpus.png")
+	m.Set(h200(1000, time.Now()))
+	if !r.gpuFill.Visible() || r.gpuBars[0].back.Visible() {
+		t.Error("back to one GPU: one bar")
+	}
+}

@@ -49,6 +49,10 @@ func (m *Meter) CreateRenderer() fyne.WidgetRenderer {
 	r.sparkBack.StrokeWidth = 1
 	r.sparkBack.CornerRadius = 3
 	r.objects = []fyne.CanvasObject{r.gpuLabel, r.gpuBack, r.gpuFill, r.sparkBack, r.ramLabel, r.ramBack, r.ramFill}
+	r.gpuBars = newGPUBars()
+	for _, b := range r.gpuBars {
+		r.objects = append(r.objects, b.objects()...)
+	}
 	for i := 0; i < HistoryLen-1; i++ {
 		l := canvas.NewLine(topaz.Text)
 		l.StrokeWidth = 1.5
@@ -72,6 +76,7 @@ type renderer struct {
 	gpuBack, gpuFill, ramBack, ramFill *canvas.Rectangle
 	sparkBack                          *canvas.Rectangle
 	used, comfy, marks                 []*canvas.Line
+	gpuBars                            []gpuBar // one per GPU when there are several (gpus.go)
 	objects                            []fyne.CanvasObject
 	size                               fyne.Size
 }
@@ -126,6 +131,12 @@ func (r *renderer) place() {
 	r.gpuBack.Resize(fyne.NewSize(gpuW, barH))
 	r.gpuFill.Move(fyne.NewPos(x, barY))
 	r.gpuFill.Resize(fyne.NewSize(gpuW*frac(st.used, st.total), barH))
+	perGPU := len(st.gpus) > 1 && st.seen && st.noGPU == "" && st.stopped == ""
+	if perGPU {
+		r.gpuBack.Hide()
+		r.gpuFill.Hide()
+	}
+	r.placeGPUBars(x, barY-barH+1, barY+barH, perGPU)
 
 	sx := x + gpuW + gap
 	r.sparkBack.Move(fyne.NewPos(sx, 2))

@@ -33,17 +33,21 @@ type Form struct {
 	res  Result
 
 	prompt, negative, width, height, seconds, fps, seed *entry
-	random                                              *widget.Check
+	random, enhance                                     *widget.Check
 	preset, precision                                   *widget.RadioGroup
 	camera                                              *widget.Select
 	strength                                            *widget.Slider
-	sizeText, framesText                                *widget.RichText
+	sizeText, framesText, weightsText                   *widget.RichText
 	presetText                                          *presetBlock
 	strengthText                                        *canvas.Text
 	usedSeed                                            *widget.Label
+	enhanced                                            *widget.RichText // the last run's enhanced prompt
+	useEnhanced                                         *widget.Button
 	slots                                               []*slot
 	notes                                               map[string]*note
 	media                                               map[string]Media
+
+	weights workflows.Weights // the settings' release (SetWeights)
 
 	content fyne.CanvasObject
 	built   bool
@@ -77,6 +81,29 @@ func (f *Form) SetUsedSeed(seed int64) {
 	f.usedSeed.Importance = widget.MediumImportance
 	f.usedSeed.Show()
 	f.relayout()
+}
+
+// SetEnhancedPrompt shows what Gemma made of the prompt in the last run
+// (hidden when the run was not enhanced), with a button that takes it as the
+// prompt to edit further.
+func (f *Form) SetEnhancedPrompt(text string) {
+	if text == "" {
+		f.enhanced.Hide()
+		f.useEnhanced.Hide()
+	} else {
+		setDim(f.enhanced, "Enhanced prompt of the last run: "+text)
+		f.enhanced.Show()
+		f.useEnhanced.Show()
+	}
+	f.relayout()
+}
+
+// EnhancedText is the enhanced prompt on show ("" when none).
+func (f *Form) EnhancedText() string {
+	if !f.enhanced.Visible() {
+		return ""
+	}
+	return strings.TrimPrefix(f.enhanced.String(), "Enhanced prompt of the last run: ")
 }
 
 // relayout lays the form out again after a line appeared or went. The GL
@@ -126,20 +153,33 @@ func (f *Form) build(in Input) {
 		f.update()
 	})
 	f.random.SetChecked(in.RandomSeed)
+	// Gemma rewrites the prompt first, as the official templates do; the
+	// rewrite is shown with the result and kept in the sidecar.
+	f.enhance = widget.NewCheck("Enhance prompt (Gemma rewrites it before generating)", func(bool) { f.update() })
+	f.enhance.SetChecked(in.Enhance)
+	f.weights = in.Weights
+	f.enhanced = dim("")
+	f.enhanced.Hide()
+	f.useEnhanced = widget.NewButton("Use it as the prompt", func() {
+		f.prompt.SetText(f.EnhancedText())
+		f.enhance.SetChecked(false) // it is enhanced already
+	})
+	f.useEnhanced.Importance = widget.LowImportance
+	f.useEnhanced.Hide()
 	// The line is there from the start (a hint until the first run) so that
 	// "Last run used seed …" appearing does not push the form down.
 	f.usedSeed = widget.NewLabel("History keeps each video's seed")
 	f.usedSeed.Importance = widget.LowImportance
 	f.usedSeed.Wrapping = fyne.TextWrapWord // never widens the form column (nor the window)
 	f.buildChoices(in)
-	f.sizeText, f.framesText = dim(""), dim("")
+	f.sizeText, f.framesText, f.weightsText = dim(""), dim(""), dim("")
 
 	rows := []fyne.CanvasObject{
-		label("Prompt"), f.field("prompt", f.prompt),
+		label("Prompt"), f.field("prompt", f.prompt, f.enhance, f.enhanced, container.NewHBox(f.useEnhanced)),
 		label("Size"), f.field("size", container.NewGridWithColumns(2, suffixed(f.width, "W"), suffixed(f.height, "H")), f.sizeText),
 		label("Duration"), f.field("duration", container.NewGridWithColumns(2, suffixed(f.seconds, "s"), suffixed(f.fps, "fps")), f.framesText),
 		label("Seed"), f.field("seed", container.NewBorder(nil, nil, nil, f.random, f.seed), f.usedSeed),
-		label("Preset"), f.field("preset", f.preset, f.presetText.box),
+		label("Preset"), f.field("preset", f.preset, f.presetText.box, f.weightsText),
 	}
 	// Style transfer keeps the source video's motion: a camera move would
 	// only be a prompt the source contradicts, so the form does not ask.
@@ -208,6 +248,10 @@ func (f *Form) buildChoices(in Input) {
 	f.strength.Step = 0.05
 	f.strength.SetValue(in.CameraStrength)
 	f.strength.OnChanged = func(float64) { f.update() }
+	if f.mode.SourceCamera { // the source video sets the camera (see update's note)
+		f.camera.Disable()
+		f.strength.Disable()
+	}
 
 	f.precision = widget.NewRadioGroup([]string{string(workflows.FP8), string(workflows.BF16)}, func(string) { f.update() })
 	f.precision.Horizontal = true
@@ -223,6 +267,7 @@ func (f *Form) input() Input {
 		Seconds: f.seconds.Text, FPS: f.fps.Text, Seed: f.seed.Text,
 		RandomSeed: f.random.Checked, CameraStrength: f.strength.Value,
 		Precision: workflows.Precision(f.precision.Selected), Media: f.media,
+		Enhance: f.enhance.Checked, Weights: f.weights,
 	}
 	for _, p := range workflows.Presets() {
 		if p.Label == f.preset.Selected {
@@ -251,12 +296,17 @@ func (f *Form) update() {
 	for _, k := range []string{"seed", "preset", "negative", "precision"} {
 		f.notes[k].set(e[k], noteError)
 	}
-	f.notes["camera"].set(join(e["camera"], e["camera_strength"]), noteError)
+	if cam := join(e["camera"], e["camera_strength"]); cam == "" && f.mode.SourceCamera {
+		f.notes["camera"].set("The camera follows the source video.", noteHint)
+	} else {
+		f.notes["camera"].set(cam, noteError)
+	}
 	for _, s := range f.slots {
 		md := f.media[s.def.ID]
 		s.note.set(e["media."+s.def.ID], kindFor(md.Path == "" || md.Probing))
 	}
 	setDim(f.sizeText, f.res.SizeText(f.mode))
+	setDim(f.weightsText, WeightsNote(f.weights))
 	setDim(f.framesText, f.res.FramesText())
 	if t := strconv.FormatFloat(f.strength.Value, 'f', 2, 64); t != f.strengthText.Text {
 		f.strengthText.Text = t

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,6 +33,7 @@ var testFiles = map[string]MediaInfo{
 	"/in/clip.mp4":   {Kind: workflows.MediaVideo, Width: 1280, Height: 720, Duration: 4 * time.Second},
 	"/in/song.mp3":   {Kind: workflows.MediaAudio, Duration: 42 * time.Second},
 	"/in/photo.webp": {Kind: workflows.MediaImage, Width: 100, Height: 100},
+	"/in/ntsc.mov":   {Kind: workflows.MediaVideo, Width: 1920, Height: 1080, Duration: 3503 * time.Millisecond, FPS: 29.97},
 }
 
 func newTestForm(t *testing.T, id workflows.ModeID) *Form {
@@ -216,5 +218,83 @@ func TestSlotsKeepTheFormNarrow(t *testing.T) {
 		if w := newTestForm(t, m.ID).Content().MinSize().Width; w > base {
 			t.Errorf("%s: form is %.0f px wide at least, text-only form %.0f", m.ID, w, base)
 		}
+	}
+}
+
+// Style takes the source's frames one to one: the form copies its frame rate
+// and length, runs without a styled first frame, and refuses a clip longer
+// than the source (the guide would end before the video).
+func TestStyleTakesRateAndLengthFromTheSource(t *testing.T) {
+	f := newTestForm(t, workflows.Style)
+	test.Type(f.prompt, "the same street as a watercolour painting")
+	f.SetFile("video", "/in/ntsc.mov")
+	// A 1920×1080 source keeps its shape at the form's 1280 long side.
+	if f.width.Text != "1280" || f.height.Text != "704" {
+		t.Errorf("size %s×%s for a 16:9 source", f.width.Text, f.height.Text)
+	}
+	// 3.503 s at 29.97 fps is 104 whole frames: 97 as 8n+1, 3.23 s at 30 fps.
+	if f.fps.Text != "30" || f.seconds.Text != "3.23" {
+		t.Errorf("fps %q seconds %q, want the source's 30 and 3.23", f.fps.Text, f.seconds.Text)
+	}
+	r := f.Result()
+	if !r.Ready() {
+		t.Fatalf("not ready without a styled first frame: %v", r.Errors)
+	}
+	if r.Frames != 97 || r.Frames > 104 {
+		t.Errorf("frames %d for a 3.5 s source at 30 fps", r.Frames)
+	}
+	f.seconds.SetText("4")
+	if msg := f.Result().Errors["seconds"]; !strings.Contains(msg, "lasts 3.5 s (104 frames)") {
+		t.Errorf("a clip past the source's end: %q", msg)
+	}
+	if !f.camera.Disabled() || !strings.Contains(f.notes["camera"].Text(), "source video") {
+		t.Errorf("camera enabled in style (note %q)", f.notes["camera"].Text())
+	}
+}
+
+// "Enhance prompt" starts as the mode's official template has it and reaches
+// the form; the settings' weights release reaches it too, with a note while
+// 1.0 is in use.
+func TestEnhanceAndWeightsReachTheForm(t *testing.T) {
+	for _, m := range workflows.Modes() {
+		f := newTestForm(t, m.ID)
+		if f.enhance.Checked != workflows.EnhancesByDefault(m.ID) {
+			t.Errorf("%s: enhance starts %v", m.ID, f.enhance.Checked)
+		}
+	}
+	f := newTestForm(t, workflows.T2V)
+	test.Type(f.prompt, "a heron at dawn")
+	test.Tap(f.enhance)
+	if r := f.Result(); !r.Ready() || r.Form.Enhance {
+		t.Errorf("unticked enhance: %+v %v", r.Form, r.Errors)
+	}
+	if !strings.Contains(f.weightsText.String(), "1.0") {
+		t.Errorf("no 1.0 note: %q", f.weightsText.String())
+	}
+	f.SetWeights(workflows.Weights11)
+	if r := f.Result(); r.Form.Weights != workflows.Weights11 || strings.Contains(f.weightsText.String(), "Settings") {
+		t.Errorf("weights %q, note %q", r.Form.Weights, f.weightsText.String())
+	}
+}
+
+// A finished run's enhanced prompt shows under the prompt and can become the
+// prompt (unticking Enhance: it is enhanced already).
+func TestEnhancedPromptIsShownAndReusable(t *testing.T) {
+	f := newTestForm(t, workflows.T2V)
+	test.Type(f.prompt, "a heron")
+	if f.enhanced.Visible() || f.useEnhanced.Visible() {
+		t.Fatal("enhanced prompt shown before any run")
+	}
+	f.SetEnhancedPrompt("A grey heron stands in shallow water at dawn, mist drifting.")
+	if !f.enhanced.Visible() || !strings.Contains(f.enhanced.String(), "grey heron") {
+		t.Fatalf("not shown: %q", f.enhanced.String())
+	}
+	test.Tap(f.useEnhanced)
+	if f.prompt.Text != "A grey heron stands in shallow water at dawn, mist drifting." || f.enhance.Checked {
+		t.Errorf("prompt %q, enhance %v", f.prompt.Text, f.enhance.Checked)
+	}
+	f.SetEnhancedPrompt("")
+	if f.enhanced.Visible() {
+		t.Error("still shown after a plain run")
 	}
 }

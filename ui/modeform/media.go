@@ -1,6 +1,8 @@
 package modeform
 
 import (
+	"strconv"
+
 	"fyne.io/fyne/v2"
 
 	"github.com/ltxstudio/ltx-studio/workflows"
@@ -70,11 +72,28 @@ func (f *Form) probe(path string, done func(MediaInfo, error), target *slot) {
 }
 
 // accept stores a probe result in slot s, with the field error when the file
-// is not what the slot takes, and fills in the duration from audio.
+// is not what the slot takes, and fills in the duration from audio or video
+// and the frame rate from a source video (style takes its frames one to one).
 func (f *Form) accept(s *slot, path string, info MediaInfo, err error) {
 	md := Media{Path: path, Info: info, Err: CheckMedia(s.def, info, err)}
+	if md.Err == "" && f.mode.FPSFrom == s.def.ID && info.FPS > 0 {
+		f.fps.SetText(strconv.Itoa(DefaultFPS(info.FPS)))
+	}
+	if md.Err == "" && f.mode.FPSFrom == s.def.ID && info.Width > 0 && info.Height > 0 {
+		// The output keeps the source's shape (a portrait clip stays portrait)
+		// at the form's current long side.
+		cw, _ := strconv.Atoi(f.width.Text)
+		ch, _ := strconv.Atoi(f.height.Text)
+		w, h := workflows.FitAspect(info.Width, info.Height, max(cw, ch), f.mode.SizeMultiple())
+		f.width.SetText(strconv.Itoa(w))
+		f.height.SetText(strconv.Itoa(h))
+	}
 	if md.Err == "" && f.mode.DurationFrom == s.def.ID && info.Duration > 0 {
-		f.seconds.SetText(FormatSeconds(DefaultSeconds(info.Duration)))
+		secs := DefaultSeconds(info.Duration)
+		if fps, err := strconv.Atoi(f.fps.Text); err == nil && f.mode.FramesWithin {
+			secs = SourceSeconds(info, fps) // never past the source's last frame
+		}
+		f.seconds.SetText(FormatSeconds(secs))
 	}
 	f.setMedia(s, md)
 }

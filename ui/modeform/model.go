@@ -21,6 +21,7 @@ type MediaInfo struct {
 	Width    int           // images and video; 0 when unknown
 	Height   int           // images and video; 0 when unknown
 	Duration time.Duration // audio and video; 0 for images
+	FPS      float64       // video frame rate; 0 when unknown
 }
 
 // Prober inspects a local file. main wires engine/media; tests pass a fake.
@@ -45,7 +46,9 @@ type Input struct {
 	Camera           workflows.Camera
 	CameraStrength   float64
 	Precision        workflows.Precision
-	Media            map[string]Media // slot ID → state
+	Enhance          bool              // "Enhance prompt"
+	Weights          workflows.Weights // the settings' LTX-2.3 release ("" = 1.0)
+	Media            map[string]Media  // slot ID → state
 }
 
 // InputFrom fills an Input from a form (the mode's defaults at start-up).
@@ -56,6 +59,7 @@ func InputFrom(f workflows.Form) Input {
 		Seconds: FormatSeconds(f.Seconds), FPS: strconv.Itoa(f.FPS),
 		RandomSeed: f.RandomSeed, Preset: f.Preset, Camera: f.Camera,
 		CameraStrength: f.CameraStrength, Precision: f.Precision,
+		Enhance: f.Enhance, Weights: f.Weights,
 		Media: map[string]Media{},
 	}
 	if !f.RandomSeed {
@@ -104,6 +108,7 @@ func Evaluate(m workflows.Mode, in Input) Result {
 		Mode: m.ID, Prompt: in.Prompt, Negative: in.Negative,
 		RandomSeed: in.RandomSeed, Preset: in.Preset, Camera: in.Camera,
 		CameraStrength: in.CameraStrength, Precision: in.Precision,
+		Enhance: in.Enhance, Weights: in.Weights,
 		Media: map[string]string{},
 	}
 	f.Width = r.size("width", in.Width, m.SizeMultiple())
@@ -144,6 +149,15 @@ func Evaluate(m workflows.Mode, in Input) Result {
 	for _, e := range f.Validate() {
 		if _, seen := r.Errors[e.Field]; !seen {
 			r.Errors[e.Field] = e.Msg
+		}
+	}
+	// A clip that must stay within its source (style) cannot outlast it: the
+	// control guide would end before the video.
+	if src := in.Media[m.DurationFrom]; m.FramesWithin && src.Err == "" && src.Info.Duration > 0 &&
+		r.Errors["seconds"] == "" && r.Errors["fps"] == "" && f.FPS > 0 && f.Seconds > 0 {
+		if have := SourceFrames(src.Info); workflows.Frames(f.Seconds, f.FPS) > have {
+			r.Errors["seconds"] = fmt.Sprintf("the source video lasts %s s (%d frames); %s can't run longer than its source",
+				FormatSeconds(math.Floor(src.Info.Duration.Seconds()*100)/100), have, m.Label)
 		}
 	}
 	if _, bad := r.Errors["fps"]; !bad && f.FPS > 0 && f.Seconds > 0 && !math.IsInf(f.Seconds, 0) {
@@ -196,6 +210,31 @@ func article(k workflows.MediaKind) string {
 		return "a video"
 	}
 	return string(k)
+}
+
+// SourceFrames is how many whole frames a probed video holds (at 25 fps when
+// its rate is unknown).
+func SourceFrames(i MediaInfo) int {
+	fps := i.FPS
+	if fps <= 0 {
+		fps = 25
+	}
+	return int(math.Floor(i.Duration.Seconds()*fps + 1e-6))
+}
+
+// SourceSeconds is the clip length a source video suggests at the form's
+// whole-number rate: its whole 8n+1 frames, never one past its end.
+func SourceSeconds(i MediaInfo, fps int) float64 {
+	if fps <= 0 {
+		return 0
+	}
+	return math.Min(math.Floor(float64(workflows.SourceFrames(SourceFrames(i)))/float64(fps)*100)/100, workflows.MaxSeconds)
+}
+
+// DefaultFPS is the frame rate a source video suggests (style): its own,
+// rounded to a whole number and kept within the form's limits.
+func DefaultFPS(fps float64) int {
+	return min(max(int(math.Round(fps)), workflows.MinFPS), workflows.MaxFPS)
 }
 
 // DefaultSeconds is the duration a clip of length d suggests (a2v, lipsync):

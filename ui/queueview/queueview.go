@@ -35,6 +35,7 @@ type Job struct {
 	State    State
 	Progress float64 // 0..1, for Running
 	Note     string  // optional: "needs 2 model files", "stage 2 of 3"
+	On       string  // the GPU or server running it ("GPU 1", "remote-1 host:port"), when known
 }
 
 // Actions forward taps by job ID; they run on the UI goroutine.
@@ -132,6 +133,9 @@ func (v *View) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	tag := strings.ToUpper(string(j.Mode))
 	if m, ok := workflows.Lookup(j.Mode); ok {
 		tag = m.Tag
+	}
+	if j.On != "" && j.State == Running {
+		tag += " · " + j.On // with several GPUs, which one is busy with it
 	}
 	r.title.SetText(fmt.Sprintf("%s · %s", tag, strings.Join(strings.Fields(j.Prompt), " ")))
 	if j.State == Running {

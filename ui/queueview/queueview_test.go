@@ -34,7 +34,7 @@ func TestQueueRowsAndActions(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		v.Set([]Job{
-			{ID: "a", Mode: workflows.T2V, Prompt: "a fox in snow", State: Running, Progress: 0.4},
+			{ID: "a", Mode: workflows.T2V, Prompt: "a fox in snow", State: Running, Progress: 0.4, On: "GPU 1"},
 			{ID: "b", Mode: workflows.I2V, Prompt: "statue turns", State: Pending},
 			{ID: "c", Mode: workflows.Lipsync, Prompt: "hello there", State: Waiting, Note: "needs 2 model files"},
 		})
@@ -45,6 +45,9 @@ func TestQueueRowsAndActions(t *testing.T) {
 	run, b, c := v.rowAt(0), v.rowAt(1), v.rowAt(2)
 	if !run.up.Disabled() || !run.down.Disabled() || run.stop.Disabled() || !run.bar.Visible() {
 		t.Fatal("running job: cancel only, with a bar")
+	}
+	if run.title.Text != "T2V · GPU 1 · a fox in snow" {
+		t.Errorf("running row %q must name its GPU", run.title.Text)
 	}
 	if !b.up.Disabled() || b.down.Disabled() {
 		t.Fatal("first waiting job cannot pass the running one but can move down")

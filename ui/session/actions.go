@@ -109,7 +109,7 @@ func (s *Session) loadHistory() ([]history.Item, error) {
 	items := make([]history.Item, 0, len(es))
 	for _, e := range es {
 		it := history.Item{Path: e.Video, Sidecar: e.Sidecar, Mode: e.Meta.Mode, Prompt: e.Meta.Form.Prompt,
-			Seed: e.Meta.Seed, Created: e.Created}
+			Seed: e.Meta.Seed, Created: e.Created, Took: e.Took}
 		if e.Meta.Form.FPS > 0 {
 			fr := workflows.Frames(e.Meta.Form.Seconds, e.Meta.Form.FPS)
 			it.Duration = time.Duration(workflows.TrueSeconds(fr, e.Meta.Form.FPS) * float64(time.Second))

@@ -116,18 +116,22 @@ func (s *Session) followComfyVRAM() {
 			return
 		case <-t.C:
 		}
-		eng := s.st.Jobs()
-		if eng == nil || s.shell == nil {
+		if s.st.Jobs() == nil || s.shell == nil {
 			continue
 		}
+		// One share per ComfyUI (one per GPU with several), for the
+		// meter's per-GPU bars.
 		ctx, cancel := context.WithTimeout(s.ctx, time.Second)
-		stats, err := eng.Stats(ctx, "local")
+		shares := s.st.ComfyVRAM(ctx)
 		cancel()
-		if err != nil || len(stats.Devices) == 0 {
+		if len(shares) == 0 {
 			continue
 		}
-		mib := uint64(max(stats.Devices[0].TorchVRAMTotal, 0) >> 20)
-		fyne.Do(func() { s.shell.Meter().SetComfy(mib) })
+		owners := make([]meter.Owner, len(shares))
+		for i, sh := range shares {
+			owners[i] = meter.Owner{GPU: sh.GPU, Name: sh.Backend, MiB: sh.Bytes >> 20}
+		}
+		fyne.Do(func() { s.shell.Meter().SetOwners(owners) })
 	}
 }
 
@@ -150,7 +154,7 @@ func (s *Session) build() {
 		Cancel:   func(id string) { s.cancel(id) },
 	})
 	s.hist = history.New(s.loadHistory, history.Actions{
-		Play:         func(it history.Item) { s.showVideo(it.Path, it.Seed, 0, it.Sidecar) },
+		Play:         func(it history.Item) { s.showVideo(it.Path, it.Seed, it.Took, it.Sidecar) },
 		Open:         func(it history.Item) { s.openFolder(it.Path) },
 		Rerun:        func(it history.Item) { s.rerun(it.Sidecar, 0) },
 		LoadSettings: func(it history.Item) { s.loadSettings(it.Sidecar) },
@@ -158,14 +162,15 @@ func (s *Session) build() {
 	}, s.win)
 	s.settings = settingsview.New(s.st.SettingsStore(), settingsview.Options{
 		OnSaved:       s.settingsSaved,
-		Repair:        func() { s.ShowSetup() },
+		Repair:        func() { s.st.RequestRepair(); s.ShowSetup() },
 		UpdateComfyUI: func() { s.ShowSetup() },
 		RollBack:      s.rollBack,
 		CanRollBack: func() bool {
 			st, err := s.st.Backend().Installer().Status()
 			return err == nil && st.Previous != nil
 		},
-		Window: s.win,
+		Window:    s.win,
+		GPUsFound: gpusFound(s.st.GPUs()),
 	})
 	s.logs = widget.NewMultiLineEntry()
 	s.logs.TextStyle = fyne.TextStyle{Monospace: true}
@@ -215,7 +220,12 @@ func (s *Session) setFocused(on bool) {
 
 // startBackend starts ComfyUI and follows the job engine it brings.
 func (s *Session) startBackend() {
-	if err := s.st.Start(s.ctx); err != nil {
+	// While a terminal `generate` owns the data folder the header says so and
+	// the window starts as soon as it is done.
+	if err := s.st.StartWhenFree(s.ctx); err != nil {
+		if s.ctx.Err() != nil {
+			return // the window is closing
+		}
 		s.log.Error("starting ComfyUI", "err", err)
 		s.showError("ComfyUI did not start", err, "Open the Logs tab for its last lines; Settings → Repair reinstalls it.")
 		return
@@ -330,7 +340,7 @@ func (s *Session) onJobEvent(ev jobs.Event) {
 		s.mu.Unlock()
 		s.queue.SetProgress(e.ID, pct)
 		if s.isCurrent(e.ID) {
-			s.prog.Update(progressUpdate(e.Progress))
+			s.prog.Update(withBackend(s.st.Jobs(), e.ID, progressUpdate(e.Progress)))
 		}
 	case jobs.PreviewFrame:
 		if s.isCurrent(e.ID) {
@@ -388,18 +398,18 @@ func (s *Session) onJobChanged(j jobs.Job) {
 	}
 	switch j.State {
 	case jobs.Done:
-		took := j.Finished.Sub(j.Started)
-		s.showVideo(j.Output, j.Form.Seed, took, j.Sidecar)
+		s.showVideo(j.Output, j.Form.Seed, j.Took(), j.Sidecar)
 		if s.shell != nil {
 			fyne.Do(func() {
 				if f := s.shell.Form(j.Form.Mode); f != nil {
 					f.SetUsedSeed(j.Form.Seed)
+					f.SetEnhancedPrompt(j.EnhancedPrompt)
 				}
 			})
 		}
 		go s.hist.Reload()
 	case jobs.Failed:
-		s.showMessage(errorview.Message{What: j.Error, Do: whatToDo(j), Details: failureDetails(j, s.st.Backend().Logs())})
+		s.showMessage(errorview.Message{What: j.Error, Do: whatToDo(j), Details: failureDetails(j, s.st.LogsFor(j.Backend))})
 	case jobs.Cancelled:
 		s.showMessage(errorview.Message{What: "The job was cancelled.", Do: "Change the form and press Generate to try again.", Notice: true})
 	}
@@ -577,7 +587,7 @@ func (s *Session) refreshQueue() {
 		default:
 			continue
 		}
-		rows = append(rows, queueview.Job{ID: j.ID, Mode: j.Form.Mode, Prompt: j.Form.Prompt, State: st, Note: j.Note, Progress: percent[j.ID]})
+		rows = append(rows, queueview.Job{ID: j.ID, Mode: j.Form.Mode, Prompt: j.Form.Prompt, State: st, Note: j.Note, Progress: percent[j.ID], On: j.Backend})
 	}
 	fyne.Do(func() { s.queue.Set(rows) })
 }
@@ -696,6 +706,9 @@ func (s *Session) usePrecision(set settings.Settings) {
 	if s.shell != nil && set.Precision != "" {
 		s.shell.SetPrecision(workflows.Precision(set.Precision))
 	}
+	if s.shell != nil {
+		s.shell.SetWeights(workflows.Weights(set.ModelWeights()))
+	}
 }
 
 func (s *Session) settingsSaved(set settings.Settings) {
@@ -719,7 +732,7 @@ func (s *Session) checkOffline(set settings.Settings) {
 	for _, m := range set.Modes {
 		modes = append(modes, workflows.ModeID(m))
 	}
-	refs, err := studio.RefsFor(modes, workflows.Precision(set.Precision))
+	refs, err := studio.RefsFor(modes, workflows.Precision(set.Precision), workflows.Weights(set.ModelWeights()))
 	if err != nil || len(refs) == 0 {
 		return
 	}

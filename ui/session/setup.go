@@ -21,33 +21,40 @@ import (
 
 func errMsg(what, do string) errorview.Message { return errorview.Message{What: what, Do: do} }
 
-// setupRun is one showing of the first-run flow.
+// setupRun is one showing of the first-run flow. The install and the
+// models run as two tracks at once, each with its own cancel (pausing the
+// downloads must not stop the install); when both succeeded the engine
+// finishes setup and the flow shows Ready.
 type setupRun struct {
 	s    *Session
 	flow *setup.Flow
 
-	mu       sync.Mutex
-	cancel   context.CancelFunc // the running install or download
-	sizes    map[models.Ref]int64
-	modes    []workflows.ModeID
-	prec     workflows.Precision
-	planning bool
-	laterBtn *widget.Button // "Not now"; UI goroutine only
+	mu            sync.Mutex
+	cancelInstall context.CancelFunc // the running install, nil when none
+	cancelModels  context.CancelFunc // the running adopt + download, nil when none
+	installOK     bool
+	modelsOK      bool
+	survey        studio.Survey
+	choice        studio.SetupChoice
+	planning      bool
+	reused        map[string]string // file name → "reused from disk (hardlink)", kept on its row
+	lastAdoptTick time.Time
+	laterBtn      *widget.Button // "Not now"; UI goroutine only
 }
 
 // ShowSetup replaces the window's content with the first-run flow; "Start
 // creating" puts the studio back and starts ComfyUI.
 func (s *Session) ShowSetup() {
-	r := &setupRun{s: s, sizes: map[models.Ref]int64{}}
+	r := &setupRun{s: s}
 	r.flow = setup.New(setup.Actions{
 		RunChecks:      func() { go r.checks() },
-		Install:        func() { r.start(r.install) },
-		CancelInstall:  r.stop,
-		SizeFor:        r.sizeFor,
-		StartDownload:  func(m []workflows.ModeID, p workflows.Precision) { r.select_(m, p); r.start(r.download) },
-		PauseDownload:  r.stop,
-		ResumeDownload: func() { r.start(r.download) },
-		CancelDownload: r.stop,
+		Install:        r.startInstall,
+		CancelInstall:  r.stopInstall,
+		FilesFor:       r.filesFor,
+		StartDownload:  r.startModels,
+		PauseDownload:  r.stopModels,
+		ResumeDownload: func() { r.startModels(r.flowChoice()) },
+		CancelDownload: r.stopModels,
 		Finish:         r.finish,
 		OnStep: func(st setup.Step) {
 			if r.laterBtn != nil { // UI goroutine, like every step change
@@ -64,7 +71,7 @@ func (s *Session) ShowSetup() {
 	if len(modes) == 0 {
 		modes = []workflows.ModeID{workflows.T2V, workflows.I2V}
 	}
-	r.select_(modes, workflows.Precision(set.Precision))
+	r.choice = studio.SetupChoice{Modes: modes, Precision: workflows.Precision(set.Precision)}
 	r.flow.Feed(setup.Selection{Modes: modes, Precision: workflows.Precision(set.Precision)})
 	fyne.Do(func() {
 		if s.win == nil {
@@ -84,23 +91,26 @@ func (s *Session) ShowSetup() {
 			}
 		})
 	})
+	resume := s.st.SetupStarted()
 	go func() {
 		_ = s.st.Stop(s.ctx) // a repair must not run under a live ComfyUI
+		if resume {
+			// Closed during the install or the downloads: carry on with the
+			// same choice, both tracks where they stopped.
+			r.flow.Feed(setup.GoTo{Step: setup.StepWork})
+			r.startInstall()
+			r.startModels(setup.Choice{Modes: r.choice.Modes, Precision: r.choice.Precision})
+		}
 		r.checks()
 		go r.plan()
-		// Installed but never finished (the app was closed during the
-		// downloads): go straight back to the models, where Download resumes
-		// the partial files.
-		if s.st.Installed() && !s.st.Settings().SetupDone {
-			r.flow.Feed(setup.GoTo{Step: setup.StepModels})
-		}
 	}()
 }
 
-func (r *setupRun) select_(m []workflows.ModeID, p workflows.Precision) {
+// flowChoice is the choice the models track last ran with.
+func (r *setupRun) flowChoice() setup.Choice {
 	r.mu.Lock()
-	r.modes, r.prec = m, p
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	return setup.Choice{Modes: r.choice.Modes, Precision: r.choice.Precision, MoveFound: r.choice.AllowMove}
 }
 
 func (r *setupRun) checks() {
@@ -109,8 +119,9 @@ func (r *setupRun) checks() {
 	}
 }
 
-// plan learns every registry file's missing bytes once (one HEAD each), so
-// the models page can add sizes up without waiting.
+// plan sizes every registry file once (one HEAD each) and looks for the
+// files on disk, so the models page can list and add up any selection
+// without waiting.
 func (r *setupRun) plan() {
 	r.mu.Lock()
 	if r.planning {
@@ -121,76 +132,126 @@ func (r *setupRun) plan() {
 	r.mu.Unlock()
 	ctx, cancel := context.WithTimeout(r.s.ctx, time.Minute)
 	defer cancel()
-	p, err := r.s.st.Plan(ctx, models.LTX23().Refs())
+	sv, err := r.s.st.SurveyModels(ctx)
 	r.mu.Lock()
 	r.planning = false
 	if err == nil {
-		for _, f := range p.Files {
-			r.sizes[f.Ref()] = f.Missing
-		}
+		r.survey = sv
 	}
 	r.mu.Unlock()
-	if err == nil {
-		r.flow.Feed(setup.FreeSpace{Bytes: int64(p.FreeBytes)})
-	} else {
-		r.s.log.Warn("planning downloads", "err", err)
-	}
-}
-
-// sizeFor must be quick: it adds up what plan learnt.
-func (r *setupRun) sizeFor(modes []workflows.ModeID, p workflows.Precision) int64 {
-	refs, err := studio.RefsFor(modes, p)
 	if err != nil {
-		return 0
+		r.s.log.Warn("planning downloads", "err", err)
+		return
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var n int64
-	for _, ref := range refs {
-		n += r.sizes[ref]
-	}
-	return n
+	r.flow.Feed(setup.FreeSpace{Bytes: int64(sv.FreeBytes)})
 }
 
-// start runs one long step, remembering how to cancel it.
-func (r *setupRun) start(step func(ctx context.Context)) {
+// filesFor must be quick: it reads what plan learnt.
+func (r *setupRun) filesFor(modes []workflows.ModeID, p workflows.Precision) ([]setup.FileLine, int64) {
+	r.mu.Lock()
+	sv := r.survey
+	r.mu.Unlock()
+	if sv.Files == nil {
+		return nil, 0
+	}
+	files, need := sv.For(modes, p)
+	out := make([]setup.FileLine, len(files))
+	for i, f := range files {
+		out[i] = setup.FileLine{Name: f.Ref.Name, Size: f.Size, State: string(f.State), Problem: f.Problem, Found: f.State == studio.FoundOnDisk}
+		if f.FoundAt != "" {
+			out[i].Where = f.FoundAt + " (" + f.From + ")"
+		}
+	}
+	return out, need
+}
+
+// startInstall runs the install track unless it is already running.
+func (r *setupRun) startInstall() {
+	r.mu.Lock()
+	if r.cancelInstall != nil {
+		r.mu.Unlock()
+		return
+	}
+	ctx, cancel := context.WithCancel(r.s.ctx)
+	r.cancelInstall, r.installOK = cancel, false
+	r.mu.Unlock()
+	go func() {
+		err := r.s.st.InstallComfyUI(ctx, r.feedInstall)
+		cancel()
+		r.mu.Lock()
+		r.cancelInstall, r.installOK = nil, err == nil
+		r.mu.Unlock()
+		if err == nil {
+			go r.plan() // the models folder moved with the new build
+			err = r.finishIfBoth()
+		}
+		r.flow.Feed(setup.InstallDone{Err: err})
+	}()
+}
+
+// startModels (re)starts the models track with a choice, stopping a
+// running one first (a retry or resume with the same choice goes on from
+// the parts on disk).
+func (r *setupRun) startModels(c setup.Choice) {
+	choice := studio.SetupChoice{Modes: c.Modes, Precision: c.Precision, AllowMove: c.MoveFound}
+	if err := r.s.st.SaveSetupChoice(choice); err != nil {
+		r.flow.Feed(setup.DownloadDone{Err: err})
+		return
+	}
+	r.stopModels()
 	ctx, cancel := context.WithCancel(r.s.ctx)
 	r.mu.Lock()
-	if r.cancel != nil {
-		r.cancel()
-	}
-	r.cancel = cancel
+	r.cancelModels, r.modelsOK, r.choice = cancel, false, choice
 	r.mu.Unlock()
-	go step(ctx)
-}
-
-func (r *setupRun) stop() {
-	r.mu.Lock()
-	if r.cancel != nil {
-		r.cancel()
-		r.cancel = nil
-	}
-	r.mu.Unlock()
-}
-
-var stepTitles = []string{"Check tools", "Get ComfyUI", "Custom nodes", "Python environment", "PyTorch", "ComfyUI requirements", "Node requirements", "Self-test", "Switch to the new install"}
-
-func (r *setupRun) install(ctx context.Context) {
-	evs := make(chan install.Event, 64)
-	done := make(chan struct{})
 	go func() {
-		defer close(done)
-		for ev := range evs {
-			r.feedInstall(ev)
+		err := r.s.st.GetModels(ctx, choice, studio.SetupReport{Adopt: r.feedAdopt, Models: r.feedModels()})
+		if errors.Is(err, context.Canceled) {
+			return // paused or cancelled: the parts stay on disk for the next try
 		}
+		cancel()
+		r.mu.Lock()
+		r.cancelModels, r.modelsOK = nil, err == nil
+		r.mu.Unlock()
+		if err == nil {
+			err = r.finishIfBoth()
+		}
+		r.flow.Feed(setup.DownloadDone{Err: err})
 	}()
-	err := r.s.st.Install(ctx, evs)
-	close(evs)
-	<-done
-	if err == nil {
-		go r.plan() // the models folder moved with the new build
+}
+
+// finishIfBoth finishes setup in the engine (link, mark done) when both
+// tracks succeeded; the flow shows Ready once both Done events are clean.
+func (r *setupRun) finishIfBoth() error {
+	r.mu.Lock()
+	both, c := r.installOK && r.modelsOK, r.choice
+	r.mu.Unlock()
+	if !both {
+		return nil
 	}
-	r.flow.Feed(setup.InstallDone{Err: err})
+	return r.s.st.FinishSetup(c)
+}
+
+func (r *setupRun) stopInstall() {
+	r.mu.Lock()
+	if r.cancelInstall != nil {
+		r.cancelInstall()
+	}
+	r.mu.Unlock()
+}
+
+func (r *setupRun) stopModels() {
+	r.mu.Lock()
+	if r.cancelModels != nil {
+		r.cancelModels()
+		r.cancelModels = nil
+	}
+	r.mu.Unlock()
+}
+
+// stop cancels both tracks (leaving setup); what they did stays.
+func (r *setupRun) stop() {
+	r.stopInstall()
+	r.stopModels()
 }
 
 func (r *setupRun) feedInstall(ev install.Event) {
@@ -217,29 +278,57 @@ func (r *setupRun) feedInstall(ev install.Event) {
 	}
 }
 
-func (r *setupRun) download(ctx context.Context) {
-	r.mu.Lock()
-	modes, prec := r.modes, r.prec
-	r.mu.Unlock()
-	refs, err := studio.RefsFor(modes, prec)
-	if err == nil {
-		var last time.Time
-		err = r.s.st.Download(ctx, refs, func(p models.Progress) {
-			// Byte ticks are thinned to ~10/s; phase changes always show.
-			if p.Phase == models.PhaseDownloading && time.Since(last) < 100*time.Millisecond {
-				return
-			}
-			last = time.Now()
-			r.flow.Feed(setup.DownloadProgress{File: p.File.Name, Done: p.Done, Total: p.Total, BytesPerSec: p.Rate, ETA: p.ETA})
-		})
+// feedModels thins byte ticks to ~10/s; phase changes always show.
+func (r *setupRun) feedModels() func(models.Progress) {
+	var mu sync.Mutex
+	var last time.Time
+	return func(p models.Progress) {
+		if p.File.Name == "" {
+			return // the link report at the end
+		}
+		mu.Lock()
+		if p.Phase == models.PhaseDownloading && time.Since(last) < 100*time.Millisecond {
+			mu.Unlock()
+			return
+		}
+		last = time.Now()
+		mu.Unlock()
+		r.mu.Lock()
+		note := r.reused[p.File.Name]
+		r.mu.Unlock()
+		r.flow.Feed(setup.DownloadProgress{File: p.File.Name, Done: p.Done, Total: p.Total, BytesPerSec: p.Rate, ETA: p.ETA, Note: note})
 	}
-	if errors.Is(err, context.Canceled) {
-		return // paused or cancelled: the parts stay on disk for the next try
+}
+
+// feedAdopt shows a file found on disk being checked (hashing ticks thinned
+// to ~10/s), reused or refused.
+func (r *setupRun) feedAdopt(e studio.AdoptEvent) {
+	if e.Err == nil && e.Method == "" {
+		r.mu.Lock()
+		due := time.Since(r.lastAdoptTick) >= 100*time.Millisecond
+		if due {
+			r.lastAdoptTick = time.Now()
+		}
+		r.mu.Unlock()
+		if !due {
+			return
+		}
 	}
-	if err == nil {
-		err = r.s.st.MarkSetupDone(modes, prec)
+	ev := setup.DownloadProgress{File: e.Ref.Name, Done: e.Done, Total: e.Total, Note: "found on disk, checking"}
+	switch {
+	case e.Err != nil:
+		// The engine logs why (size, checksum); the row says what happens.
+		ev.Note = "found on disk, but not the expected file: downloading it"
+	case e.Method != "":
+		ev.Note = "reused from disk (" + string(e.Method) + ")"
+		r.mu.Lock()
+		if r.reused == nil {
+			r.reused = map[string]string{}
+		}
+		r.reused[e.Ref.Name] = ev.Note
+		r.mu.Unlock()
 	}
-	r.flow.Feed(setup.DownloadDone{Err: err})
+	r.flow.Feed(ev)
 }
 
 // finish goes back to the studio and starts ComfyUI.

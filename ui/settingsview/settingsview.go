@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 // Store loads and saves settings and keeps the token apart from them. The
@@ -38,6 +39,9 @@ type Options struct {
 	// off (with a note) while it says no. Nil: always on.
 	CanRollBack func() bool
 	Window      fyne.Window // parents the folder pickers; nil = no Browse buttons
+	// GPUsFound is shown under "GPUs to use" (e.g. "0: NVIDIA H200 140 GiB");
+	// empty says no GPU was found.
+	GPUsFound []string
 }
 
 var backends = []struct {
@@ -63,7 +67,19 @@ var vramModes = []struct {
 const (
 	precFP8  = "fp8 (smaller, the default)"
 	precBF16 = "bf16 (best quality, 48 GB+ GPUs)"
+	// The radio labels are the settings values (settings.Weights).
+	weights10 = string(workflows.Weights10)
+	weights11 = string(workflows.Weights11)
 )
+
+// hint is a small wrapped explanation under a choice.
+func hint(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.LowImportance
+	l.SizeName = theme.SizeNameCaptionText
+	return l
+}
 
 // View is the settings screen.
 type View struct {
@@ -74,11 +90,11 @@ type View struct {
 
 	backend                                    *widget.RadioGroup
 	managedDir, folderPath, hfCache, outputDir *widget.Entry
-	remoteURLs, reserve, gpuIndex              *widget.Entry
+	remoteURLs, reserve, gpus                  *widget.Entry
 	token                                      *widget.Entry
 	removeToken                                *widget.Button
 	vram                                       *widget.Select
-	precision                                  *widget.RadioGroup
+	precision, weights                         *widget.RadioGroup
 	offline, notify                            *widget.Check
 	save                                       *widget.Button
 	errLabel, okLabel                          *widget.Label
@@ -105,13 +121,17 @@ func New(st Store, opt Options) *View {
 	v.remoteURLs = widget.NewMultiLineEntry()
 	v.remoteURLs.SetPlaceHolder("http://192.168.1.20:8188\none address per line")
 	v.remoteURLs.SetMinRowsVisible(3)
-	v.reserve, v.gpuIndex = entry("0"), entry("0")
+	v.reserve, v.gpus = entry("0"), entry("all, or GPU numbers like 0,1")
 	v.token = widget.NewPasswordEntry()
 	v.removeToken = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), v.onRemoveToken)
 	v.vram = widget.NewSelect(labels(len(vramModes), func(i int) string { return vramModes[i].label }), nil)
 	v.precision = widget.NewRadioGroup([]string{precFP8, precBF16}, nil)
-	v.precision.Horizontal = false                        // side by side they set the Settings tab's width, and with it the window's
-	v.backend.Required, v.precision.Required = true, true // a second tap must not clear the choice
+	// Stacked, not side by side: side by side they set the Settings tab's
+	// width, and with it the window's (past a 1280-pixel screen).
+	v.precision.Horizontal = false
+	v.weights = widget.NewRadioGroup([]string{weights10, weights11}, nil)
+	v.weights.Horizontal = false
+	v.backend.Required, v.precision.Required, v.weights.Required = true, true, true // a second tap must not clear the choice
 	v.offline = widget.NewCheck("Offline: never use the network", nil)
 	v.notify = widget.NewCheck("Notify me when a video is done in the background", nil)
 	v.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { _ = v.Save() })
@@ -129,8 +149,9 @@ func New(st Store, opt Options) *View {
 		widget.NewFormItem("Server addresses", v.remoteURLs),
 		widget.NewFormItem("VRAM mode", v.vram),
 		widget.NewFormItem("Keep free (GiB)", v.reserve),
-		widget.NewFormItem("GPU index", v.gpuIndex),
+		gpusItem(v.gpus, opt.GPUsFound),
 		widget.NewFormItem("Model precision", v.precision),
+		widget.NewFormItem("LTX-2.3 weights", container.NewVBox(v.weights, hint(workflows.WeightsChange))),
 		widget.NewFormItem("Model cache", v.browse(v.hfCache)),
 		widget.NewFormItem("Hugging Face token", container.NewBorder(nil, nil, nil, v.removeToken, v.token)),
 		widget.NewFormItem("Output folder", v.browse(v.outputDir)),
@@ -229,7 +250,7 @@ func (v *View) fill(s settings.Settings, hasToken bool) {
 		}
 	}
 	v.reserve.SetText(strconv.FormatFloat(s.ReserveVRAMGiB, 'f', -1, 64))
-	v.gpuIndex.SetText(strconv.Itoa(s.GPUIndex))
+	v.gpus.SetText(s.ChosenGPUs().String())
 	v.hfCache.SetText(s.HFCache)
 	v.outputDir.SetText(s.OutputDir)
 	v.offline.SetChecked(s.Offline)
@@ -238,6 +259,11 @@ func (v *View) fill(s settings.Settings, hasToken bool) {
 		v.precision.SetSelected(precBF16)
 	} else {
 		v.precision.SetSelected(precFP8)
+	}
+	if s.ModelWeights() == weights11 {
+		v.weights.SetSelected(weights11)
+	} else {
+		v.weights.SetSelected(weights10)
 	}
 	// The token is write-only: never put it back into the entry.
 	v.token.SetText("")
@@ -279,11 +305,13 @@ func (v *View) collect() (settings.Settings, error) {
 		errs = append(errs, errors.New("VRAM to keep free must be a number of GiB, like 1.5"))
 	}
 	s.ReserveVRAMGiB = r
-	g, err := strconv.Atoi(strings.TrimSpace(v.gpuIndex.Text))
-	if err != nil || g < 0 {
-		errs = append(errs, errors.New("GPU index must be 0 or a higher whole number (0 = first GPU)"))
+	// One managed ComfyUI per chosen GPU; the older single index is folded
+	// into the list.
+	g, err := settings.ParseGPUChoice(v.gpus.Text)
+	if err != nil {
+		errs = append(errs, err)
 	}
-	s.GPUIndex = g
+	s.GPUs, s.GPUIndex = g, 0
 	s.HFCache = strings.TrimSpace(v.hfCache.Text)
 	s.OutputDir = strings.TrimSpace(v.outputDir.Text)
 	s.Offline, s.NotifyWhenDone = v.offline.Checked, v.notify.Checked
@@ -291,6 +319,7 @@ func (v *View) collect() (settings.Settings, error) {
 	if v.precision.Selected == precBF16 {
 		s.Precision = "bf16"
 	}
+	s.Weights = v.weights.Selected
 	return s, errors.Join(errs...)
 }
 
@@ -358,7 +387,7 @@ func (v *View) maintenance() fyne.CanvasObject {
 		row.Add(b)
 		return b
 	}
-	add("Repair", "Open the setup to check this computer and install ComfyUI again?", theme.SettingsIcon(), v.opt.Repair)
+	add("Repair", "Check this computer and repair ComfyUI? Only what is broken is redone.", theme.SettingsIcon(), v.opt.Repair)
 	add("Update ComfyUI", "Open the setup to install the ComfyUI version this app pins?", theme.DownloadIcon(), v.opt.UpdateComfyUI)
 	v.rollBack = add("Roll back", "Go back to the previous ComfyUI install?", theme.HistoryIcon(), v.opt.RollBack)
 	if len(row.Objects) == 0 {
@@ -403,4 +432,15 @@ func errorText(err error) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// gpusItem is "GPUs to use" with the GPUs found at start under it: one
+// managed ComfyUI runs per chosen GPU.
+func gpusItem(e *widget.Entry, found []string) *widget.FormItem {
+	it := widget.NewFormItem("GPUs to use", e)
+	it.HintText = "No NVIDIA GPU found"
+	if len(found) > 0 {
+		it.HintText = "One ComfyUI per GPU. Found: " + strings.Join(found, " · ")
+	}
+	return it
 }

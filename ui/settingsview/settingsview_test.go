@@ -29,7 +29,7 @@ func TestRoundTripThroughStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	var saved []settings.Settings
-	v := New(st, Options{OnSaved: func(s settings.Settings) { saved = append(saved, s) }})
+	v := New(st, Options{OnSaved: func(s settings.Settings) { saved = append(saved, s) }, GPUsFound: []string{"0: NVIDIA H200 140 GiB", "1: NVIDIA H200 140 GiB"}})
 	w := test.NewTempWindow(t, v.Content())
 	w.Resize(fyne.NewSize(720, 860))
 	if v.backend.Selected != "Managed by the app" || v.precision.Selected != precFP8 || v.vram.Selected != "Auto" {
@@ -46,7 +46,7 @@ func TestRoundTripThroughStore(t *testing.T) {
 	v.remoteURLs.SetText(" http://10.0.0.2:8188 \n\nhttps://gpu.example:8443\n")
 	v.vram.SetSelected("Low: move parts to RAM when needed")
 	v.reserve.SetText("1.5")
-	v.gpuIndex.SetText("1")
+	v.gpus.SetText("1, 0")
 	v.hfCache.SetText("/data/hf")
 	v.outputDir.SetText("/data/videos")
 	v.offline.SetChecked(true)
@@ -60,8 +60,9 @@ func TestRoundTripThroughStore(t *testing.T) {
 
 	want := seed
 	want.Backend, want.RemoteURLs = settings.BackendRemote, []string{"http://10.0.0.2:8188", "https://gpu.example:8443"}
-	want.VRAMMode, want.ReserveVRAMGiB, want.GPUIndex = settings.VRAMLow, 1.5, 1
+	want.VRAMMode, want.ReserveVRAMGiB, want.GPUs = settings.VRAMLow, 1.5, settings.GPUChoice{1, 0}
 	want.HFCache, want.OutputDir, want.Offline, want.NotifyWhenDone, want.Precision = "/data/hf", "/data/videos", true, false, "bf16"
+	want.Weights = "1.0" // an install that never chose keeps 1.0; saving records it
 	got, err := st.Load()
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("stored\n%+v\nwant\n%+v (%v)", got, want, err)
@@ -75,7 +76,7 @@ func TestRoundTripThroughStore(t *testing.T) {
 	}
 
 	// A fresh view shows the same values and never the token.
-	v2 := New(st, Options{})
+	v2 := New(st, Options{GPUsFound: []string{"0: NVIDIA H200 140 GiB", "1: NVIDIA H200 140 GiB"}})
 	w.SetContent(v2.Content())
 	if s, err := v2.collect(); err != nil || !reflect.DeepEqual(s, want) {
 		t.Fatalf("reloaded form gives %+v (%v)", s, err)
@@ -107,7 +108,7 @@ func TestValidationShownNextToForm(t *testing.T) {
 			v.remoteURLs.SetText("10.0.0.2:8188")
 		}, "must start with http://"},
 		{"bad reserve", func() { v.reserve.SetText("lots") }, "number of GiB"},
-		{"bad gpu", func() { v.gpuIndex.SetText("-1") }, "GPU index"},
+		{"bad gpu", func() { v.gpus.SetText("-1") }, "GPUs to use"},
 	} {
 		v.Reload()
 		c.edit()
@@ -178,6 +179,24 @@ func TestMaintenanceAsksFirst(t *testing.T) {
 	v.confirm.Confirm()
 	if rolled != 1 {
 		t.Fatalf("rolled back %d times after one yes", rolled)
+	}
+}
+
+// The LTX-2.3 release is a choice in Settings: an install that never chose
+// shows (and keeps) 1.0, picking 1.1 saves it, and the hint says what changes.
+func TestWeightsChoice(t *testing.T) {
+	test.NewTempApp(t)
+	st := settings.Store{Dir: t.TempDir()}
+	v := New(st, Options{})
+	if v.weights.Selected != weights10 {
+		t.Fatalf("weights %q for an install that never chose", v.weights.Selected)
+	}
+	v.weights.SetSelected(weights11)
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Load(); got.Weights != "1.1" || got.ModelWeights() != "1.1" {
+		t.Errorf("saved weights %q", got.Weights)
 	}
 }
 

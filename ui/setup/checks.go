@@ -37,10 +37,9 @@ func newChecksPage(f *Flow) *checksPage {
 	p.summary = widget.NewLabel("Checking this computer…")
 	p.summary.Wrapping = fyne.TextWrapWord
 	again := widget.NewButtonWithIcon("Check again", theme.ViewRefreshIcon(), func() { call(f.act.RunChecks) })
-	p.next = widget.NewButton("Install ComfyUI", func() {
-		f.show(StepInstall)
-		call(f.act.Install)
-	})
+	// Choosing comes first: the install and the downloads then start
+	// together from the models page.
+	p.next = widget.NewButton("Choose models", func() { f.show(StepModels) })
 	p.next.Importance = widget.HighImportance
 	p.next.Disable()
 	title := widget.NewLabelWithStyle("Is this computer ready?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

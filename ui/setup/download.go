@@ -18,8 +18,7 @@ import (
 
 type downloadPage struct {
 	f      *Flow
-	modes  []workflows.ModeID
-	prec   workflows.Precision
+	choice Choice
 	files  map[string]DownloadProgress
 	rows   map[string]*fileRow
 	list   *fyne.Container
@@ -46,9 +45,9 @@ func newDownloadPage(f *Flow) *downloadPage {
 	p.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), p.onPause)
 	p.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { call(f.act.CancelDownload) })
 	p.retry = widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() {
-		p.begin(p.modes, p.prec)
+		p.begin(p.choice)
 		if f.act.StartDownload != nil {
-			f.act.StartDownload(p.modes, p.prec)
+			f.act.StartDownload(p.choice)
 		}
 	})
 	p.retry.Importance = widget.HighImportance
@@ -56,19 +55,20 @@ func newDownloadPage(f *Flow) *downloadPage {
 	p.errView = errorview.New(errorview.Message{})
 	p.errBox = p.errView.Content()
 
-	title := widget.NewLabelWithStyle("Downloading models", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	note := widget.NewLabel("Downloads resume where they stopped, even after closing the app.")
+	title := widget.NewLabelWithStyle("Model files", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	note := widget.NewLabel("Files you already have are checked and reused; downloads resume where they stopped, even after closing the app.")
 	note.Importance = widget.LowImportance
+	note.Wrapping = fyne.TextWrapWord // half a window wide, beside the install
 	top := container.NewVBox(title, note, p.total, p.speed, p.errBox)
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(p.back, p.pause, p.cancel, p.retry))
 	p.root = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(p.list))
-	p.begin(nil, workflows.FP8)
+	p.begin(Choice{Precision: workflows.FP8})
 	return p
 }
 
 // begin resets the page for a (re)started download of a selection.
-func (p *downloadPage) begin(modes []workflows.ModeID, prec workflows.Precision) {
-	p.modes, p.prec, p.paused = modes, prec, false
+func (p *downloadPage) begin(c Choice) {
+	p.choice, p.paused = c, false
 	p.pause.SetText("Pause")
 	p.pause.SetIcon(theme.MediaPauseIcon())
 	p.pause.Show()
@@ -93,12 +93,18 @@ func (p *downloadPage) progress(e DownloadProgress) {
 	}
 	p.files[e.File] = e
 	row.bytes.SetText(fmt.Sprintf("%s / %s", Bytes(e.Done), Bytes(e.Total)))
+	if e.Note != "" {
+		row.bytes.SetText(e.Note + " · " + Bytes(e.Total))
+	}
 	row.bar.SetValue(ratio(e.Done, e.Total))
 
 	var done, total int64
 	var bps float64
 	var eta time.Duration
 	for _, f := range p.files {
+		if f.Note != "" {
+			continue // found on disk: no bytes to download
+		}
 		done, total = done+f.Done, total+f.Total
 		if f.Done < f.Total {
 			bps += f.BytesPerSec
@@ -114,7 +120,11 @@ func (p *downloadPage) progress(e DownloadProgress) {
 
 func (p *downloadPage) done(err error) {
 	if err == nil {
-		p.f.show(StepReady)
+		p.pause.Hide()
+		p.cancel.Hide()
+		p.total.SetValue(1)
+		p.speed.SetText("All model files are in place.")
+		p.root.Refresh()
 		return
 	}
 	p.pause.Hide()

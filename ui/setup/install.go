@@ -31,7 +31,6 @@ type installPage struct {
 	logList *widget.List
 	cancel  *widget.Button
 	retry   *widget.Button
-	next    *widget.Button
 	errView *errorview.View
 	errBox  fyne.CanvasObject
 	root    *fyne.Container
@@ -70,15 +69,13 @@ func newInstallPage(f *Flow) *installPage {
 		p.reset()
 		call(f.act.Install)
 	})
-	p.next = widget.NewButton("Choose models", func() { f.show(StepModels) })
-	p.next.Importance = widget.HighImportance
 	p.errView = errorview.New(errorview.Message{})
 	p.errBox = p.errView.Content()
 	p.reset()
 
 	title := widget.NewLabelWithStyle("Installing ComfyUI", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(title, p.list, p.bar, p.errBox)
-	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(p.cancel, p.retry, p.next))
+	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(p.cancel, p.retry))
 	// The log sits on the input background so it reads as a separate pane.
 	logBG := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	logBG.CornerRadius = theme.InputRadiusSize()
@@ -93,7 +90,6 @@ func (p *installPage) reset() {
 	p.cancel.SetText("Cancel")
 	p.cancel.Show()
 	p.retry.Hide()
-	p.next.Hide()
 	p.errBox.Hide()
 	if p.root != nil {
 		p.root.Refresh()
@@ -177,7 +173,6 @@ func (p *installPage) done(err error) {
 	p.cancel.Hide()
 	if err == nil {
 		p.bar.SetValue(1)
-		p.next.Show()
 		p.root.Refresh()
 		return
 	}

@@ -2,26 +2,29 @@ package setup
 
 import (
 	"fmt"
-	"github.com/ltxstudio/ltx-studio/ui/progress"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ltxstudio/ltx-studio/ui/progress"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 const (
 	labelFP8  = "fp8: smaller and faster (recommended up to 32 GB VRAM)"
 	labelBF16 = "bf16: full precision (48 GB+ VRAM)"
+	labelMove = "Move files found on another drive into the model cache (a link is left in their place) instead of linking to them"
 )
 
 type modelsPage struct {
 	f         *Flow
 	checks    map[workflows.ModeID]*widget.Check
 	precision *widget.RadioGroup
-	free      int64 // -1 = unknown
+	move      *widget.Check
+	free      int64 // -1 = unknown (also: the survey has not answered yet)
+	files     *fyne.Container
 	size      *widget.Label
 	warn      *widget.Label
 	start     *widget.Button
@@ -41,22 +44,20 @@ func newModelsPage(f *Flow) *modelsPage {
 	}
 	p.precision = widget.NewRadioGroup([]string{labelFP8, labelBF16}, func(string) { p.refresh() })
 	p.precision.Selected = labelFP8
+	p.move = widget.NewCheck(labelMove, nil)
+	p.files = container.NewVBox()
 	p.size = widget.NewLabel("")
 	p.warn = widget.NewLabel("")
 	p.warn.Importance = widget.DangerImportance
 	p.warn.Wrapping = fyne.TextWrapWord
-	p.start = widget.NewButtonWithIcon("Download", theme.DownloadIcon(), func() {
-		modes, prec := p.selection()
-		f.download.begin(modes, prec)
-		f.show(StepDownload)
-		if f.act.StartDownload != nil {
-			f.act.StartDownload(modes, prec)
-		}
-	})
+	p.start = widget.NewButtonWithIcon("Install and download", theme.DownloadIcon(), func() { f.begin(p.choice()) })
 	p.start.Importance = widget.HighImportance
 	title := widget.NewLabelWithStyle("Which modes do you want?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	body := container.NewVBox(list, widget.NewSeparator(),
-		widget.NewLabelWithStyle("Model precision", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.precision)
+	bold := func(s string) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	body := container.NewVBox(list, widget.NewSeparator(), bold("Model precision"), p.precision,
+		widget.NewSeparator(), bold("Model files"), p.files, p.move)
 	bottom := container.NewVBox(p.warn, container.NewBorder(nil, nil, nil, p.start, p.size))
 	p.root = container.NewBorder(title, bottom, nil, nil, container.NewVScroll(body))
 	p.refresh()
@@ -77,6 +78,11 @@ func (p *modelsPage) selection() ([]workflows.ModeID, workflows.Precision) {
 	return modes, prec
 }
 
+func (p *modelsPage) choice() Choice {
+	m, prec := p.selection()
+	return Choice{Modes: m, Precision: prec, MoveFound: p.move.Checked}
+}
+
 func (p *modelsPage) setSelection(modes []workflows.ModeID, prec workflows.Precision) {
 	on := map[workflows.ModeID]bool{}
 	for _, m := range modes {
@@ -94,23 +100,37 @@ func (p *modelsPage) setSelection(modes []workflows.ModeID, prec workflows.Preci
 	p.refresh()
 }
 
+// setFree arrives with the survey: sizes are known and the disk searched.
 func (p *modelsPage) setFree(b int64) {
 	p.free = b
 	p.refresh()
 }
 
-// refresh recomputes the size line and whether Download may start.
+// refresh recomputes the file list, the size line and whether the install
+// and downloads may start.
 func (p *modelsPage) refresh() {
 	modes, prec := p.selection()
+	var lines []FileLine
 	var need int64
-	if p.f.act.SizeFor != nil {
-		need = p.f.act.SizeFor(modes, prec)
+	if p.f.act.FilesFor != nil {
+		lines, need = p.f.act.FilesFor(modes, prec)
+	}
+	p.showFiles(lines)
+	found := 0
+	for _, l := range lines {
+		if l.Found {
+			found++
+		}
 	}
 	free := "free space unknown"
 	if p.free >= 0 {
 		free = Bytes(p.free) + " free"
 	}
-	p.size.SetText(fmt.Sprintf("Download %s · %s", Bytes(need), free))
+	text := fmt.Sprintf("Download %s · %s", Bytes(need), free)
+	if found > 0 {
+		text += fmt.Sprintf(" · %d found on disk", found)
+	}
+	p.size.SetText(text)
 	p.warn.SetText("")
 	switch {
 	case len(modes) == 0:
@@ -127,6 +147,42 @@ func (p *modelsPage) refresh() {
 	}
 	if p.root != nil {
 		p.root.Refresh()
+	}
+}
+
+// showFiles lists each file with its size and whether it is downloaded,
+// already cached or found on disk (and where).
+func (p *modelsPage) showFiles(lines []FileLine) {
+	p.files.RemoveAll()
+	if len(lines) == 0 && p.free < 0 {
+		wait := widget.NewLabel("Looking up sizes and looking for files you already have…")
+		wait.Importance = widget.LowImportance
+		p.files.Add(wait)
+		return
+	}
+	for _, l := range lines {
+		size := "size unknown"
+		if l.Size >= 0 {
+			size = Bytes(l.Size)
+		}
+		name := widget.NewLabel(l.Name)
+		name.Truncation = fyne.TextTruncateEllipsis
+		state := widget.NewLabel(l.State + " · " + size)
+		state.Importance = widget.LowImportance
+		if l.Found {
+			state.Importance = widget.SuccessImportance
+		}
+		row := container.NewVBox(container.NewBorder(nil, nil, nil, state, name))
+		for _, extra := range []string{l.Where, l.Problem} {
+			if extra == "" {
+				continue
+			}
+			d := widget.NewLabel(extra)
+			d.Importance = widget.LowImportance
+			d.Truncation = fyne.TextTruncateEllipsis
+			row.Add(d)
+		}
+		p.files.Add(row)
 	}
 }
 

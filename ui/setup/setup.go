@@ -1,5 +1,6 @@
-// Package setup is the first-run flow: check the computer, install ComfyUI,
-// choose modes and precision, download the models, done. The engine does
+// Package setup is the first-run flow: check the computer, choose modes and
+// precision, then install ComfyUI and get the models at the same time (each
+// with its own progress, pause and retry), done. The engine does
 // the work; this package shows typed events the lead's adapter feeds it and
 // forwards the person's choices through Actions. The same flow re-runs from
 // Settings for "Repair" and "Update ComfyUI" (start it with GoTo).
@@ -20,13 +21,20 @@ type Step int
 
 const (
 	StepChecks Step = iota
-	StepInstall
 	StepModels
-	StepDownload
+	// StepWork shows the ComfyUI install and the model downloads side by
+	// side: they run at the same time.
+	StepWork
 	StepReady
 )
 
-var stepNames = [...]string{"Checks", "Install ComfyUI", "Choose models", "Download", "Ready"}
+// StepInstall and StepDownload are the two halves of StepWork.
+const (
+	StepInstall  = StepWork
+	StepDownload = StepWork
+)
+
+var stepNames = [...]string{"Checks", "Choose models", "Install & download", "Ready"}
 
 func (s Step) String() string { return stepNames[s] }
 
@@ -100,13 +108,26 @@ type DownloadProgress struct {
 	Done, Total int64  // bytes
 	BytesPerSec float64
 	ETA         time.Duration // this file's; 0 = unknown
+	// Note says what happens to a file found on disk ("found on disk,
+	// checking", "reused from disk (hardlink)", "not the expected file…").
+	Note string
+}
+
+// FileLine is one file a selection needs, as the models page lists it.
+type FileLine struct {
+	Name    string
+	Size    int64  // -1 = unknown
+	State   string // "found on disk", "in the model cache", "to download", "cannot be fetched"
+	Where   string // the path of a file found on disk, and where it came from
+	Problem string
+	Found   bool // reused instead of downloaded
 }
 
 // DownloadDone ends the download; Err nil = every file is present.
 type DownloadDone struct{ Err error }
 
-// GoTo shows a page without running anything, e.g. StepModels when ComfyUI
-// is already installed, or StepDownload when resuming after a restart.
+// GoTo shows a page without running anything, e.g. StepWork when resuming
+// after a restart.
 type GoTo struct{ Step Step }
 
 func (CheckResult) isEvent()      {}
@@ -125,10 +146,13 @@ type Actions struct {
 	RunChecks     func()
 	Install       func()
 	CancelInstall func()
-	// SizeFor is the download size of a selection (files already present
-	// count zero). Called on every change of the models page: keep it pure.
-	SizeFor        func(modes []workflows.ModeID, p workflows.Precision) int64
-	StartDownload  func(modes []workflows.ModeID, p workflows.Precision)
+	// FilesFor lists the files of a selection and the bytes that really
+	// need downloading (found on disk and cached files count zero). Called
+	// on every change of the models page: keep it quick.
+	FilesFor func(modes []workflows.ModeID, p workflows.Precision) ([]FileLine, int64)
+	// StartDownload starts (or retries) the models track; "Install and
+	// download" calls Install and StartDownload together.
+	StartDownload  func(c Choice)
 	PauseDownload  func()
 	ResumeDownload func()
 	CancelDownload func()
@@ -136,6 +160,13 @@ type Actions struct {
 	// OnStep hears every page change (the window hides "Not now" on the
 	// Ready page, where it would only undo a finished setup).
 	OnStep func(Step)
+}
+
+// Choice is what the models page chose.
+type Choice struct {
+	Modes     []workflows.ModeID
+	Precision workflows.Precision
+	MoveFound bool // move found files on another drive into the cache
 }
 
 // Flow is the whole setup view. Build it with New.
@@ -150,6 +181,8 @@ type Flow struct {
 	install  *installPage
 	models   *modelsPage
 	download *downloadPage
+
+	installOK, modelsOK bool // each track's last outcome; both = Ready
 }
 
 // New builds the flow on the checks page.
@@ -159,7 +192,9 @@ func New(a Actions) *Flow {
 	f.install = newInstallPage(f)
 	f.models = newModelsPage(f)
 	f.download = newDownloadPage(f)
-	f.pages = []fyne.CanvasObject{f.checks.root, f.install.root, f.models.root, f.download.root, newReadyPage(f)}
+	work := container.NewHSplit(f.install.root, f.download.root)
+	work.Offset = 0.5
+	f.pages = []fyne.CanvasObject{f.checks.root, f.models.root, work, newReadyPage(f)}
 	header := container.NewHBox()
 	for i, n := range stepNames {
 		if i > 0 {
@@ -192,7 +227,9 @@ func (f *Flow) apply(ev Event) {
 	case LogLine:
 		f.install.log(e.Text)
 	case InstallDone:
+		f.installOK = e.Err == nil
 		f.install.done(e.Err)
+		f.readyWhenBoth()
 	case FreeSpace:
 		f.models.setFree(e.Bytes)
 	case Selection:
@@ -200,7 +237,9 @@ func (f *Flow) apply(ev Event) {
 	case DownloadProgress:
 		f.download.progress(e)
 	case DownloadDone:
+		f.modelsOK = e.Err == nil
 		f.download.done(e.Err)
+		f.readyWhenBoth()
 	case GoTo:
 		f.show(e.Step)
 	}
@@ -230,6 +269,25 @@ func (f *Flow) show(s Step) {
 	f.root.Refresh()
 	if f.act.OnStep != nil {
 		f.act.OnStep(s)
+	}
+}
+
+// begin starts both tracks for a choice (the models page's button).
+func (f *Flow) begin(c Choice) {
+	f.installOK, f.modelsOK = false, false
+	f.install.reset()
+	f.download.begin(c)
+	f.show(StepWork)
+	call(f.act.Install)
+	if f.act.StartDownload != nil {
+		f.act.StartDownload(c)
+	}
+}
+
+// readyWhenBoth shows Ready once the install and the models both succeeded.
+func (f *Flow) readyWhenBoth() {
+	if f.installOK && f.modelsOK && f.step == StepWork {
+		f.show(StepReady)
 	}
 }
 

@@ -24,15 +24,24 @@ func (r *recorder) actions() Actions {
 	rec := func(s string) func() { return func() { r.calls = append(r.calls, s) } }
 	return Actions{
 		RunChecks: rec("checks"), Install: rec("install"), CancelInstall: rec("cancel-install"),
-		SizeFor: func(m []workflows.ModeID, p workflows.Precision) int64 {
+		FilesFor: func(m []workflows.ModeID, p workflows.Precision) ([]FileLine, int64) {
 			per := int64(27_100_000_000)
 			if p == workflows.BF16 {
 				per *= 2
 			}
-			return int64(len(m)) * per
+			var lines []FileLine
+			var need int64
+			for _, id := range m {
+				lines = append(lines, FileLine{Name: string(id) + "-" + string(p) + ".safetensors", Size: per, State: "to download"})
+				need += per
+			}
+			// One shared file the person already has in another ComfyUI.
+			lines = append(lines, FileLine{Name: "gemma.safetensors", Size: 9_000_000_000, State: "found on disk", Found: true,
+				Where: "/home/me/ComfyUI/models/text_encoders/gemma.safetensors (a ComfyUI in your home folder)"})
+			return lines, need
 		},
-		StartDownload: func(m []workflows.ModeID, p workflows.Precision) {
-			r.calls = append(r.calls, fmt.Sprintf("download %v %s", m, p))
+		StartDownload: func(c Choice) {
+			r.calls = append(r.calls, fmt.Sprintf("download %v %s move=%v", c.Modes, c.Precision, c.MoveFound))
 		},
 		PauseDownload: rec("pause"), ResumeDownload: rec("resume"), CancelDownload: rec("cancel-download"),
 		Finish: rec("finish"),
@@ -85,11 +94,37 @@ func TestSetupWalkthrough(t *testing.T) {
 		t.Fatal("re-sent check must replace its row and unblock")
 	}
 	test.Tap(f.checks.next)
-	if f.Step() != StepInstall || r.last() != "install" {
-		t.Fatalf("step %v, last call %q", f.Step(), r.last())
+	if f.Step() != StepModels || len(r.calls) != 0 {
+		t.Fatalf("checks lead to the models page and start nothing: step %v, calls %v", f.Step(), r.calls)
 	}
 
-	// 2. Install: steps, bar, log (bounded), failure, retry, success.
+	// 2. Models: the files, found on disk ones named, size vs free space,
+	// precision, at least one mode.
+	feed(f, FreeSpace{Bytes: 60_000_000_000})
+	if f.models.size.Text != "Download 27.1 GB · 60.0 GB free · 1 found on disk" || f.models.start.Disabled() {
+		t.Fatalf("size line %q", f.models.size.Text)
+	}
+	if n := len(f.models.files.Objects); n != 2 {
+		t.Fatalf("file rows %d, want 2", n)
+	}
+	f.models.checks[workflows.I2V].SetChecked(true)
+	f.models.checks[workflows.Lipsync].SetChecked(true)
+	if !f.models.start.Disabled() || !strings.Contains(f.models.warn.Text, "Not enough disk space") {
+		t.Fatalf("81.3 GB > 60 GB must warn:  %q", f.models.warn.Text)
+	}
+	f.models.checks[workflows.Lipsync].SetChecked(false)
+	f.models.precision.SetSelected(labelBF16)
+	if !f.models.start.Disabled() {
+		t.Fatal("bf16 doubles the size and must not fit")
+	}
+	f.models.precision.SetSelected(labelFP8)
+	shot(t, w, "setup-2-models.png")
+	test.Tap(f.models.start)
+	if f.Step() != StepWork || strings.Join(r.calls, ",") != "install,download [t2v i2v] fp8 move=false" {
+		t.Fatalf("step %v, calls %q: the install and the downloads start together", f.Step(), r.calls)
+	}
+
+	// 3. Install half: steps, bar, log (bounded), failure, retry, success.
 	steps := []string{"Download uv", "Clone ComfyUI 0.27.0", "Create Python environment", "Install PyTorch", "Install ComfyUI requirements"}
 	for _, s := range steps {
 		feed(f, InstallStep{Name: s, State: Pending})
@@ -105,11 +140,37 @@ func TestSetupWalkthrough(t *testing.T) {
 	if v := f.install.bar.Value; v != 0.4 {
 		t.Fatalf("install bar %v, want 0.4 (2 of 5 steps)", v)
 	}
-	shot(t, w, "setup-2-install.png")
+
+	// 4. Models half, at the same time: a found file reused, per-file rows,
+	// totals without the reused bytes, speed/ETA, pause/resume.
+	feed(f,
+		DownloadProgress{File: "gemma.safetensors", Done: 9_000_000_000, Total: 9_000_000_000, Note: "reused from disk (hardlink)"},
+		DownloadProgress{File: "ltx-2.3-22b-dev-fp8.safetensors", Done: 10_000_000_000, Total: 27_100_000_000, BytesPerSec: 50_000_000},
+		DownloadProgress{File: "ltx-2.3-22b-distilled-fp8.safetensors", Done: 1_000_000_000, Total: 13_000_000_000, BytesPerSec: 50_000_000, ETA: time.Minute})
+	if got := f.download.speed.Text; got != "11.0 GB of 40.1 GB · 100.0 MB/s · about 4:51 left" {
+		t.Fatalf("speed line %q", got)
+	}
+	if len(f.download.list.Objects) != 3 || !strings.Contains(f.download.rows["gemma.safetensors"].bytes.Text, "reused from disk") {
+		t.Fatalf("rows %d", len(f.download.list.Objects))
+	}
+	shot(t, w, "setup-3-work.png")
+	test.Tap(f.download.pause)
+	if r.last() != "pause" || f.download.pause.Text != "Resume" || f.download.speed.Text != "Paused" {
+		t.Fatal("pause")
+	}
+	test.Tap(f.download.pause)
+	if r.last() != "resume" || f.download.pause.Text != "Pause" {
+		t.Fatal("resume")
+	}
+
+	// Either track fails alone and retries alone.
 	test.Tap(f.install.cancel)
 	feed(f, InstallDone{Err: fmt.Errorf("install comfyui: %w", context.Canceled)})
 	if r.last() != "cancel-install" || !f.install.retry.Visible() || f.install.errView.Message().What != "The install was cancelled." {
 		t.Fatal("cancel must be forwarded and offer a retry")
+	}
+	if !f.download.pause.Visible() {
+		t.Fatal("cancelling the install must leave the downloads running")
 	}
 	test.Tap(f.install.retry)
 	if r.last() != "install" || f.install.retry.Visible() {
@@ -123,82 +184,37 @@ func TestSetupWalkthrough(t *testing.T) {
 	if d := f.install.rows[steps[1]].detail.Text; strings.Contains(d, "unreachable") {
 		t.Fatalf("the error is said twice: on the step (%q) and below", d)
 	}
-	shot(t, w, "setup-2b-install-failed.png")
-	for _, s := range steps {
-		feed(f, InstallStep{Name: s, State: Done})
-	}
-	feed(f, InstallDone{})
-	if !f.install.next.Visible() || f.install.bar.Value != 1 {
-		t.Fatal("success offers the next page")
-	}
-	test.Tap(f.install.next)
-
-	// 3. Models: size vs free space, precision, at least one mode.
-	if f.Step() != StepModels {
-		t.Fatalf("step %v", f.Step())
-	}
-	feed(f, FreeSpace{Bytes: 60_000_000_000})
-	if f.models.size.Text != "Download 27.1 GB · 60.0 GB free" || f.models.start.Disabled() {
-		t.Fatalf("size line %q", f.models.size.Text)
-	}
-	f.models.checks[workflows.I2V].SetChecked(true)
-	f.models.checks[workflows.Lipsync].SetChecked(true)
-	if !f.models.start.Disabled() || !strings.Contains(f.models.warn.Text, "Not enough disk space") {
-		t.Fatalf("81.3 GB > 60 GB must warn:  %q", f.models.warn.Text)
-	}
-	f.models.checks[workflows.Lipsync].SetChecked(false)
-	f.models.precision.SetSelected(labelBF16)
-	if !f.models.start.Disabled() {
-		t.Fatal("bf16 doubles the size and must not fit")
-	}
-	shot(t, w, "setup-3-models.png")
-	f.models.precision.SetSelected(labelFP8)
-	test.Tap(f.models.start)
-	if f.Step() != StepDownload || r.last() != "download [t2v i2v] fp8" {
-		t.Fatalf("step %v, last %q", f.Step(), r.last())
-	}
-
-	// 4. Download: per-file rows, totals, speed/ETA, pause/resume, done.
-	feed(f,
-		DownloadProgress{File: "ltx-2.3-22b-dev-fp8.safetensors", Done: 10_000_000_000, Total: 27_100_000_000, BytesPerSec: 50_000_000},
-		DownloadProgress{File: "gemma-3-12b-it-fp8.safetensors", Done: 1_000_000_000, Total: 13_000_000_000, BytesPerSec: 50_000_000, ETA: time.Minute})
-	if got := f.download.speed.Text; got != "11.0 GB of 40.1 GB · 100.0 MB/s · about 4:51 left" {
-		t.Fatalf("speed line %q", got)
-	}
-	if len(f.download.list.Objects) != 2 || f.download.total.Value < 0.27 || f.download.total.Value > 0.28 {
-		t.Fatalf("rows %d total %v", len(f.download.list.Objects), f.download.total.Value)
-	}
-	shot(t, w, "setup-4-download.png")
-	test.Tap(f.download.pause)
-	if r.last() != "pause" || f.download.pause.Text != "Resume" || f.download.speed.Text != "Paused" {
-		t.Fatal("pause")
-	}
-	test.Tap(f.download.pause)
-	if r.last() != "resume" || f.download.pause.Text != "Pause" {
-		t.Fatal("resume")
-	}
+	shot(t, w, "setup-3b-install-failed.png")
 	feed(f, DownloadDone{Err: errors.New("huggingface.co answered 401: this model is gated; add a token in Settings")})
 	if !f.download.retry.Visible() || f.download.pause.Visible() {
 		t.Fatal("a failed download offers a retry")
 	}
 	test.Tap(f.download.retry)
-	if r.last() != "download [t2v i2v] fp8" {
+	if r.last() != "download [t2v i2v] fp8 move=false" {
 		t.Fatalf("retry must restart the same selection, got %q", r.last())
 	}
 	feed(f, DownloadDone{})
-	if f.Step() != StepReady {
-		t.Fatalf("step %v", f.Step())
+	if f.Step() != StepWork || f.download.speed.Text != "All model files are in place." {
+		t.Fatalf("models done alone: step %v, %q", f.Step(), f.download.speed.Text)
 	}
-	shot(t, w, "setup-5-ready.png")
+	test.Tap(f.install.retry)
+	for _, s := range steps {
+		feed(f, InstallStep{Name: s, State: Done})
+	}
+	feed(f, InstallDone{})
+	if f.Step() != StepReady {
+		t.Fatalf("both done: step %v", f.Step())
+	}
+	shot(t, w, "setup-4-ready.png")
 }
 
 func TestResumeAfterRestart(t *testing.T) {
 	test.NewTempApp(t)
 	r := &recorder{}
 	f := New(r.actions())
-	feed(f, Selection{Modes: []workflows.ModeID{workflows.A2V}, Precision: workflows.BF16}, GoTo{Step: StepDownload},
+	feed(f, Selection{Modes: []workflows.ModeID{workflows.A2V}, Precision: workflows.BF16}, GoTo{Step: StepWork},
 		DownloadProgress{File: "a", Done: 5, Total: 10})
-	if f.Step() != StepDownload || f.download.total.Value != 0.5 {
+	if f.Step() != StepWork || f.download.total.Value != 0.5 {
 		t.Fatal("GoTo + progress must show the resumed download")
 	}
 	if m, p := f.models.selection(); len(m) != 1 || m[0] != workflows.A2V || p != workflows.BF16 {

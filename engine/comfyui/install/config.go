@@ -88,6 +88,9 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// ComfyEnvName is the variable that points the ComfyUI download at a mirror.
+const ComfyEnvName = "LTX_COMFYUI_GIT_URL"
+
 var nonAlnum = regexp.MustCompile(`[^A-Z0-9]+`)
 
 // PackEnvName is the variable that overrides a pack's git URL:
@@ -104,7 +107,7 @@ func FromEnv(c Config, getenv func(string) string) Config {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	if v := getenv("LTX_COMFYUI_GIT_URL"); v != "" {
+	if v := getenv(ComfyEnvName); v != "" {
 		c.ComfyURL = v
 	}
 	packs := make([]Pack, len(c.Packs))

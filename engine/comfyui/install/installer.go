@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -82,6 +79,10 @@ func (in *Installer) Status() (Status, error) {
 	return st, nil
 }
 
+// ErrNotInstalled is Current with no finished install; the caller says
+// how to install in the words of its face.
+var ErrNotInstalled = errors.New("ComfyUI is not installed yet")
+
 // Current is the build the supervisor should run.
 func (in *Installer) Current() (Build, error) {
 	st, err := in.Status()
@@ -89,7 +90,7 @@ func (in *Installer) Current() (Build, error) {
 		return Build{}, err
 	}
 	if st.Current == nil {
-		return Build{}, errors.New("ComfyUI is not installed yet; install it first (Settings → ComfyUI → Install, or `ltx-studio comfyui install`)")
+		return Build{}, ErrNotInstalled
 	}
 	return *st.Current, nil
 }
@@ -171,6 +172,17 @@ func (r *runner) emit(ctx context.Context, e Event) {
 // Run brings the install to the wanted state. Events (optional) receive
 // typed progress; the caller must keep reading until Run returns.
 func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
+	return in.run(ctx, events, false)
+}
+
+// Repair is Run that does not trust a finished install: when the current
+// build is the wanted one it is verified and exactly the failing steps are
+// done again (see repair.go); otherwise it installs as Run does.
+func (in *Installer) Repair(ctx context.Context, events chan<- Event) error {
+	return in.run(ctx, events, true)
+}
+
+func (in *Installer) run(ctx context.Context, events chan<- Event, repair bool) error {
 	unlock, err := in.lock()
 	if err != nil {
 		return err
@@ -178,37 +190,25 @@ func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
 	defer unlock()
 	cfg := in.cfg
 	r := &runner{in: in, cfg: cfg, events: events, step: "preflight", total: 0}
-
-	if _, err := cfg.LookPath("git"); err != nil {
-		err := errors.New("Git is needed to install ComfyUI but was not found. Install it (Windows/macOS: https://git-scm.com/downloads; Linux: sudo apt install git), then try again")
-		r.emit(ctx, Event{Kind: Failed, Message: err.Error()})
+	fp, err := r.preflight(ctx)
+	if err != nil {
 		return err
 	}
-	py, err := findPython(ctx, cfg)
-	if err != nil {
-		r.emit(ctx, Event{Kind: Failed, Message: err.Error()})
-		return err
-	}
-	driver, err := cfg.DriverVersion(ctx)
-	if err != nil {
-		cfg.Logger.Warn("NVIDIA driver probe", "err", err)
-	}
-	torch := ChooseTorch(driver)
-	r.py, r.torch = py, torch
-	fp := fingerprint(cfg)
+	py, torch := r.py, r.torch
 
 	p, err := readPointer(cfg.Root)
 	if err != nil {
 		return err
 	}
-	if p.Current != "" {
-		cur, err := loadBuild(cfg.Root, p.Current)
-		if err == nil && cur.Completed && cur.Fingerprint == fp && !(cur.Torch == "cpu" && torch.GPU()) {
-			if _, err := os.Stat(cur.PythonPath()); err == nil {
-				r.build = &cur
-				r.emit(ctx, Event{Kind: Finished, Message: "ComfyUI is already installed and up to date"})
-				return nil
-			}
+	if cur, ok := r.currentMatches(p, fp); ok {
+		if repair {
+			r.build = &cur
+			return r.repair(ctx)
+		}
+		if _, err := os.Stat(cur.PythonPath()); err == nil {
+			r.build = &cur
+			r.emit(ctx, Event{Kind: Finished, Message: "ComfyUI is already installed and up to date"})
+			return nil
 		}
 	}
 	if torch.Warning != "" {
@@ -220,7 +220,7 @@ func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
 	resumed := false
 	if p.Pending != "" {
 		old, err := loadBuild(cfg.Root, p.Pending)
-		if err == nil && old.Fingerprint == fp && old.Torch == torch.Variant && old.PythonMode == py.Mode() && !old.Completed {
+		if err == nil && old.Fingerprint == fp && old.Torch == torch.Variant && old.PythonMode == string(py.Mode()) && !old.Completed {
 			b, resumed = old, true
 		} else if p.Pending != p.Current && p.Pending != p.Previous {
 			os.RemoveAll(filepath.Join(cfg.Root, "builds", p.Pending))
@@ -228,7 +228,7 @@ func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
 	}
 	if !resumed {
 		b = Build{ID: newID(cfg.Root, cfg.ComfyCommit), Fingerprint: fp, ComfyURL: cfg.ComfyURL, ComfyCommit: cfg.ComfyCommit,
-			Packs: cfg.Packs, Torch: torch.Variant, Driver: torch.Driver, PythonMode: py.Mode(), Created: time.Now().UTC()}
+			Packs: cfg.Packs, Torch: torch.Variant, Driver: torch.Driver, PythonMode: string(py.Mode()), Created: time.Now().UTC()}
 		b.Dir = filepath.Join(cfg.Root, "builds", b.ID)
 		if err := os.MkdirAll(b.Dir, 0o755); err != nil {
 			return fmt.Errorf("creating the install folder %s: %w", b.Dir, err)
@@ -284,6 +284,42 @@ func (in *Installer) Run(ctx context.Context, events chan<- Event) error {
 	return nil
 }
 
+// preflight finds git, Python and the driver's PyTorch build; it returns
+// the fingerprint the wanted build has.
+func (r *runner) preflight(ctx context.Context) (string, error) {
+	cfg := r.cfg
+	if _, err := cfg.LookPath("git"); err != nil {
+		//lint:ignore ST1005 a sentence shown to the user as it is; Git is a name
+		err := errors.New("Git is needed to install ComfyUI but was not found. Install it (Windows/macOS: https://git-scm.com/downloads; Linux: sudo apt install git), then try again")
+		r.emit(ctx, Event{Kind: Failed, Message: err.Error()})
+		return "", err
+	}
+	py, err := findPython(ctx, cfg)
+	if err != nil {
+		r.emit(ctx, Event{Kind: Failed, Message: err.Error()})
+		return "", err
+	}
+	driver, err := cfg.DriverVersion(ctx)
+	if err != nil {
+		cfg.Logger.Warn("NVIDIA driver probe", "err", err)
+	}
+	r.py, r.torch = py, ChooseTorch(driver)
+	return fingerprint(cfg), nil
+}
+
+// currentMatches returns the current build when it is complete and is the
+// wanted one (same pins; not a CPU-only torch where a GPU can now be used).
+func (r *runner) currentMatches(p pointer, fp string) (Build, bool) {
+	if p.Current == "" {
+		return Build{}, false
+	}
+	cur, err := loadBuild(r.cfg.Root, p.Current)
+	if err != nil || !cur.Completed || cur.Fingerprint != fp || (cur.Torch == "cpu" && r.torch.GPU()) {
+		return Build{}, false
+	}
+	return cur, true
+}
+
 func shortCommit(c string) string {
 	if len(c) > 10 {
 		return c[:10]
@@ -327,60 +363,4 @@ func (in *Installer) lock() (func(), error) {
 	}
 	in.mu.Unlock()
 	return nil, fmt.Errorf("could not lock %s", path)
-}
-
-// command runs one program, streaming its output as Output events and into
-// the build log. Cancelling ctx kills its whole tree (pip starts helpers).
-func (r *runner) command(ctx context.Context, dir string, env []string, name string, args ...string) error {
-	_, err := r.commandOut(ctx, dir, env, name, args...)
-	return err
-}
-
-func (r *runner) commandOut(ctx context.Context, dir string, env []string, name string, args ...string) ([]string, error) {
-	shown := make([]string, len(args))
-	for i, a := range args {
-		shown[i] = redactURL(a)
-	}
-	r.emit(ctx, Event{Kind: Output, Line: "$ " + name + " " + strings.Join(shown, " ")})
-	var mu sync.Mutex
-	var lines []string
-	tail := logs.NewRing(20)
-	lw := &logs.LineWriter{Sink: func(l string) {
-		mu.Lock()
-		lines = append(lines, l)
-		mu.Unlock()
-		tail.Add(l)
-		r.emit(ctx, Event{Kind: Output, Line: l})
-	}}
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "PIP_DISABLE_PIP_VERSION_CHECK=1", "PIP_NO_INPUT=1",
-		"PYTHONUNBUFFERED=1", "PYTHONIOENCODING=utf-8", "UV_NO_CONFIG=1", "UV_NO_PROGRESS=1")
-	cmd.Env = append(cmd.Env, env...)
-	cmd.Stdout, cmd.Stderr = lw, lw
-	proc.Prepare(cmd)
-	cmd.Cancel = func() error { return proc.KillTree(context.Background(), cmd.Process.Pid) }
-	cmd.WaitDelay = 2 * time.Second
-	err := cmd.Run()
-	lw.Flush()
-	if err != nil {
-		if ctx.Err() != nil {
-			return lines, ctx.Err()
-		}
-		last := tail.Last(8)
-		return lines, fmt.Errorf("%s failed (%v):\n%s", filepath.Base(name), err, strings.Join(last, "\n"))
-	}
-	return lines, nil
-}
-
-// redactURL hides the password of a mirror address (https://user:token@…):
-// command lines and errors go to the install log the UI shows.
-func redactURL(s string) string {
-	if !strings.Contains(s, "://") || !strings.Contains(s, "@") {
-		return s
-	}
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	return s
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 )
 
 // Python is how venvs are made and packages installed.
@@ -19,15 +22,50 @@ type Python struct {
 	Ensurepip  bool     // base can seed pip into a venv
 }
 
-// Mode names the strategy for logs: uv, base-pip or venv-pip.
-func (p Python) Mode() string {
+// PipMode is how packages get into ComfyUI's environment. Its values are
+// stored in each build's record (python_mode), so they never change.
+type PipMode string
+
+const (
+	PipUV      PipMode = "uv"       // uv makes the venv and installs into it
+	PipBase    PipMode = "base-pip" // the system Python's pip installs into a venv without pip
+	PipInVenvs PipMode = "venv-pip" // pip is seeded into the venv and runs there
+)
+
+// Words says it for a person, as setup and `comfyui status` show it.
+func (m PipMode) Words() string {
+	switch m {
+	case PipUV:
+		return "uv"
+	case PipBase:
+		return "the system's pip"
+	case PipInVenvs:
+		return "pip inside ComfyUI's environment"
+	}
+	return string(m)
+}
+
+// Mode names the strategy (recorded in the build, written in the log).
+func (p Python) Mode() PipMode {
 	switch {
 	case p.UV != "":
-		return "uv"
+		return PipUV
 	case p.basePip():
-		return "base-pip"
+		return PipBase
 	}
-	return "venv-pip"
+	return PipInVenvs
+}
+
+// Describe is the setup check's line: "Python 3.11, packages installed with
+// the system's pip" or "uv at /usr/bin/uv (it brings its own Python)".
+func (p Python) Describe() string {
+	switch {
+	case p.UV != "" && p.Exe == "":
+		return "uv at " + p.UV + " (it brings its own Python)"
+	case p.UV != "":
+		return "uv at " + p.UV + ", with Python " + p.Version
+	}
+	return "Python " + p.Version + ", packages installed with " + p.Mode().Words()
 }
 
 // basePip: pip ≥ 22.3 in the base interpreter can install into a venv made
@@ -56,6 +94,41 @@ except Exception:
     p = ""
 print("%d.%d %d %s" % (sys.version_info[0], sys.version_info[1], e, p))`
 
+// pythonProbeWait bounds asking the Python candidates for their version.
+const pythonProbeWait = 20 * time.Second
+
+// pythonProbesAtOnce is how many candidates are asked at the same time.
+const pythonProbesAtOnce = 2
+
+// probed is one candidate's answer.
+type probed struct {
+	exe, version string // version "" when it did not run
+	usable       bool
+	py           Python
+}
+
+// probePython runs one candidate with the probe script.
+func probePython(ctx context.Context, exe string, args []string, uv string) probed {
+	probe := exec.CommandContext(ctx, exe, append(append([]string{}, args...), "-c", probeScript)...)
+	proc.Prepare(probe) // no console window flashing over the app on Windows
+	out, err := probe.Output()
+	if err != nil {
+		return probed{}
+	}
+	f := strings.Fields(string(out))
+	if len(f) < 2 {
+		return probed{}
+	}
+	p := Python{UV: uv, Exe: exe, Args: args, Version: f[0], Ensurepip: f[1] == "1"}
+	if len(f) > 2 {
+		p.PipVersion = f[2]
+	}
+	r := probed{exe: exe, version: p.Version, py: p}
+	maj, min := verParts(p.Version)
+	r.usable = maj == 3 && min >= 10 && (uv != "" || p.Ensurepip || p.basePip())
+	return r
+}
+
 // findPython picks uv (when on PATH) or a system Python ≥ 3.10 that can
 // make venvs with pip.
 func findPython(ctx context.Context, c Config) (Python, error) {
@@ -80,34 +153,59 @@ func findPython(ctx context.Context, c Config) (Python, error) {
 			cands = append(cands, cand{exe: n})
 		}
 	}
-	var seen []string
+	// Each interpreter is asked once, two at a time, in preference order:
+	// behind a pyenv shim every Python start costs 0.3–1 s, and the first
+	// name (python3.12) often only says it is not installed. Two at once
+	// hides that failure behind the next try without starting five Pythons
+	// at once on a two-core machine.
+	pctx, cancel := context.WithTimeout(ctx, pythonProbeWait)
+	defer cancel()
+	type try struct {
+		exe  string
+		args []string
+	}
+	var tries []try
+	asked := map[string]bool{}
 	for _, cd := range cands {
 		exe, err := c.LookPath(cd.exe)
 		if err != nil {
 			continue
 		}
-		pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		out, err := exec.CommandContext(pctx, exe, append(append([]string{}, cd.args...), "-c", probeScript)...).Output()
-		cancel()
-		if err != nil {
-			continue
+		// python3 is often a link to python3.12: ask each interpreter once.
+		key := exe
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			key = real
 		}
-		f := strings.Fields(string(out))
-		if len(f) < 2 {
-			continue
+		key += " " + strings.Join(cd.args, " ")
+		if !asked[key] {
+			asked[key] = true
+			tries = append(tries, try{exe, cd.args})
 		}
-		p := Python{UV: uv, Exe: exe, Args: cd.args, Version: f[0], Ensurepip: f[1] == "1"}
-		if len(f) > 2 {
-			p.PipVersion = f[2]
+	}
+	answers := make([]chan probed, len(tries))
+	for i := range answers {
+		answers[i] = make(chan probed, 1)
+	}
+	go func() {
+		slots := make(chan struct{}, pythonProbesAtOnce)
+		for i, tr := range tries {
+			select {
+			case slots <- struct{}{}:
+				go func() { answers[i] <- probePython(pctx, tr.exe, tr.args, uv); <-slots }()
+			case <-pctx.Done():
+				answers[i] <- probed{}
+			}
 		}
-		seen = append(seen, exe+" "+p.Version)
-		if maj, min := verParts(p.Version); maj != 3 || min < 10 {
-			continue
+	}()
+	var seen []string
+	for _, a := range answers {
+		r := <-a
+		if r.version != "" {
+			seen = append(seen, r.exe+" "+r.version)
 		}
-		if uv == "" && !p.Ensurepip && !p.basePip() {
-			continue
+		if r.usable {
+			return r.py, nil
 		}
-		return p, nil
 	}
 	if uv != "" {
 		return Python{UV: uv}, nil // uv fetches a Python itself

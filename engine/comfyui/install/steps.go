@@ -17,7 +17,7 @@ func (in *Installer) plan() []step {
 	cfg := in.cfg
 	steps := []step{
 		{"clone-comfyui", "Download ComfyUI " + shortCommit(cfg.ComfyCommit), func(ctx context.Context, r *runner) error {
-			return r.clone(ctx, cfg.ComfyURL, cfg.ComfyCommit, r.build.ComfyDir())
+			return r.clone(ctx, source{"ComfyUI", cfg.ComfyURL, ComfyEnvName}, cfg.ComfyCommit, r.build.ComfyDir())
 		}},
 	}
 	for _, p := range cfg.Packs {
@@ -25,7 +25,7 @@ func (in *Installer) plan() []step {
 			if !validPackName.MatchString(p.Name) {
 				return fmt.Errorf("node pack name %q is not a plain folder name", p.Name)
 			}
-			return r.clone(ctx, p.URL, p.Commit, filepath.Join(r.build.BaseDir(), "custom_nodes", p.Name))
+			return r.clone(ctx, source{"node pack " + p.Name, p.URL, PackEnvName(p.Name)}, p.Commit, filepath.Join(r.build.BaseDir(), "custom_nodes", p.Name))
 		}})
 	}
 	steps = append(steps,
@@ -51,15 +51,21 @@ func (in *Installer) plan() []step {
 	)
 }
 
-// clone checks out commit from url into dir and verifies HEAD. A partial
+// source is a git repository to clone: what it is, its address and the
+// environment variable that can point it at a mirror (the only place a
+// mirror is set), so a failure names that variable.
+type source struct{ what, url, envVar string }
+
+// clone checks out commit from src into dir and verifies HEAD. A partial
 // folder from an interrupted run is removed first.
-func (r *runner) clone(ctx context.Context, url, commit, dir string) error {
+func (r *runner) clone(ctx context.Context, src source, commit, dir string) error {
+	url := src.url
 	if url == "" || commit == "" {
 		return errors.New("missing git URL or commit")
 	}
 	if strings.HasPrefix(url, "-") {
 		// git would read it as an option (--upload-pack runs a command).
-		return fmt.Errorf("the git address %q is not valid; fix the mirror address in Settings or its environment variable", url)
+		return fmt.Errorf("the git address %q for %s is not valid (it starts with a dash); correct or unset %s", redactURL(url), src.what, src.envVar)
 	}
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("removing the unfinished download %s: %w", dir, err)
@@ -68,7 +74,8 @@ func (r *runner) clone(ctx context.Context, url, commit, dir string) error {
 		return err
 	}
 	if err := r.command(ctx, "", nil, "git", "clone", "--no-checkout", "--", url, dir); err != nil {
-		return fmt.Errorf("could not download %s; check the internet connection or the mirror address: %w", redactURL(url), err)
+		return fmt.Errorf("could not download %s from %s; check the internet connection, and the address in %s if you set it: %w",
+			src.what, redactURL(url), src.envVar, err)
 	}
 	checkout := func() error {
 		return r.command(ctx, dir, nil, "git", "-c", "advice.detachedHead=false", "checkout", "--force", "--detach", commit)
@@ -76,7 +83,7 @@ func (r *runner) clone(ctx context.Context, url, commit, dir string) error {
 	if err := checkout(); err != nil {
 		// Not on a branch the clone fetched: ask for the commit itself (GitHub allows it).
 		if ferr := r.command(ctx, dir, nil, "git", "fetch", "origin", commit); ferr != nil {
-			return fmt.Errorf("commit %s is not in %s; the mirror may be out of date: %w", commit, redactURL(url), err)
+			return fmt.Errorf("commit %s is not in %s; if %s points at a mirror, it may be out of date: %w", commit, redactURL(url), src.envVar, err)
 		}
 		if err := checkout(); err != nil {
 			return err
@@ -108,13 +115,13 @@ func (r *runner) venv(ctx context.Context) error {
 	}
 	py := r.py
 	switch py.Mode() {
-	case "uv":
+	case PipUV:
 		want := "3.12"
 		if py.Exe != "" {
 			want = py.Exe
 		}
 		return r.command(ctx, "", nil, py.UV, "venv", "--python", want, v)
-	case "base-pip":
+	case PipBase:
 		return r.command(ctx, "", nil, py.Exe, append(append([]string{}, py.Args...), "-m", "venv", "--without-pip", v)...)
 	}
 	if err := r.command(ctx, "", nil, py.Exe, append(append([]string{}, py.Args...), "-m", "venv", v)...); err != nil {
@@ -135,7 +142,7 @@ func (r *runner) pip(ctx context.Context, index *string, args ...string) error {
 		src = append(src, "--index-url", *index)
 		// pip merges indexes and ranks torch 2.x+cu130 above PyPI's 2.x; uv
 		// would prefer the extra index, so it gets the PyTorch index alone.
-		if o.IndexURL != "" && r.py.Mode() != "uv" {
+		if o.IndexURL != "" && r.py.Mode() != PipUV {
 			src = append(src, "--extra-index-url", o.IndexURL)
 		}
 	case o.IndexURL != "":
@@ -152,9 +159,9 @@ func (r *runner) pip(ctx context.Context, index *string, args ...string) error {
 	py := r.py
 	target := r.build.PythonPath()
 	switch py.Mode() {
-	case "uv":
+	case PipUV:
 		return r.command(ctx, "", nil, py.UV, append(append([]string{"pip", "install", "--python", target}, src...), args...)...)
-	case "base-pip":
+	case PipBase:
 		a := append(append([]string{}, py.Args...), "-m", "pip", "--python", target, "install", "--progress-bar", "off")
 		return r.command(ctx, "", nil, py.Exe, append(append(a, src...), args...)...)
 	}

@@ -6,16 +6,21 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
+	"github.com/ltxstudio/ltx-studio/engine/gpu"
 )
 
 // NvidiaSMIDriverVersion asks nvidia-smi for the driver version of the first
 // GPU. No nvidia-smi, or no GPU, is "" without an error.
 func NvidiaSMIDriverVersion(ctx context.Context) (string, error) {
-	exe, err := exec.LookPath("nvidia-smi")
+	exe, err := gpu.FindSMI()
 	if err != nil {
 		return "", nil
 	}
-	out, err := exec.CommandContext(ctx, exe, "--query-gpu=driver_version", "--format=csv,noheader").Output()
+	cmd := exec.CommandContext(ctx, exe, "--query-gpu=driver_version", "--format=csv,noheader")
+	proc.Prepare(cmd) // no console window flashing over the app on Windows
+	out, err := cmd.Output()
 	if err != nil {
 		return "", nil // a driver that cannot talk to a GPU counts as none
 	}
@@ -44,7 +49,7 @@ func (t Torch) IndexURL() string { return "https://download.pytorch.org/whl/" + 
 func ChooseTorch(driver string) Torch {
 	driver = strings.TrimSpace(driver)
 	if driver == "" {
-		return Torch{Variant: "cpu", Warning: "No NVIDIA GPU was found, so the CPU build of PyTorch is installed. " +
+		return Torch{Variant: "cpu", Warning: gpu.NoGPU + ", so the CPU build of PyTorch is installed. " +
 			"LTX-2.3 on the CPU is far too slow for real use; install the NVIDIA driver and reinstall ComfyUI if this machine has an NVIDIA card."}
 	}
 	majorStr, _, _ := strings.Cut(driver, ".")

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestStripANSI(t *testing.T) {
@@ -108,5 +109,41 @@ func BenchmarkLineWriter(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		w.Write(chunk)
+	}
+}
+
+func TestCrashLogsSurviveRotation(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "comfyui.log")
+	at := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	r := &RotatingFile{Path: p, Keep: 2}
+	if err := r.Open(); err != nil {
+		t.Fatal(err)
+	}
+	r.WriteLine("Traceback: the crash")
+	kept, err := r.KeepCrash(at, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	for range 6 { // more starts than rotated files are kept
+		r := &RotatingFile{Path: p, Keep: 2}
+		if err := r.Open(); err != nil {
+			t.Fatal(err)
+		}
+		r.WriteLine("a clean start")
+		r.Close()
+	}
+	if b, err := os.ReadFile(kept); err != nil || !strings.Contains(string(b), "the crash") {
+		t.Fatalf("crash log %s after six starts: %q, %v", kept, b, err)
+	}
+	for i := 1; i <= 4; i++ {
+		r.Open()
+		if _, err := r.KeepCrash(at.Add(time.Duration(i)*time.Second), 3); err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+	}
+	if got := CrashLogs(p); len(got) != 3 || got[0] == kept {
+		t.Errorf("crash logs %v: want the newest 3", got)
 	}
 }

@@ -124,11 +124,32 @@ func WritePidfile(path string, pf Pidfile) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	// A temp name of its own per writer: two processes writing at once must
+	// not rename each other's half-written file into place.
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// OwnerAlive reports whether the ltx-studio process that wrote pf still runs
+// (false for a pidfile without an owner).
+func (pf Pidfile) OwnerAlive(ctx context.Context) bool {
+	return pf.Owner > 0 && Running(ctx, pf.Owner, pf.OwnerCreate)
 }
 
 // ReadPidfile returns the pidfile, or ok=false when there is none (or it is unreadable).

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 )
 
@@ -49,11 +50,20 @@ type Config struct {
 	RestartBackoff time.Duration // first delay before a restart, doubled each time (default 1 s)
 
 	LogPath   string // rotated log file; "" = no file
+	CrashLogs int    // crash logs kept beside it (default 10)
 	PidFile   string // "" = no pidfile (then a crash of the app can leave ComfyUI running)
 	RingLines int    // lines kept for the UI (default 2000)
 
 	Hub    *status.Hub // shared with the installer so the UI sees one state; nil = own hub
 	Logger *slog.Logger
+
+	// Face words the fixes in failure messages for the window (default) or
+	// the terminal; SettingsFile is named to the terminal for settings it
+	// has no flag for. Foreign is a ComfyUI folder of the user's, which the
+	// app neither installs nor repairs.
+	Face         face.Face
+	SettingsFile string
+	Foreign      bool
 }
 
 func (c Config) withDefaults() Config {

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/ltxstudio/ltx-studio/engine/face"
 )
 
 // ExitError is ComfyUI ending on its own: before it was ready (a failed
@@ -35,8 +37,10 @@ var (
 )
 
 // classify turns an exit status and the last lines into a human reason
-// (statuses per comfyui-api.md §1.4: 1 port/import, 2 argparse, 255 sys.exit(-1)).
-func classify(code int, tail []string, running bool) string {
+// (statuses per comfyui-api.md §1.4: 1 port/import, 2 argparse, 255 sys.exit(-1)),
+// its fix worded for the face in use and the kind of ComfyUI.
+func classify(code int, tail []string, running bool, w wording) string {
+	term, settingsFile := w.Face == face.Terminal, w.SettingsFile
 	text := strings.Join(tail, "\n")
 	last := ""
 	for i := len(tail) - 1; i >= 0; i-- {
@@ -53,21 +57,51 @@ func classify(code int, tail []string, running bool) string {
 	case strings.Contains(text, "is already in use"):
 		return what + ": its port is already in use by another program. Starting again picks another free port."
 	case code == 2 && argError.MatchString(text):
-		return what + ": it refused a start option (" + argError.FindStringSubmatch(text)[1] +
-			"). Check the VRAM mode and extra options in Settings → ComfyUI."
+		check := "Check the VRAM mode and extra options in Settings → ComfyUI."
+		if term {
+			check = "Check the VRAM mode, " + face.SettingsKey("vram_mode", settingsFile) + "."
+		}
+		return what + ": it refused a start option (" + argError.FindStringSubmatch(text)[1] + "). " + check
 	case strings.Contains(text, "comfyui-frontend-package is not installed"):
-		return what + ": its web frontend package is missing. Repair the ComfyUI install in Settings → ComfyUI."
+		return what + ": its web frontend package is missing. " + w.repair("comfyui-frontend-package")
 	case strings.Contains(text, "sageattention"):
+		if term {
+			return what + ": SageAttention is switched on but not installed. Remove --use-sage-attention from ComfyUI's start options."
+		}
 		return what + ": SageAttention is switched on but not installed. Remove --use-sage-attention in Settings → ComfyUI."
 	case noModule.MatchString(text):
 		return what + ": the Python package '" + noModule.FindStringSubmatch(text)[1] +
-			"' is missing from its environment. Repair the ComfyUI install in Settings → ComfyUI."
+			"' is missing from its environment. " + w.repair(noModule.FindStringSubmatch(text)[1])
 	case strings.Contains(text, "OutOfMemoryError") || strings.Contains(text, "out of memory"):
+		if term {
+			return what + ": it ran out of GPU memory. Try a lower VRAM mode (" + face.SettingsKey("vram_mode", settingsFile) +
+				`: "lowvram"), or a smaller video (--width, --height, --seconds).`
+		}
 		return what + ": it ran out of GPU memory. Try a lower VRAM mode in Settings, or a smaller video."
 	case code == -1:
 		return what + ": it was killed (by the system or another program)" + suffix(last)
 	}
 	return fmt.Sprintf("%s (exit status %d)%s", what, code, suffix(last))
+}
+
+// wording is what a fix depends on besides the failure (see Config).
+type wording struct {
+	Face         face.Face
+	SettingsFile string
+	Foreign      bool
+}
+
+func (c Config) wording() wording {
+	return wording{Face: c.Face, SettingsFile: c.SettingsFile, Foreign: c.Foreign}
+}
+
+// repair says how to put a missing package back: the app repairs its own
+// install; a ComfyUI folder of the user's is theirs to mend.
+func (w wording) repair(pkg string) string {
+	if w.Foreign {
+		return "Install " + pkg + " into that ComfyUI's Python environment (pip install -r requirements.txt in its folder)."
+	}
+	return "To repair the install, " + w.Face.RepairComfyUI() + "."
 }
 
 func suffix(last string) string {

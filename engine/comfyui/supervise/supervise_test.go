@@ -3,7 +3,6 @@ package supervise
 import (
 	"context"
 	"errors"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,12 +15,16 @@ import (
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 )
 
 var fakeBin string
 
 func TestMain(m *testing.M) {
+	if base := os.Getenv(parentEnv); base != "" {
+		os.Exit(runAsParent(base))
+	}
 	dir, err := os.MkdirTemp("", "fakecomfy-bin")
 	if err != nil {
 		panic(err)
@@ -117,8 +120,67 @@ func TestClassify(t *testing.T) {
 		{1, []string{"torch.OutOfMemoryError: CUDA out of memory."}, "ran out of GPU memory"},
 		{3, []string{"something odd", ""}, "(exit status 3). Last line: something odd"},
 	} {
-		if got := classify(tc.code, tc.tail, false); !strings.Contains(got, tc.want) {
-			t.Errorf("classify(%d, %q) = %q, want it to contain %q", tc.code, tc.tail, got, tc.want)
+		for _, f := range []face.Face{face.Window, face.Terminal} {
+			got := classify(tc.code, tc.tail, false, wording{Face: f, SettingsFile: "/cfg/settings.json"})
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("classify(%d, %q) = %q, want it to contain %q", tc.code, tc.tail, got, tc.want)
+			}
+			if f == face.Terminal && strings.Contains(got, "Settings") {
+				t.Errorf("the terminal is sent to a window screen: %q", got)
+			}
+		}
+	}
+}
+
+// Each fix names what the person in front of it can use: a screen in the
+// window; a command, flag or settings key in the terminal.
+func TestClassifyWordsTheFixForTheFace(t *testing.T) {
+	const file = "/cfg/settings.json"
+	for _, tc := range []struct {
+		name           string
+		code           int
+		tail           []string
+		window, termin string
+	}{
+		{"no frontend", 255, []string{"comfyui-frontend-package is not installed."}, "use Settings → Repair", "run `ltx-studio comfyui repair`"},
+		{"missing module", 1, []string{"No module named 'av'"}, "use Settings → Repair", "run `ltx-studio comfyui repair`"},
+		{"bad flag", 2, []string{"main.py: error: unrecognized arguments: --x"}, "in Settings → ComfyUI", `the VRAM mode, "vram_mode" in ` + file},
+		{"out of memory", 1, []string{"torch.OutOfMemoryError: CUDA out of memory."}, "lower VRAM mode in Settings", `"vram_mode" in ` + file + `: "lowvram"), or a smaller video (--width, --height, --seconds)`},
+		{"sage", 1, []string{"ImportError: sageattention"}, "in Settings → ComfyUI", "from ComfyUI's start options"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := classify(tc.code, tc.tail, true, wording{Foreign: true, Face: face.Terminal}); tc.window == "use Settings → Repair" &&
+				(strings.Contains(got, "ltx-studio") || !strings.Contains(got, "into that ComfyUI's Python environment")) {
+				t.Errorf("a folder of the user's: %q", got)
+			}
+			if got := classify(tc.code, tc.tail, true, wording{Face: face.Window, SettingsFile: file}); !strings.Contains(got, tc.window) || strings.Contains(got, "ltx-studio") {
+				t.Errorf("window: %q, want %q", got, tc.window)
+			}
+			if got := classify(tc.code, tc.tail, true, wording{Face: face.Terminal, SettingsFile: file}); !strings.Contains(got, tc.termin) || strings.Contains(got, "Settings") {
+				t.Errorf("terminal: %q, want %q", got, tc.termin)
+			}
+		})
+	}
+}
+
+// The wording reaches a real failed start: the stand-in exits as ComfyUI
+// does without its frontend package, and a Python that cannot run at all.
+func TestFailedStartNamesTheFixOfTheFace(t *testing.T) {
+	for _, tc := range []struct {
+		f    face.Face
+		want string
+	}{{face.Window, "Settings → Repair"}, {face.Terminal, "ltx-studio comfyui repair"}} {
+		cfg := testConfig(t, "FAKECOMFY_FAIL=frontend")
+		cfg.Face = tc.f
+		err := New(cfg).Start(t.Context())
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("face %d, no frontend: %v, want %q", tc.f, err, tc.want)
+		}
+		cfg = testConfig(t)
+		cfg.Face, cfg.Python = tc.f, filepath.Join(t.TempDir(), "no-python")
+		err = New(cfg).Start(t.Context())
+		if err == nil || !strings.Contains(err.Error(), "could not run ComfyUI's Python") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("face %d, no Python: %v, want %q", tc.f, err, tc.want)
 		}
 	}
 }
@@ -192,7 +254,8 @@ func TestStallFails(t *testing.T) {
 }
 
 func TestExtraArgsCannotRebind(t *testing.T) {
-	for _, extra := range [][]string{{"--listen"}, {"--listen", "0.0.0.0"}, {"--listen=0.0.0.0"}, {"--port", "80"}, {"--enable-cors-header", "*"}} {
+	for _, extra := range [][]string{{"--listen"}, {"--listen", "0.0.0.0"}, {"--listen=0.0.0.0"}, {"--port", "80"}, {"--enable-cors-header", "*"},
+		{"--liste", "0.0.0.0"}, {"--list=0.0.0.0"}, {"--po", "80"}, {"--enable-cors=*"}, {"--enable-c"}} {
 		cfg := testConfig(t)
 		cfg.ExtraArgs = extra
 		s := New(cfg)
@@ -205,24 +268,26 @@ func TestExtraArgsCannotRebind(t *testing.T) {
 			t.Errorf("extra %q: a process was started", extra)
 		}
 	}
-	if err := checkExtraArgs([]string{"--fast", "--use-sage-attention"}); err != nil {
+	if err := checkExtraArgs([]string{"--fast", "--use-sage-attention", "--preview-method", "taesd", "--lowvram", "-"}, face.Window); err != nil {
 		t.Error(err)
+	}
+	if err := checkExtraArgs([]string{"--listen"}, face.Window); err == nil || !strings.Contains(err.Error(), "Settings → ComfyUI") {
+		t.Errorf("window: %v", err)
+	}
+	if err := checkExtraArgs([]string{"--listen"}, face.Terminal); err == nil || strings.Contains(err.Error(), "Settings") || !strings.Contains(err.Error(), "generate --backend URL") {
+		t.Errorf("terminal: %v", err)
 	}
 }
 
+// A taken port is not an early exit any more: the start retries on a new
+// port (TestImpostorOnThePortIsNotReadyAndANewPortIsPicked).
 func TestEarlyExits(t *testing.T) {
-	held, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer held.Close()
 	for _, tc := range []struct {
 		name string
 		mod  func(*Config)
 		code int
 		want string
 	}{
-		{"port in use", func(c *Config) { c.Port = held.Addr().(*net.TCPAddr).Port }, 1, "port is already in use"},
 		{"bad flag", func(c *Config) { c.ExtraArgs = []string{"--normalvram"} }, 2, "refused a start option"},
 		{"no frontend", func(c *Config) { c.Env = []string{"FAKECOMFY_FAIL=frontend"} }, 255, "frontend package is missing"},
 		{"missing module", func(c *Config) { c.Env = []string{"FAKECOMFY_FAIL=import"} }, 1, "'comfy_aimdo' is missing"},

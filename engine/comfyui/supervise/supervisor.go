@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +16,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/logs"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
+	"github.com/ltxstudio/ltx-studio/engine/face"
 )
 
 // Supervisor owns one ComfyUI server process at a time.
@@ -28,6 +27,7 @@ type Supervisor struct {
 	file *logs.RotatingFile
 
 	mu       sync.Mutex
+	port     int           // next launch's port; 0 = pick a free one (after a "port in use")
 	running  bool          // Start succeeded and Stop was not called (the watcher may be restarting)
 	cur      *child        // the live child, nil between restarts
 	stop     chan struct{} // closed by Stop
@@ -37,6 +37,7 @@ type Supervisor struct {
 type child struct {
 	cmd      *exec.Cmd
 	port     int
+	nonce    string        // on its command line; proves readiness answers are its own
 	done     chan struct{} // closed after Wait returned
 	code     int
 	tail     *logs.Ring
@@ -47,7 +48,7 @@ type child struct {
 // New returns a stopped supervisor.
 func New(cfg Config) *Supervisor {
 	cfg = cfg.withDefaults()
-	s := &Supervisor{cfg: cfg, hub: cfg.Hub, ring: logs.NewRing(cfg.RingLines)}
+	s := &Supervisor{cfg: cfg, hub: cfg.Hub, ring: logs.NewRing(cfg.RingLines), port: cfg.Port}
 	if cfg.LogPath != "" {
 		s.file = &logs.RotatingFile{Path: cfg.LogPath}
 	}
@@ -134,6 +135,11 @@ func (s *Supervisor) Start(ctx context.Context) error {
 		}
 	}()
 	c, err := s.startOnce(startCtx, 0)
+	if err != nil && portInUse(err) && startCtx.Err() == nil {
+		// Another program took the port: the message promised another one.
+		s.portTaken()
+		c, err = s.startOnce(startCtx, 1)
+	}
 	if err != nil {
 		s.mu.Lock()
 		s.running = false
@@ -177,6 +183,10 @@ func (s *Supervisor) startOnce(ctx context.Context, attempt int) (*child, error)
 		case errors.As(err, &se):
 			tail = se.Tail
 		}
+		if portInUse(err) {
+			s.portTaken()
+		}
+		s.keepCrashLog()
 		s.hub.Publish(status.Event{State: status.Crashed, Message: err.Error(), Err: err, Tail: tail, Restart: attempt})
 		return nil, err
 	}
@@ -213,7 +223,11 @@ func (s *Supervisor) watch(c *child, stop, loopDone chan struct{}) {
 			return
 		}
 		tail := c.tail.Last(30)
-		ee := &ExitError{Code: c.code, Reason: classify(c.code, tail, true), Tail: tail}
+		ee := &ExitError{Code: c.code, Reason: classify(c.code, tail, true, s.cfg.wording()), Tail: tail}
+		if portInUse(ee) {
+			s.portTaken()
+		}
+		s.keepCrashLog()
 		s.hub.Publish(status.Event{State: status.Crashed, Message: ee.Reason, Err: ee, Tail: tail})
 		s.cfg.Logger.Warn("ComfyUI crashed", "status", c.code, "reason", ee.Reason)
 
@@ -301,6 +315,19 @@ func (s *Supervisor) Stop(ctx context.Context) error {
 	return err
 }
 
+// keepCrashLog copies the log of a failed start or a crash aside, so the
+// rotation of later starts does not lose it.
+func (s *Supervisor) keepCrashLog() {
+	if s.file == nil {
+		return
+	}
+	if p, err := s.file.KeepCrash(time.Now(), s.cfg.CrashLogs); err != nil {
+		s.cfg.Logger.Warn("keeping the ComfyUI crash log", "err", err)
+	} else {
+		s.cfg.Logger.Info("ComfyUI crash log kept", "path", p)
+	}
+}
+
 func (s *Supervisor) clearChild(c *child) {
 	s.mu.Lock()
 	if s.cur == c {
@@ -341,134 +368,29 @@ func (s *Supervisor) terminate(ctx context.Context, c *child) error {
 	return err
 }
 
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", net.JoinHostPort(Host, "0"))
-	if err != nil {
-		return 0, fmt.Errorf("finding a free port on %s: %w", Host, err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
-func (s *Supervisor) launch() (*child, error) {
-	cfg := s.cfg
-	if err := checkExtraArgs(cfg.ExtraArgs); err != nil {
-		return nil, err
-	}
-	port := cfg.Port
-	if port == 0 {
-		p, err := freePort()
-		if err != nil {
-			return nil, err
-		}
-		port = p
-	}
-	// custom_nodes/ must exist (startup crashes without it) and so must the
-	// user directory (argparse exits 2).
-	for _, d := range []string{filepath.Join(cfg.BaseDir, "custom_nodes"), filepath.Join(cfg.BaseDir, "models"), cfg.UserDir, cfg.InputDir, cfg.OutputDir, cfg.TempDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, fmt.Errorf("creating ComfyUI folder %s: %w", d, err)
-		}
-	}
-	c := &child{port: port, done: make(chan struct{}), tail: logs.NewRing(60), hint: make(chan struct{}, 1)}
-	c.activity.Store(time.Now().UnixNano())
-	lw := &logs.LineWriter{Sink: func(line string) {
-		c.activity.Store(time.Now().UnixNano())
-		c.tail.Add(line)
-		s.ring.Add(line)
-		if s.file != nil {
-			s.file.WriteLine(line)
-		}
-		if strings.Contains(line, "To see the GUI go to:") {
-			select {
-			case c.hint <- struct{}{}:
-			default:
-			}
-		}
-	}}
-	cmd := exec.Command(cfg.Python, append([]string{cfg.Script}, cfg.Args(port)...)...)
-	cmd.Dir = cfg.ComfyDir
-	// Unbuffered output: the stall deadline and crash reports depend on lines arriving as written.
-	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1", "PYTHONIOENCODING=utf-8")
-	cmd.Env = append(cmd.Env, cfg.Env...)
-	cmd.Stdout, cmd.Stderr = lw, lw
-	// A helper process that inherited the pipes must not delay noticing the exit.
-	cmd.WaitDelay = 500 * time.Millisecond
-	proc.Prepare(cmd)
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("could not run ComfyUI's Python (%s): %w; repair the install in Settings → ComfyUI", cfg.Python, err)
-	}
-	c.cmd = cmd
-	s.mu.Lock()
-	s.cur = c
-	s.mu.Unlock()
-	if cfg.PidFile != "" {
-		ct, _ := proc.CreateTime(context.Background(), cmd.Process.Pid)
-		me, _ := proc.CreateTime(context.Background(), os.Getpid())
-		pf := proc.Pidfile{PID: cmd.Process.Pid, CreateTime: ct, Port: port, Command: cfg.Script, Owner: os.Getpid(), OwnerCreate: me}
-		if err := proc.WritePidfile(cfg.PidFile, pf); err != nil {
-			cfg.Logger.Warn("writing ComfyUI pidfile", "err", err)
-		}
-	}
-	go func() {
-		_ = cmd.Wait()
-		lw.Flush()
-		c.code = cmd.ProcessState.ExitCode()
-		close(c.done)
-	}()
-	cfg.Logger.Info("ComfyUI launched", "pid", cmd.Process.Pid, "port", port)
-	return c, nil
-}
-
-// waitReady polls /api/system_stats until it answers. The deadline is a
-// stall deadline: each new log line pushes it forward (first starts import
-// custom nodes for minutes while logging steadily).
-func (s *Supervisor) waitReady(ctx context.Context, c *child) error {
-	client := &http.Client{Timeout: time.Second}
-	url := baseURL(c.port) + "/api/system_stats"
-	tick := time.NewTicker(250 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-c.done:
-			tail := c.tail.Last(30)
-			return &ExitError{Code: c.code, Reason: classify(c.code, tail, false), Tail: tail}
-		case <-c.hint:
-		case <-tick.C:
-		}
-		if ok := ping(ctx, client, url); ok {
-			return nil
-		}
-		if quiet := time.Since(time.Unix(0, c.activity.Load())); quiet > s.cfg.StallTimeout {
-			return &StallError{After: quiet, Tail: c.tail.Last(30)}
-		}
-	}
-}
-
-func ping(ctx context.Context, client *http.Client, url string) bool {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return false
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
-}
+// forbiddenOptions are the options the app sets itself and never lets the
+// settings override: ComfyUI has no password, so listening on the network
+// or allowing other web origins would open it to anyone there.
+var forbiddenOptions = []string{"--listen", "--port", "--enable-cors-header"}
 
 // checkExtraArgs refuses extra options that would move ComfyUI off
-// 127.0.0.1 or off the port the supervisor checks: ComfyUI has no password,
-// so listening on the network would open it to anyone there.
-func checkExtraArgs(args []string) error {
+// 127.0.0.1 or off the port the supervisor checks. Python's argparse also
+// accepts any unambiguous prefix of a long option ("--liste", "--po=80"),
+// so every prefix of a forbidden option is refused too.
+func checkExtraArgs(args []string, fc face.Face) error {
 	for _, a := range args {
 		name, _, _ := strings.Cut(a, "=")
-		switch name {
-		case "--listen", "--port", "--enable-cors-header":
-			return fmt.Errorf("the extra ComfyUI option %s is not allowed: the app keeps its ComfyUI on 127.0.0.1 at a port it picks; remove it in Settings → ComfyUI (use \"connect to an existing ComfyUI\" for a shared server)", name)
+		if len(name) <= 2 || !strings.HasPrefix(name, "--") {
+			continue
+		}
+		for _, f := range forbiddenOptions {
+			if strings.HasPrefix(f, name) {
+				fix := `remove it in Settings → ComfyUI (use "connect to an existing ComfyUI" for a shared server)`
+				if fc == face.Terminal {
+					fix = "remove it from ComfyUI's start options (use generate --backend URL for a shared server)"
+				}
+				return fmt.Errorf("the extra ComfyUI option %s is not allowed (ComfyUI reads it as %s): the app keeps its ComfyUI on 127.0.0.1 at a port it picks; %s", a, f, fix)
+			}
 		}
 	}
 	return nil

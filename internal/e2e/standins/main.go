@@ -18,7 +18,9 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/internal/e2e"
+	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 func main() {
@@ -26,6 +28,7 @@ func main() {
 	objectInfo := flag.String("object-info", "", "recorded object_info.json for the fake server (default: shared/comfyui/object_info.json found upwards)")
 	fakecomfy := flag.String("fakecomfy", "", "prebuilt fakecomfy binary (default: go build ./internal/fakecomfy)")
 	clean := flag.Bool("clean", false, "remove the app's data (home/) and the model cache (hf/) first, for a first-run test")
+	existing := flag.Bool("existing-comfyui", false, "also build DIR/"+e2e.ExistingDir+", a ComfyUI the user already had, holding two files the default setup choice (t2v + i2v, fp8) needs; every hub request is logged to DIR/"+requestLog)
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "standins: -dir is required")
@@ -33,23 +36,36 @@ func main() {
 		os.Exit(2)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(*dir, *objectInfo, *fakecomfy, *clean, log); err != nil {
+	o := e2e.Options{ObjectInfo: *objectInfo, FakeComfy: *fakecomfy, Logger: log}
+	if *existing {
+		refs, err := studio.RefsFor([]workflows.ModeID{workflows.T2V, workflows.I2V}, workflows.FP8)
+		if err != nil || len(refs) < 2 {
+			fmt.Fprintln(os.Stderr, "standins: the default setup choice names no files:", err)
+			os.Exit(1)
+		}
+		o.Existing, o.RequestLog = refs[:2], filepath.Join(*dir, requestLog)
+	}
+	if err := run(*dir, o, *clean, log); err != nil {
 		fmt.Fprintln(os.Stderr, "standins:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, objectInfo, fakecomfy string, clean bool, log *slog.Logger) error {
+// requestLog is the hub's request log under -dir (with -existing-comfyui).
+const requestLog = "hub-requests.log"
+
+func run(dir string, o e2e.Options, clean bool, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if clean {
-		for _, d := range []string{"home", "hf"} {
+		for _, d := range []string{"home", "hf", requestLog} {
 			if err := os.RemoveAll(filepath.Join(dir, d)); err != nil {
 				return err
 			}
 		}
 	}
-	w, err := e2e.Setup(ctx, e2e.Options{Dir: dir, ObjectInfo: objectInfo, FakeComfy: fakecomfy, Logger: log})
+	o.Dir = dir
+	w, err := e2e.Setup(ctx, o)
 	if err != nil {
 		return err
 	}

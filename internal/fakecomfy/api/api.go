@@ -49,6 +49,10 @@ type Options struct {
 	Die func()
 	// Logger gets one line per request kind of interest (default: discard).
 	Logger *slog.Logger
+	// VRAMTotal and VRAMOther (bytes), when VRAMTotal is set, make
+	// system_stats describe a GPU of that size with VRAMOther held by other
+	// processes: two stand-ins then look like two different GPUs.
+	VRAMTotal, VRAMOther int64
 }
 
 // Server is the stand-in. It is an http.Handler.
@@ -126,11 +130,15 @@ func (s *Server) systemStats(w http.ResponseWriter, r *http.Request) {
 	if s.opt.Argv != nil {
 		body, _ = sjson.SetBytes(body, "system.argv", s.opt.Argv)
 	}
+	if s.opt.VRAMTotal > 0 {
+		body, _ = sjson.SetBytes(body, "devices.0.vram_total", s.opt.VRAMTotal)
+		body, _ = sjson.SetBytes(body, "devices.0.vram_free", max(s.opt.VRAMTotal-s.opt.VRAMOther, 0))
+	}
 	if gb > 0 {
-		total := gjsonInt(body, "devices.0.vram_total")
+		total := gjsonInt(body, "devices.0.vram_total") - s.opt.VRAMOther
 		body, _ = sjson.SetBytes(body, "devices.0.torch_vram_total", gb<<30)
 		body, _ = sjson.SetBytes(body, "devices.0.torch_vram_free", int64(1)<<30)
-		body, _ = sjson.SetBytes(body, "devices.0.vram_free", total-(gb<<30)-(1<<30))
+		body, _ = sjson.SetBytes(body, "devices.0.vram_free", max(total-(gb<<30)-(1<<30), 0))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(body)

@@ -177,8 +177,13 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		}
 		name = fmt.Sprintf("%s (%d)%s", stem, i, ext)
 	}
-	if err := os.MkdirAll(dir, 0o755); err == nil {
-		err = os.WriteFile(filepath.Join(dir, name), data, 0o644)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		http.Error(w, "500 Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		http.Error(w, "500 Internal Server Error", http.StatusInternalServerError)
+		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"name": name, "subfolder": sub, "type": typ})
 }
