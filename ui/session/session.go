@@ -521,16 +521,25 @@ func (s *Session) submit(eng *jobs.Engine, f workflows.Form) {
 		s.showError("The job could not be queued", err, "Fix the form and try again.")
 		return
 	}
-	s.mu.Lock()
-	busy := s.current != "" && s.current != j.ID && !s.curDone
-	s.mu.Unlock()
-	if busy { // the result tab stays on the running job; the queue shows this one
+	if !s.takeResultTab(j.ID) { // the result tab stays on the running job; the queue shows this one
 		return
 	}
-	s.setCurrent(j.ID)
 	s.prog.Reset()
 	s.prog.Update(progress.Update{Stage: "Queued"})
 	s.showProgress()
+}
+
+// takeResultTab makes a newly queued job the one the Result tab follows,
+// unless another job is still on it (running or waiting to): that one keeps
+// the tab, and this one takes it when it starts running (onJobChanged).
+func (s *Session) takeResultTab(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.current != "" && s.current != id && !s.curDone {
+		return false
+	}
+	s.current, s.curDone = id, false
+	return true
 }
 
 func (s *Session) setCurrent(id string) {
