@@ -20,7 +20,7 @@ x_clickthrough() {
 	mkdir -p "$HOME"
 	ct_media "$HOME"
 	ct_launch
-	ct_setup
+	CT_NOT_NOW=1 ct_setup
 	ct_tabs
 	local i
 	for i in 1 2 3 4 5 6; do ct_mode "$i"; done
@@ -124,6 +124,19 @@ ct_more_videos() { [ "$(ct_videos)" -gt "$1" ]; }
 ct_setup() {
 	ct_wait "the setup checks" ct_enabled "Choose models" Button
 	ct_shot setup-checks
+	if [ "${CT_NOT_NOW:-0}" = 1 ]; then
+		# "Not now": the studio without ComfyUI; Generate says why it cannot
+		# (not "wait until ready"), and the header's Finish setup comes back.
+		ct_click "Not now" Button
+		ct_wait "the studio" ct_has "Finish setup" Button
+		ct_click "placeholder:Describe the shot*" Entry
+		xdotool type --delay 2 "A lighthouse at dusk"
+		xdotool key ctrl+Return
+		ct_wait "the not-installed message" ct_has "ComfyUI is not installed yet*"
+		ct_shot not-now-generate
+		ct_click "Finish setup" Button
+		ct_wait "the setup checks" ct_enabled "Choose models" Button
+	fi
 	ct_click "Choose models" Button
 	ct_shot setup-models
 	ct_click "Install and download" Button
