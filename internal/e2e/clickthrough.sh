@@ -134,6 +134,8 @@ ct_setup() {
 		xdotool key ctrl+Return
 		ct_wait "the not-installed message" ct_has "ComfyUI is not installed yet*"
 		ct_shot not-now-generate
+		ct_click "A lighthouse at dusk" Entry # empty the prompt again for the modes
+		xdotool key ctrl+a BackSpace
 		ct_click "Finish setup" Button
 		ct_wait "the setup checks" ct_enabled "Choose models" Button
 	fi
