@@ -59,8 +59,16 @@ func TestFreshDataDirShowsSetup(t *testing.T) {
 	fyne.DoAndWait(func() {
 		shell = ui.New(t.Context(), w, ui.Deps{})
 		s = New(t.Context(), st, Options{App: a, Win: w, Shell: shell})
-		s.Begin()
 	})
+	// The test driver runs fyne.Do on the calling goroutine: let the
+	// backend follower paint the header before Begin builds the setup on
+	// this one, or the two shape text at once.
+	waitFor(t, "the header's backend status", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.lastBackend != ""
+	})
+	fyne.DoAndWait(s.Begin)
 	waitFor(t, "the setup flow", func() bool {
 		var c fyne.CanvasObject
 		fyne.DoAndWait(func() { c = w.Content() })
