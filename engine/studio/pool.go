@@ -48,6 +48,7 @@ func (s *Studio) findGPUs(list func(context.Context) ([]gpu.Device, error)) {
 	if list == nil {
 		list = gpu.List
 	}
+	s.listGPUs = list
 	ctx, cancel := context.WithTimeout(context.Background(), gpuListWait)
 	defer cancel()
 	devs, err := list(ctx)

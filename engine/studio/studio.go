@@ -58,6 +58,12 @@ type Options struct {
 	// ListGPUs finds the GPUs at start (zero: gpu.List, NVML else
 	// nvidia-smi; tests inject fake GPUs).
 	ListGPUs func(context.Context) ([]gpu.Device, error)
+	// Server runs the jobs on a ComfyUI already running instead of the
+	// settings' own (server.go).
+	Server *Server
+	// DeadAfter is how long a job's server may stay silent before the job
+	// is re-queued (zero: the job engine's default).
+	DeadAfter time.Duration
 }
 
 // Studio is one running app's engine. Create with Open, end with Close.
@@ -72,6 +78,8 @@ type Studio struct {
 	face    face.Face
 	// checkWait bounds each setup check.
 	checkWait time.Duration
+	server    *Server
+	deadAfter time.Duration
 
 	mu       sync.Mutex
 	set      settings.Settings
@@ -82,12 +90,14 @@ type Studio struct {
 	jobs     *jobs.Engine
 	stopJobs context.CancelFunc
 	jobsDone chan struct{}
+	hub      jobHub         // the faces' job events, across engine rebuilds (queue.go)
 	owner    *filelock.Lock // held while this process owns the data folder (owner.go)
 
 	stopPortWatch context.CancelFunc // ends followPort's watcher (port.go)
 	repairNext    atomic.Bool        // setup's next install track is a repair (repair.go)
 
-	gpus          []gpu.Device       // found at Open
+	gpus          []gpu.Device // found at Open
+	listGPUs      func(context.Context) ([]gpu.Device, error)
 	pool          []*poolMember      // one extra managed ComfyUI per further chosen GPU (pool.go)
 	stopPoolWatch context.CancelFunc // ends followPoolPorts' watchers
 }
@@ -109,7 +119,8 @@ func Open(opt Options) (*Studio, error) {
 		return nil, fmt.Errorf("creating the app's folders: %w", err)
 	}
 	s := &Studio{dirs: opt.Dirs, getenv: opt.Getenv, log: opt.Log, store: settings.Store{Dir: opt.Dirs.Config}, install: opt.Install,
-		claim: opt.Claim, offline: opt.Offline, face: opt.Face, checkWait: opt.CheckWait}
+		claim: opt.Claim, offline: opt.Offline, face: opt.Face, checkWait: opt.CheckWait,
+		server: opt.Server, deadAfter: opt.DeadAfter}
 	if s.checkWait <= 0 {
 		s.checkWait = checkWait
 	}
@@ -190,6 +201,9 @@ func (s *Studio) ApplySettings(ctx context.Context, set settings.Settings) error
 
 // Installed reports whether the ComfyUI the settings name is ready to start.
 func (s *Studio) Installed() bool {
+	if s.server != nil {
+		return true
+	}
 	set := s.Settings()
 	switch set.Backend {
 	case settings.BackendManaged:
@@ -235,6 +249,9 @@ func (s *Studio) Install(ctx context.Context, events chan<- install.Event) error
 // Only one process may run the data folder's ComfyUI and queue: when
 // another one does, Start returns a *BusyError at once (see owner.go).
 func (s *Studio) Start(ctx context.Context) error {
+	if s.server != nil {
+		return s.startOnServer(ctx)
+	}
 	if err := s.claimOwner(ctx); err != nil {
 		return err
 	}
@@ -436,6 +453,9 @@ func (s *Studio) backends() []jobs.Backend {
 	s.mu.Lock()
 	port := s.port // followPort moves it when ComfyUI restarts elsewhere
 	s.mu.Unlock()
+	if s.server != nil {
+		return []jobs.Backend{{Name: s.server.Name, URL: strings.TrimRight(s.server.URL, "/"), InputDir: s.server.InputDir}}
+	}
 	var out []jobs.Backend
 	switch set.Backend {
 	case settings.BackendManaged, settings.BackendFolder:
@@ -476,7 +496,7 @@ func hostOf(u string) string {
 type storeEnsurer struct{ s *Studio }
 
 func (e storeEnsurer) Ensure(ctx context.Context, refs []jobs.ModelRef, progress func(jobs.ModelProgress)) error {
-	if len(e.s.backends()) > 0 && e.s.Settings().Backend == settings.BackendRemote {
+	if e.s.foreignServer() || (e.s.server == nil && e.s.Settings().Backend == settings.BackendRemote) {
 		return nil // a remote server has its own models; its validation names what is missing
 	}
 	mr := make([]models.Ref, len(refs))
@@ -532,7 +552,8 @@ func (s *Studio) startJobEngine(ctx context.Context) error {
 	var err error
 	for try := 0; ; try++ {
 		eng, err = jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(), Builder: jobs.WorkflowsBuilder{},
-			Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim, Face: s.face, Need: EstimatePeak})
+			Models: storeEnsurer{s}, Hashes: storeHasher{s}, Backends: bs, AppVersion: Version, Logger: s.log, Claim: s.claim, Face: s.face, Need: EstimatePeak,
+			DeadAfter: s.deadAfter})
 		if !errors.Is(err, jobs.ErrQueueBusy) || try >= queueOpenTries {
 			break
 		}
@@ -545,10 +566,13 @@ func (s *Studio) startJobEngine(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("opening the job queue: %w", err)
 	}
+	events, unsub := eng.Subscribe()
+	go s.hub.relay(events)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer unsub()
 		if err := eng.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			s.log.Error("job engine", "err", err)
 		}

@@ -10,15 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyui"
-	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
-	"github.com/ltxstudio/ltx-studio/models"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -38,6 +35,7 @@ type genFlags struct {
 	out, backend, inputDir                      string
 	enhance, noEnhance                          bool
 	weights                                     string
+	anyway, noDownload                          bool
 }
 
 func parseGenerate(args []string, env Env) (*genFlags, error) {
@@ -65,6 +63,8 @@ func parseGenerate(args []string, env Env) (*genFlags, error) {
 	fs.BoolVar(&g.enhance, "enhance", false, "rewrite the prompt with Gemma before generating (default for t2v, i2v, a2v, lipsync)")
 	fs.BoolVar(&g.noEnhance, "no-enhance", false, "use the prompt exactly as written")
 	fs.StringVar(&g.weights, "weights", "", "LTX-2.3 release of the distilled files, 1.0 or 1.1 (default: the app's setting)")
+	fs.BoolVar(&g.anyway, "anyway", false, "queue the job even when it will probably not fit the GPU's memory")
+	fs.BoolVar(&g.noDownload, "no-download", false, "refuse instead of downloading missing model files")
 	fs.StringVar(&g.out, "out", "", "also copy the video here (a .mp4 path; the sidecar goes beside it)")
 	fs.StringVar(&g.backend, "backend", os.Getenv("LTX_STUDIO_COMFYUI_URL"), "use this ComfyUI instead of the app's own, e.g. http://127.0.0.1:8188 (or set LTX_STUDIO_COMFYUI_URL)")
 	fs.StringVar(&g.inputDir, "input-dir", "", "that ComfyUI's input folder, if it is on this machine (else media are uploaded)")
@@ -116,20 +116,18 @@ func (g *genFlags) form(ctx context.Context) (workflows.Form, error) {
 		if err != nil {
 			return f, err
 		}
-		if _, err := studio.AcceptMedia(ctx, s, abs); err != nil {
-			return f, fmt.Errorf("--%s %s: %w", flagFor(s), p, err)
-		}
 		f.Media[s.ID] = abs
+	}
+	// The studio's own media check, before anything is opened, started,
+	// queued or downloaded (Generate repeats it).
+	if err := studio.AcceptForm(ctx, f); err != nil {
+		return f, cliWords(err)
 	}
 	if err := g.fromSource(ctx, m, &f); err != nil {
 		return f, err
 	}
 	if errs := f.Validate(); len(errs) > 0 {
-		msgs := make([]string, len(errs))
-		for i, e := range errs {
-			msgs[i] = "--" + strings.ReplaceAll(e.Field, "media.", "") + ": " + e.Msg
-		}
-		return f, errors.New(strings.Join(msgs, "; "))
+		return f, flagErrors(errs)
 	}
 	return f, nil
 }
@@ -188,6 +186,14 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	if err := checkOut(g.out); err != nil {
 		return err
 	}
+	// Only jobs submitted from now on are this run's; older pending ones
+	// stay queued for the window. The queue is locked by this process
+	// before Generate, so nobody else can add jobs in between.
+	opened := time.Now()
+	adjust := func(o *studio.Options) {
+		o.Claim = func(j jobs.Job) bool { return !j.Created.Before(opened) }
+		o.DeadAfter = env.waits.Lost // zero: the engine's default
+	}
 	if g.backend != "" {
 		// A server the user named: only the app's queue and output folder
 		// are used (it has its own models; nothing is started here).
@@ -196,27 +202,13 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 		if _, err := studio.CheckServer(ctx, addr, env.waits); err != nil {
 			return err
 		}
-		s, err := openStudio(env, nil)
-		if err != nil {
-			return err
+		adjust = func(o *studio.Options) {
+			o.Claim = func(j jobs.Job) bool { return !j.Created.Before(opened) }
+			o.DeadAfter = env.waits.Lost
+			o.Server = &studio.Server{Name: "cli", URL: addr, InputDir: g.inputDir}
 		}
-		defer s.Close()
-		// It still holds the app's queue for the whole job: the window
-		// waits for it rather than failing to open the queue.
-		if err := s.Own(ctx); err != nil {
-			return err
-		}
-		f = withSettingsWeights(f, s.Settings())
-		return generateOn(ctx, env, jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(),
-			Backends: []jobs.Backend{{Name: "cli", URL: addr, InputDir: g.inputDir}}}, f, g.out)
 	}
-	// Only jobs submitted from now on are this run's; older pending ones
-	// stay queued for the window. The queue is locked by this process
-	// before Submit, so nobody else can add jobs in between.
-	opened := time.Now()
-	s, err := openStudio(env, func(o *studio.Options) {
-		o.Claim = func(j jobs.Job) bool { return !j.Created.Before(opened) }
-	})
+	s, err := openStudio(env, adjust)
 	if err != nil {
 		return err
 	}
@@ -225,15 +217,14 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 			fmt.Fprintf(env.Stderr, "stopping ComfyUI: %v\n", err)
 		}
 	}()
-	return generateWith(ctx, env, s, f, g.out)
+	return generateWith(ctx, env, s, f, g)
 }
 
-// generateWith runs one job on the app's own ComfyUI, as the window would:
-// same settings, model linking, automatic model downloads, queue and
-// output folder. The caller closes s, which stops ComfyUI.
-func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Form, out string) error {
+// generateWith runs one job through the studio, as the window does: same
+// settings, media, model and fit checks, queue and output folder. The
+// caller closes s, which stops the ComfyUI it started.
+func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Form, g *genFlags) error {
 	set := s.Settings()
-	f = withSettingsWeights(f, set)
 	if !s.Installed() {
 		switch set.Backend {
 		case settings.BackendManaged:
@@ -253,108 +244,102 @@ func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Fo
 	if err := checkQueueFree(s.QueueDir()); err != nil {
 		return err
 	}
-	if set.Backend != settings.BackendRemote {
+	if g.backend == "" && set.Backend != settings.BackendRemote {
 		// A ComfyUI from `ltx-studio comfyui start` in another terminal: use
 		// it rather than stop it (starting ours would).
 		if pid, url, ok := comfyui.Running(ctx, s.Dirs()); ok {
 			fmt.Fprintf(env.Stdout, "using the ComfyUI already running at %s (pid %d)\n", url, pid)
-			return generateOn(ctx, env, jobs.Config{QueueDir: s.QueueDir(), OutputDir: s.OutputDir(),
-				Backends: []jobs.Backend{{Name: "local", URL: url, InputDir: filepath.Join(comfyui.Root(s.Dirs(), set), "input")}},
-				Models:   studioModels{s}}, f, out)
+			s.RunOn(studio.Server{Name: "local", URL: url, InputDir: filepath.Join(comfyui.Root(s.Dirs(), set), "input"), SharesModels: true})
+		} else {
+			fmt.Fprintln(env.Stdout, "starting ComfyUI…")
 		}
 	}
-	fmt.Fprintln(env.Stdout, "starting ComfyUI…")
 	if err := s.Start(ctx); err != nil {
 		if ctx.Err() != nil {
 			return errors.New("cancelled")
 		}
+		if g.backend != "" {
+			return queueBusy(err)
+		}
 		return queueBusy(fmt.Errorf("starting ComfyUI: %w (see: ltx-studio comfyui logs)", err))
 	}
-	e := s.Jobs()
-	if e == nil {
+	ch, stop := s.JobEvents()
+	defer stop()
+	job, err := submit(ctx, env, s, f, g)
+	if err != nil {
+		return err
+	}
+	where := s.Where()
+	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), modeName(f.Mode), job.Form.Seed, where)
+	final, err := follow(ctx, s, ch, job.ID, env, where)
+	if err != nil {
+		return err
+	}
+	return report(env, final, g.out)
+}
+
+// submit asks the studio to queue the form and answers its refusals the
+// terminal's way: missing model files are fetched by the job (said first,
+// with the command that fetches them ahead) unless --no-download; a job
+// that will be slow goes ahead with a warning; one that will not fit needs
+// --anyway.
+func submit(ctx context.Context, env Env, s *studio.Studio, f workflows.Form, g *genFlags) (jobs.Job, error) {
+	opt := studio.GenerateOptions{AnyFit: g.anyway}
+	for {
+		job, err := s.Generate(ctx, f, opt)
+		var missing *studio.MissingModelsError
+		var fit *studio.FitError
+		switch {
+		case errors.As(err, &missing):
+			pull := "ltx-studio models pull --mode " + string(f.Mode)
+			if g.noDownload {
+				return job, fmt.Errorf("%w; download them with: %s", err, pull)
+			}
+			fmt.Fprintf(env.Stdout, "%s; the job downloads them first (`%s` fetches them ahead)\n", missing.Error(), pull)
+			opt.FetchModels = true
+		case errors.As(err, &fit) && fit.Fit.Verdict == studio.Warn:
+			fmt.Fprintln(env.Stdout, "warning: "+fit.Fit.Advice)
+			opt.AnyFit = true
+		case errors.As(err, &fit):
+			return job, fmt.Errorf("%w\nTo try anyway, pass --anyway", err)
+		case err != nil:
+			return job, cliWords(err)
+		default:
+			return job, nil
+		}
+	}
+}
+
+// cliWords names the form's fields as the flags that set them.
+func cliWords(err error) error {
+	var fe *studio.FormError
+	if errors.As(err, &fe) {
+		return flagErrors(fe.Fields)
+	}
+	var me *studio.MediaError
+	if errors.As(err, &me) {
+		return fmt.Errorf("--%s %s: %w", flagFor(me.Slot), me.Path, me.Err)
+	}
+	if errors.Is(err, studio.ErrNotRunning) {
 		return errors.New("the job queue did not start")
 	}
-	ch, stop := e.Subscribe()
-	defer stop()
-	job, err := e.Submit(f)
-	if err != nil {
-		return err
-	}
-	where := shownHost(s.Backend().URL())
-	if pool := s.Pool(); len(pool) > 1 {
-		// One ComfyUI per GPU (and remote servers): the first idle one with
-		// room takes the job; "running on" names it.
-		names := make([]string, len(pool))
-		for i, m := range pool {
-			names[i] = m.Name
-		}
-		where = strings.Join(names, ", ")
-	}
-	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), modeName(f.Mode), job.Form.Seed, where)
-	final, err := follow(ctx, e, ch, job.ID, env, where)
-	if err != nil {
-		return err
-	}
-	return report(env, final, out)
+	return err
 }
 
-// generateOn runs one job on a given ComfyUI with an engine of its own that
-// runs only that job.
-func generateOn(ctx context.Context, env Env, cfg jobs.Config, f workflows.Form, out string) error {
-	var mine atomic.Value // the engine may look at jobs before Submit returns
-	mine.Store("")
-	cfg.Builder = jobs.WorkflowsBuilder{}
-	cfg.AppVersion = studio.Version
-	cfg.Face = face.Terminal
-	cfg.DeadAfter = env.waits.Lost // zero: the engine's default
-	cfg.Claim = func(j jobs.Job) bool { return j.ID == mine.Load().(string) }
-	e, err := jobs.New(cfg)
-	if err != nil {
-		return queueBusy(err)
+// flagErrors words field errors with the flags' names.
+func flagErrors(errs []workflows.FieldError) error {
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = "--" + strings.ReplaceAll(e.Field, "media.", "") + ": " + e.Msg
 	}
-	defer e.Close()
-	ch, stop := e.Subscribe()
-	defer stop()
-	job, err := e.Submit(f)
-	if err != nil {
-		return err
-	}
-	mine.Store(job.ID)
-	where := shownHost(cfg.Backends[0].URL)
-	fmt.Fprintf(env.Stdout, "job %s: %s, seed %d, on ComfyUI at %s\n", shortID(job.ID), modeName(f.Mode), job.Form.Seed, where)
-	// Run starts after Submit, so the claim above already names the job.
-	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
-	go func() { _ = e.Run(runCtx); close(done) }()
-	defer func() { cancelRun(); <-done }()
-	final, err := follow(ctx, e, ch, job.ID, env, where)
-	if err != nil {
-		return err
-	}
-	return report(env, final, out)
-}
-
-// studioModels lets a job on an already running ComfyUI fetch and link its
-// missing model files through the app's model store.
-type studioModels struct{ s *studio.Studio }
-
-func (m studioModels) Ensure(ctx context.Context, refs []jobs.ModelRef, progress func(jobs.ModelProgress)) error {
-	mr := make([]models.Ref, len(refs))
-	for i, r := range refs {
-		mr[i] = models.Ref{Folder: r.Folder, Name: r.Name}
-	}
-	return m.s.Download(ctx, mr, func(p models.Progress) {
-		if progress != nil {
-			progress(jobs.ModelProgress{File: p.File.String(), Done: p.AllDone, Total: p.AllTotal})
-		}
-	})
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 // follow prints progress until the job ends. Ctrl-C cancels the job in
 // ComfyUI too, so nothing keeps running behind the user's back. A job the
 // server does not take within the queue wait is cancelled with a message:
 // the wait for a dead server's event socket would otherwise never end.
-func follow(ctx context.Context, e *jobs.Engine, ch <-chan jobs.Event, id string, env Env, where string) (jobs.Job, error) {
+func follow(ctx context.Context, e *studio.Studio, ch <-chan jobs.Event, id string, env Env, where string) (jobs.Job, error) {
 	w := env.Stdout
 	var last time.Time
 	var lastStage jobs.Phase
