@@ -90,3 +90,16 @@ func (s *Studio) Unload(ctx context.Context) error {
 	}
 	return e.Unload(ctx)
 }
+
+// RunsOn names the ComfyUI a running job is on when jobs can go to more
+// than one ("" otherwise, or when the job is not running).
+func (s *Studio) RunsOn(id string) string {
+	e := s.Jobs()
+	if e == nil || len(e.Rooms()) < 2 {
+		return ""
+	}
+	if j, ok := e.Job(id); ok && j.State == jobs.Running {
+		return j.Backend
+	}
+	return ""
+}

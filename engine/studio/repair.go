@@ -23,3 +23,17 @@ func (s *Studio) Repair(ctx context.Context, events chan<- install.Event) error 
 // after calling it, so pressing Install there mends a finished install
 // instead of answering that it is up to date.
 func (s *Studio) RequestRepair() { s.repairNext.Store(true) }
+
+// CanRollBack reports whether the managed install keeps a previous build
+// to go back to.
+func (s *Studio) CanRollBack() bool {
+	st, err := s.Backend().Installer().Status()
+	return err == nil && st.Previous != nil
+}
+
+// RollBack makes the previous managed build current again; the caller
+// restarts ComfyUI (Stop, then Start) to use it.
+func (s *Studio) RollBack() error {
+	_, err := s.Backend().Installer().Rollback()
+	return err
+}

@@ -9,9 +9,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/ltxstudio/ltx-studio/engine/gpu"
-	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
-	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 // SampleTap passes a sampler's readings on (to the meter) and keeps the
@@ -42,18 +40,10 @@ func (t *SampleTap) Last() gpu.Sample {
 	return t.last
 }
 
-// checkFit asks before queueing a job that will likely not fit the local
-// GPU; ok runs when it fits or the person goes ahead anyway.
-func (s *Session) checkFit(f workflows.Form, ok func()) {
-	if s.samples == nil || s.st.Settings().Backend == settings.BackendRemote {
-		ok()
-		return
-	}
-	fit, known := studio.CheckFit(f, s.samples.Last())
-	if !known || fit.Verdict == studio.OK || s.win == nil {
-		ok()
-		return
-	}
+// askFit asks before queueing a job the studio says will likely not fit
+// the GPU (or be slow); ok runs, off the UI thread, when the person goes
+// ahead anyway.
+func (s *Session) askFit(fit studio.Fit, ok func()) {
 	title := "This may be slow"
 	if fit.Verdict == studio.Fail {
 		title = "This will probably not fit"

@@ -31,6 +31,10 @@ func TestFitCheckAsksBeforeAJobThatWillNotFit(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &Session{st: st, win: w, samples: tap}
+	fit, known := studio.CheckFit(workflows.DefaultForm(workflows.T2V), tap.Last())
+	if !known || fit.Verdict != studio.Fail {
+		t.Fatalf("an 8 GiB GPU: verdict %v (known %t); want Fail", fit.Verdict, known)
+	}
 	queued := make(chan struct{}, 3)
 	queue := func() { queued <- struct{}{} }
 
@@ -38,7 +42,7 @@ func TestFitCheckAsksBeforeAJobThatWillNotFit(t *testing.T) {
 	// checkFit returns, and only its answer may queue the job.
 	// In a bubble, so that synctest.Wait sees any goroutine the answer starts.
 	synctest.Test(t, func(t *testing.T) {
-		s.checkFit(workflows.DefaultForm(workflows.T2V), queue)
+		s.askFit(fit, queue)
 		if len(queued) != 0 {
 			t.Fatal("a job that will not fit was queued without asking")
 		}
@@ -48,21 +52,16 @@ func TestFitCheckAsksBeforeAJobThatWillNotFit(t *testing.T) {
 			t.Fatal(`"No" queued the job`)
 		}
 	})
-	s.checkFit(workflows.DefaultForm(workflows.T2V), queue)
+	s.askFit(fit, queue)
 	answerFit(t, w, "Yes")
 	<-queued // "Yes" queues it (from a goroutine, off the UI thread)
 	if n := len(queued); n != 0 {
 		t.Fatalf("queued %d more times; want once, after \"Yes\" only", n)
 	}
 
-	// Without a GPU reading there is nothing to warn about: queued at once.
-	s.samples = NewSampleTap(&gpu.FakeSampler{})
-	s.checkFit(workflows.DefaultForm(workflows.T2V), queue)
-	if n := len(queued); n != 1 {
-		t.Fatalf("queued %d times without a GPU reading; want once, without asking", n)
-	}
-	if n := len(w.Canvas().Overlays().List()); n != 0 {
-		t.Fatalf("%d questions up without a GPU reading; want none", n)
+	// Without a GPU reading there is nothing to warn about.
+	if _, known := studio.CheckFit(workflows.DefaultForm(workflows.T2V), gpu.Sample{}); known {
+		t.Fatal("a verdict without a GPU reading")
 	}
 }
 

@@ -99,6 +99,7 @@ func New(ctx context.Context, st *studio.Studio, o Options) *Session {
 		o.App.Lifecycle().SetOnEnteredForeground(func() { s.setFocused(true) })
 		o.App.Lifecycle().SetOnExitedForeground(func() { s.setFocused(false) })
 	}
+	s.followJobs()
 	go s.followBackend()
 	go s.followComfyVRAM()
 	return s
@@ -116,7 +117,7 @@ func (s *Session) followComfyVRAM() {
 			return
 		case <-t.C:
 		}
-		if s.st.Jobs() == nil || s.shell == nil {
+		if !s.st.QueueRunning() || s.shell == nil {
 			continue
 		}
 		// One share per ComfyUI (one per GPU with several), for the
@@ -165,12 +166,9 @@ func (s *Session) build() {
 		Repair:        func() { s.st.RequestRepair(); s.ShowSetup() },
 		UpdateComfyUI: func() { s.ShowSetup() },
 		RollBack:      s.rollBack,
-		CanRollBack: func() bool {
-			st, err := s.st.Backend().Installer().Status()
-			return err == nil && st.Previous != nil
-		},
-		Window:    s.win,
-		GPUsFound: gpusFound(s.st.GPUs()),
+		CanRollBack:   s.st.CanRollBack,
+		Window:        s.win,
+		GPUsFound:     gpusFound(s.st.GPUs()),
 	})
 	s.logs = widget.NewMultiLineEntry()
 	s.logs.TextStyle = fyne.TextStyle{Monospace: true}
@@ -230,7 +228,7 @@ func (s *Session) startBackend() {
 		s.showError("ComfyUI did not start", err, "Open the Logs tab for its last lines; Settings → Repair reinstalls it.")
 		return
 	}
-	s.followJobs()
+	s.refreshQueue() // jobs resumed from the persisted queue
 }
 
 // followBackend mirrors the backend's state into the header. The backend
@@ -297,20 +295,13 @@ func (s *Session) showBackend(ev status.Event) {
 	})
 }
 
-// followJobs subscribes to the (current) job engine.
+// followJobs follows the studio's job events for the window's life (the
+// studio keeps the stream across ComfyUI restarts and settings changes).
 func (s *Session) followJobs() {
-	eng := s.st.Jobs()
-	if eng == nil {
-		return
-	}
-	ch, unsub := eng.Subscribe()
+	ch, unsub := s.st.JobEvents()
 	s.mu.Lock()
-	if s.unsubJob != nil {
-		s.unsubJob()
-	}
 	s.unsubJob = unsub
 	s.mu.Unlock()
-	s.refreshQueue()
 	go func() {
 		for {
 			select {
@@ -340,7 +331,7 @@ func (s *Session) onJobEvent(ev jobs.Event) {
 		s.mu.Unlock()
 		s.queue.SetProgress(e.ID, pct)
 		if s.isCurrent(e.ID) {
-			s.prog.Update(withBackend(s.st.Jobs(), e.ID, progressUpdate(e.Progress)))
+			s.prog.Update(withBackend(s.st, e.ID, progressUpdate(e.Progress)))
 		}
 	case jobs.PreviewFrame:
 		if s.isCurrent(e.ID) {
@@ -460,23 +451,43 @@ func (s *Session) notify(j jobs.Job) {
 	s.app.SendNotification(fyne.NewNotification("LTX 2.3 Studio: "+title, body))
 }
 
-// Generate is the shell's OnGenerate: check what the job needs, then queue it.
+// Generate is the shell's OnGenerate: the studio checks the form, its
+// media, the model files and the fit, then queues it; the window answers
+// its refusals (Download, Generate anyway) and asks again.
 func (s *Session) Generate(f workflows.Form) {
-	eng := s.st.Jobs()
-	if eng == nil {
-		s.showMessage(s.notRunning())
-		return
+	go s.generate(f, studio.GenerateOptions{})
+}
+
+func (s *Session) generate(f workflows.Form, o studio.GenerateOptions) {
+	if s.samples == nil || s.win == nil {
+		o.AnyFit = true // no meter reading, or no window to ask in
+	} else {
+		last := s.samples.Last()
+		o.GPU = &last
 	}
-	go func() {
-		queue := func() { s.checkFit(f, func() { s.submit(eng, f) }) }
-		if m, ok := s.missing(f); ok {
-			s.setCurrent("")
-			s.showProgress()
-			s.prog.ShowMissing(m, queue)
-			return
-		}
-		queue()
-	}()
+	j, err := s.st.Generate(s.ctx, f, o)
+	var missing *studio.MissingModelsError
+	var fit *studio.FitError
+	switch {
+	case errors.Is(err, studio.ErrNotRunning):
+		s.showMessage(s.notRunning())
+	case errors.As(err, &missing):
+		s.setCurrent("")
+		s.showProgress()
+		s.prog.ShowMissing(progress.Missing{Files: len(missing.Files), Bytes: missing.Bytes}, func() {
+			o.FetchModels = true
+			go s.generate(f, o)
+		})
+	case errors.As(err, &fit):
+		s.askFit(fit.Fit, func() {
+			o.AnyFit = true
+			s.generate(f, o)
+		})
+	case err != nil:
+		s.showError("The job could not be queued", err, "Fix the form and try again.")
+	default:
+		s.queued(j)
+	}
 }
 
 // notRunning says why Generate cannot queue, and what will fix it: only a
@@ -493,34 +504,8 @@ func (s *Session) notRunning() errorview.Message {
 		Do: "Open the Logs tab to see why it stopped; Settings → Repair checks this computer and reinstalls it."}
 }
 
-// missing asks the model store what this form's graph lacks (quietly false
-// when that cannot be known: the job then downloads what it needs itself).
-func (s *Session) missing(f workflows.Form) (progress.Missing, bool) {
-	refs, err := studio.FormRefs(f)
-	if err != nil {
-		return progress.Missing{}, false
-	}
-	ctx, cancel := context.WithTimeout(s.ctx, 15*time.Second)
-	defer cancel()
-	p, err := s.st.Plan(ctx, refs)
-	if err != nil || p.Complete() {
-		return progress.Missing{}, false
-	}
-	n := 0
-	for _, fs := range p.Files {
-		if !fs.Present {
-			n++
-		}
-	}
-	return progress.Missing{Files: n, Bytes: p.MissingBytes}, true
-}
-
-func (s *Session) submit(eng *jobs.Engine, f workflows.Form) {
-	j, err := eng.Submit(f)
-	if err != nil {
-		s.showError("The job could not be queued", err, "Fix the form and try again.")
-		return
-	}
+// queued shows a job the studio accepted.
+func (s *Session) queued(j jobs.Job) {
 	if !s.takeResultTab(j.ID) { // the result tab stays on the running job; the queue shows this one
 		return
 	}
@@ -558,35 +543,25 @@ func (s *Session) cancelCurrent() {
 }
 
 func (s *Session) cancel(id string) {
-	eng := s.st.Jobs()
-	if eng == nil {
-		return
-	}
 	go func() {
-		if err := eng.Cancel(s.ctx, id); err != nil && !errors.Is(err, jobs.ErrNotFound) {
+		if err := s.st.Cancel(s.ctx, id); err != nil && !errors.Is(err, jobs.ErrNotFound) {
 			s.showError("Cancel failed", err, "The job may have finished already.")
 		}
 	}()
 }
 
 func (s *Session) move(id string, delta int) {
-	if eng := s.st.Jobs(); eng != nil {
-		if err := eng.Move(id, delta); err != nil {
-			s.log.Warn("reorder", "err", err)
-		}
+	if err := s.st.Move(id, delta); err != nil && !errors.Is(err, jobs.ErrNotFound) {
+		s.log.Warn("reorder", "err", err)
 	}
 }
 
 func (s *Session) refreshQueue() {
-	eng := s.st.Jobs()
-	if eng == nil {
-		return
-	}
 	var rows []queueview.Job
 	s.mu.Lock()
 	percent := maps.Clone(s.percent)
 	s.mu.Unlock()
-	for _, j := range eng.Jobs() {
+	for _, j := range s.st.QueuedJobs() {
 		var st queueview.State
 		switch j.State {
 		case jobs.Pending:
@@ -697,13 +672,12 @@ func (s *Session) refreshLogs() {
 }
 
 func (s *Session) unload() {
-	eng := s.st.Jobs()
-	if eng == nil {
+	if !s.st.QueueRunning() {
 		s.showMessage(errorview.Message{What: "ComfyUI is not running, so it holds no models.", Notice: true})
 		return
 	}
 	go func() {
-		if err := eng.Unload(s.ctx); err != nil {
+		if err := s.st.Unload(s.ctx); err != nil {
 			s.showError("Unloading models failed", err, "ComfyUI may be busy; try again after the job.")
 		}
 	}()
@@ -763,7 +737,7 @@ func (s *Session) checkOffline(set settings.Settings) {
 
 func (s *Session) rollBack() {
 	go func() {
-		if _, err := s.st.Backend().Installer().Rollback(); err != nil {
+		if err := s.st.RollBack(); err != nil {
 			s.showMessage(errorview.Message{What: "Roll back failed: " + jobs.Human(err), Do: "Nothing was changed; the current install stays."})
 			return
 		}
