@@ -3,18 +3,14 @@ package session
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // preview frames
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -71,36 +67,6 @@ func progressUpdate(p jobs.Progress) progress.Update {
 func decodeImage(b []byte) (image.Image, error) {
 	img, _, err := image.Decode(bytes.NewReader(b))
 	return img, err
-}
-
-// ffplayAudio plays a video's sound beside the in-window picture.
-type ffplayAudio struct {
-	bin, file string
-	mu        sync.Mutex
-	cmd       *exec.Cmd
-}
-
-func (a *ffplayAudio) Start(at time.Duration) error {
-	a.Stop()
-	cmd := exec.Command(a.bin, "-nodisp", "-autoexit", "-loglevel", "quiet", "-ss", strconv.FormatFloat(at.Seconds(), 'f', 3, 64), a.file)
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	a.mu.Lock()
-	a.cmd = cmd
-	a.mu.Unlock()
-	go cmd.Wait()
-	return nil
-}
-
-func (a *ffplayAudio) Stop() {
-	a.mu.Lock()
-	cmd := a.cmd
-	a.cmd = nil
-	a.mu.Unlock()
-	if cmd != nil && cmd.Process != nil {
-		_ = cmd.Process.Kill()
-	}
 }
 
 // loadHistory turns the sidecars into rows, with cached thumbnails.
@@ -232,10 +198,5 @@ func workflowExport(sidecar string) (string, []byte, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	var pretty bytes.Buffer
-	if json.Indent(&pretty, prompt, "", "  ") != nil {
-		pretty.Reset()
-		pretty.Write(prompt)
-	}
-	return strings.TrimSuffix(filepath.Base(sidecar), ".json") + ".workflow_api.json", pretty.Bytes(), nil
+	return strings.TrimSuffix(filepath.Base(sidecar), ".json") + ".workflow_api.json", workflows.Export(&workflows.Prompt{JSON: prompt}), nil
 }

@@ -69,7 +69,7 @@ func (s *Session) showVideo(path string, seed int64, took time.Duration, sidecar
 		s.closePlayer()
 		p := player.New(path, open)
 		if s.ffplay != "" {
-			p.Audio = &ffplayAudio{bin: s.ffplay, file: path}
+			p.Audio = &media.SoundPlayer{FFplay: s.ffplay, File: path}
 		}
 		p.OpenURL = func(u *url.URL) error { s.openWithDesktop(u.Path, "videos"); return nil }
 		go func() { // the length for the player's clock and bar
