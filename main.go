@@ -26,7 +26,6 @@ import (
 	"github.com/ltxstudio/ltx-studio/ui/lifecycle"
 	"github.com/ltxstudio/ltx-studio/ui/session"
 	"github.com/ltxstudio/ltx-studio/ui/topaz"
-	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 // appID must match FyneApp.toml: preferences and the .desktop file use it.
@@ -120,13 +119,14 @@ func window(stderr io.Writer) (code int) {
 		return 1
 	}
 	phase("engine")
+	// The shell is the window's parts; the session connects it to the
+	// engine (it plugs itself in as the shell's Generate).
+	samples := session.NewSampleTap(gpu.New(log))
+	shell := ui.New(ctx, w, ui.Deps{Sampler: samples, Probe: ui.ProbeWith(media.Probe), Log: log})
+	sess := session.New(ctx, st, session.Options{App: a, Win: w, Shell: shell, Log: log, Samples: samples})
 	// Closing the window, Ctrl+Q and SIGTERM/SIGINT all take this one path:
 	// it stops ComfyUI's whole process tree (no Python is left behind) and
 	// ends the process within a deadline even if Fyne's loop does not.
-	var (
-		sess  *session.Session
-		shell *ui.Studio
-	)
 	q := &lifecycle.Quitter{
 		// A UI call that races the loop's end runs off the main thread and
 		// GLFW panics: it is only a goodbye, so it is dropped, not fatal.
@@ -140,27 +140,14 @@ func window(stderr io.Writer) (code int) {
 				f()
 			})
 		},
-		Leave: func() {
-			shell.SetBackendStatus("Stopping ComfyUI…", false)
-			sess.Shutdown()
-		},
-		Stop: st.Close,
-		Quit: a.Quit,
-		Exit: os.Exit,
-		Log:  log,
+		Leave: sess.Leave,
+		Stop:  st.Close,
+		Quit:  a.Quit,
+		Exit:  os.Exit,
+		Log:   log,
 	}
 	stopBackend = func() { _ = q.StopBackend() }
-	// The shell and the session need each other: the shell's Generate goes
-	// to the session, which in turn drives the shell's panels.
-	samples := session.NewSampleTap(gpu.New(log))
-	shell = ui.New(ctx, w, ui.Deps{
-		Sampler:    samples,
-		Probe:      ui.ProbeWith(media.Probe),
-		OnGenerate: func(f workflows.Form) { sess.Generate(f) },
-		OnQuit:     func() { q.Begin("Ctrl+Q") },
-		Log:        log,
-	})
-	sess = session.New(ctx, st, session.Options{App: a, Win: w, Shell: shell, Log: log, Samples: samples})
+	shell.OnQuit(func() { q.Begin("Ctrl+Q") })
 	phase("content")
 	w.SetCloseIntercept(func() { q.Begin("window closed") })
 	signals := make(chan os.Signal, 2)

@@ -40,3 +40,12 @@ func (d *Deps) defaults() {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 }
+
+// OnGenerate sets where Generate sends a valid form. The session that
+// handles it is built after the shell (it drives the shell's panels), so it
+// plugs itself in here rather than through Deps. UI goroutine.
+func (s *Studio) OnGenerate(f func(workflows.Form)) { s.deps.OnGenerate = f }
+
+// OnQuit sets what Ctrl+Q does (the quitter, built after the window's
+// parts). UI goroutine.
+func (s *Studio) OnQuit(f func()) { s.deps.OnQuit = f }

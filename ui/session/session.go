@@ -85,6 +85,9 @@ func New(ctx context.Context, st *studio.Studio, o Options) *Session {
 		s.ffplay = media.FindFFplay(s.ffmpeg)
 	}
 	s.build()
+	if o.Shell != nil {
+		o.Shell.OnGenerate(s.Generate)
+	}
 	s.usePrecision(st.Settings())
 	if o.App != nil {
 		o.App.Lifecycle().SetOnEnteredForeground(func() { s.setFocused(true) })
@@ -174,6 +177,15 @@ func (s *Session) setFocused(on bool) {
 	s.mu.Lock()
 	s.focused = on
 	s.mu.Unlock()
+}
+
+// Leave is the window's first step of quitting: the header says ComfyUI is
+// stopping, and the window's own processes end. UI goroutine.
+func (s *Session) Leave() {
+	if s.shell != nil {
+		s.shell.SetBackendStatus("Stopping ComfyUI…", false)
+	}
+	s.Shutdown()
 }
 
 // Shutdown stops what the window owns (the player's ffmpeg and ffplay) and
