@@ -90,7 +90,7 @@ type Studio struct {
 	jobs     *jobs.Engine
 	stopJobs context.CancelFunc
 	jobsDone chan struct{}
-	hub      jobHub         // the faces' job events, across engine rebuilds (queue.go)
+	hub      eventHub       // the faces' events, across rebuilds (queue.go)
 	owner    *filelock.Lock // held while this process owns the data folder (owner.go)
 
 	stopPortWatch context.CancelFunc // ends followPort's watcher (port.go)
@@ -177,6 +177,7 @@ func (s *Studio) apply(set settings.Settings) {
 			Face: s.face, Install: s.install, Supervise: s.memberSupervise(set, port, d)}
 	})
 	s.models, s.modelsAt = nil, ""
+	s.hub.followBackend(s.backend)
 }
 
 // ApplySettings saves new settings and rebuilds the backend with them,
@@ -290,6 +291,7 @@ func (s *Studio) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	defer s.releaseOwner()
+	defer s.hub.close()
 	return s.Stop(ctx)
 }
 
@@ -567,7 +569,7 @@ func (s *Studio) startJobEngine(ctx context.Context) error {
 		return fmt.Errorf("opening the job queue: %w", err)
 	}
 	events, unsub := eng.Subscribe()
-	go s.hub.relay(events)
+	go s.hub.relayJobs(events)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

@@ -263,7 +263,7 @@ func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Fo
 		}
 		return queueBusy(fmt.Errorf("starting ComfyUI: %w (see: ltx-studio comfyui logs)", err))
 	}
-	ch, stop := s.JobEvents()
+	ch, stop := s.Subscribe()
 	defer stop()
 	job, err := submit(ctx, env, s, f, g)
 	if err != nil {
@@ -339,7 +339,7 @@ func flagErrors(errs []workflows.FieldError) error {
 // ComfyUI too, so nothing keeps running behind the user's back. A job the
 // server does not take within the queue wait is cancelled with a message:
 // the wait for a dead server's event socket would otherwise never end.
-func follow(ctx context.Context, e *studio.Studio, ch <-chan jobs.Event, id string, env Env, where string) (jobs.Job, error) {
+func follow(ctx context.Context, e *studio.Studio, ch <-chan studio.Event, id string, env Env, where string) (jobs.Job, error) {
 	w := env.Stdout
 	var last time.Time
 	var lastStage jobs.Phase
@@ -371,8 +371,12 @@ func follow(ctx context.Context, e *studio.Studio, ch <-chan jobs.Event, id stri
 		case <-notTaken.C:
 			gaveUp = fmt.Errorf("the ComfyUI at %s did not take the job within %s (its event connection does not open); the job was cancelled. Check that server (ltx-studio comfyui status for the app's own), then try again", where, queueWait)
 			cancel("giving up: the server does not take the job")
-		case ev := <-ch:
-			switch x := ev.(type) {
+		case sev := <-ch:
+			up, ok := sev.(studio.JobUpdate)
+			if !ok {
+				continue // the ComfyUI's state: the job's own events say what matters
+			}
+			switch x := up.Event.(type) {
 			case jobs.ProgressUpdate:
 				p := x.Progress
 				// Throttled to a line a second, but every new model file

@@ -63,33 +63,8 @@ func (s *Session) startBackend() {
 	s.refreshQueue() // jobs resumed from the persisted queue
 }
 
-// followBackend mirrors the backend's state into the header. The backend
-// object changes when settings change, so it re-subscribes each time.
-func (s *Session) followBackend() {
-	for s.ctx.Err() == nil {
-		b := s.st.Backend()
-		ch, unsub := b.Subscribe()
-		s.showBackend(b.State())
-		changed := false
-		for !changed {
-			select {
-			case <-s.ctx.Done():
-				unsub()
-				return
-			case ev, ok := <-ch:
-				if !ok {
-					changed = true
-					break
-				}
-				s.showBackend(ev)
-			case <-time.After(time.Second):
-				changed = s.st.Backend() != b
-			}
-		}
-		unsub()
-	}
-}
-
+// showBackend mirrors the ComfyUI's state into the header and the Logs
+// tab's Unload.
 func (s *Session) showBackend(ev status.Event) {
 	text := "ComfyUI: " + ev.State.String()
 	if ev.Message != "" {
@@ -128,7 +103,7 @@ func (s *Session) showBackend(ev status.Event) {
 }
 
 func (s *Session) refreshLogs() {
-	lines := s.st.Backend().Logs()
+	lines := s.st.BackendLogs()
 	if len(lines) > 500 {
 		lines = lines[len(lines)-500:]
 	}

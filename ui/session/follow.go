@@ -10,14 +10,16 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
+	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/ui/errorview"
 	"github.com/ltxstudio/ltx-studio/ui/meter"
 )
 
-// followJobs follows the studio's job events for the window's life (the
-// studio keeps the stream across ComfyUI restarts and settings changes).
-func (s *Session) followJobs() {
-	ch, unsub := s.st.JobEvents()
+// follow follows the studio's events for the window's life: the
+// ComfyUI's state for the header, the jobs for the queue and the Result tab.
+// The studio keeps the stream across restarts and settings changes.
+func (s *Session) follow() {
+	ch, unsub := s.st.Subscribe()
 	s.mu.Lock()
 	s.unsubJob = unsub
 	s.mu.Unlock()
@@ -30,7 +32,12 @@ func (s *Session) followJobs() {
 				if !ok {
 					return
 				}
-				s.onJobEvent(ev)
+				switch e := ev.(type) {
+				case studio.BackendState:
+					s.showBackend(e.Event)
+				case studio.JobUpdate:
+					s.onJobEvent(e.Event)
+				}
 			}
 		}
 	}()

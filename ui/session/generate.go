@@ -64,7 +64,7 @@ func (s *Session) notRunning() errorview.Message {
 	case s.st.NeedsSetup():
 		return errorview.Message{What: "ComfyUI is not installed yet, so nothing can generate.",
 			Do: "Press \"Finish setup\" in the header to install it and download the models."}
-	case s.st.Backend().State().State == status.Starting || s.st.Backend().State().State == status.Installing:
+	case s.st.BackendStatus().State == status.Starting || s.st.BackendStatus().State == status.Installing:
 		return errorview.Message{What: "ComfyUI is still starting.", Do: "Press Generate again when the header says it is ready.", Notice: true}
 	}
 	return errorview.Message{What: "ComfyUI is not running.",

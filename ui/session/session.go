@@ -93,8 +93,7 @@ func New(ctx context.Context, st *studio.Studio, o Options) *Session {
 		o.App.Lifecycle().SetOnEnteredForeground(func() { s.setFocused(true) })
 		o.App.Lifecycle().SetOnExitedForeground(func() { s.setFocused(false) })
 	}
-	s.followJobs()
-	go s.followBackend()
+	s.follow()
 	go s.followComfyVRAM()
 	return s
 }
