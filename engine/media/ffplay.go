@@ -1,6 +1,7 @@
 package media
 
 import (
+	"context"
 	"os/exec"
 	"strconv"
 	"sync"
@@ -14,21 +15,23 @@ import (
 type SoundPlayer struct {
 	FFplay, File string
 
-	mu  sync.Mutex
-	cmd *exec.Cmd
+	mu   sync.Mutex
+	stop context.CancelFunc // ends the ffplay playing now (its process group)
 }
 
 // Start (re)starts the sound at the given time.
 func (a *SoundPlayer) Start(at time.Duration) error {
 	a.Stop()
-	cmd := exec.Command(a.FFplay, "-nodisp", "-autoexit", "-loglevel", "quiet", "-nostats",
+	ctx, stop := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, a.FFplay, "-nodisp", "-autoexit", "-loglevel", "quiet", "-nostats",
 		"-ss", strconv.FormatFloat(at.Seconds(), 'f', 3, 64), inputArg(a.File))
 	prepareChild(cmd)
 	if err := cmd.Start(); err != nil {
+		stop()
 		return err
 	}
 	a.mu.Lock()
-	a.cmd = cmd
+	a.stop = stop
 	a.mu.Unlock()
 	go func() { _ = cmd.Wait() }()
 	return nil
@@ -37,10 +40,10 @@ func (a *SoundPlayer) Start(at time.Duration) error {
 // Stop ends the sound (no-op when none plays).
 func (a *SoundPlayer) Stop() {
 	a.mu.Lock()
-	cmd := a.cmd
-	a.cmd = nil
+	stop := a.stop
+	a.stop = nil
 	a.mu.Unlock()
-	if cmd != nil && cmd.Process != nil {
-		_ = cmd.Process.Kill()
+	if stop != nil {
+		stop()
 	}
 }
