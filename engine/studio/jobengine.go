@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -141,4 +142,18 @@ func (s *Studio) stopJobEngine() {
 	cancel()
 	<-done
 	eng.Close()
+}
+
+// QueueFree takes and drops the queue's lock: jobs.ErrQueueBusy while
+// another process (the window, another generate) has the queue open.
+// Starting the managed ComfyUI stops any ComfyUI the app started before, so
+// a second face must know the queue is free before it starts anything.
+func (s *Studio) QueueFree() error {
+	e, err := jobs.New(jobs.Config{QueueDir: s.QueueDir(), OutputDir: os.TempDir(), Builder: jobs.WorkflowsBuilder{},
+		Backends: []jobs.Backend{{Name: "probe", URL: "http://127.0.0.1:1"}}, Claim: func(jobs.Job) bool { return false }})
+	if err != nil {
+		return err
+	}
+	e.Close()
+	return nil
 }

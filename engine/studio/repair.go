@@ -27,13 +27,14 @@ func (s *Studio) RequestRepair() { s.repairNext.Store(true) }
 // CanRollBack reports whether the managed install keeps a previous build
 // to go back to.
 func (s *Studio) CanRollBack() bool {
-	st, err := s.Backend().Installer().Status()
+	st, err := s.InstallStatus()
 	return err == nil && st.Previous != nil
 }
 
-// RollBack makes the previous managed build current again; the caller
-// restarts ComfyUI (Stop, then Start) to use it.
-func (s *Studio) RollBack() error {
-	_, err := s.Backend().Installer().Rollback()
-	return err
-}
+// InstallStatus is the managed install's builds: current, previous, one
+// under way.
+func (s *Studio) InstallStatus() (install.Status, error) { return s.Backend().Installer().Status() }
+
+// RollBack makes the previous managed build current again and returns it;
+// the caller restarts ComfyUI (Stop, then Start) to use it.
+func (s *Studio) RollBack() (install.Build, error) { return s.Backend().Installer().Rollback() }

@@ -70,7 +70,7 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 		}
 		return cliInstall(ctx, env.Stdout, run, *verbose)
 	case "status":
-		return cliStatus(ctx, env.Stdout, dirs, b, s.Settings(), env.waits)
+		return cliStatus(ctx, env.Stdout, dirs, s, env.waits)
 	case "start":
 		return cliStart(ctx, env.Stdout, b)
 	case "stop":
@@ -96,7 +96,7 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 		if _, _, running := comfyui.Running(ctx, dirs); running {
 			return errors.New("ComfyUI is running; stop it first (ltx-studio comfyui stop)")
 		}
-		build, err := b.Installer().Rollback()
+		build, err := s.RollBack()
 		if err != nil {
 			return err
 		}
@@ -151,10 +151,11 @@ func cliInstall(ctx context.Context, w io.Writer, run func(context.Context, chan
 	return <-done
 }
 
-func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, b *comfyui.Backend, s settings.Settings, waits studio.Waits) error {
+func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, sd *studio.Studio, waits studio.Waits) error {
+	s := sd.Settings()
 	fmt.Fprintf(w, "backend:   %s\n", s.Backend)
 	if s.Backend == settings.BackendManaged {
-		st, err := b.Installer().Status()
+		st, err := sd.InstallStatus()
 		if err != nil {
 			return err
 		}

@@ -239,8 +239,8 @@ func generateWith(ctx context.Context, env Env, s *studio.Studio, f workflows.Fo
 	if err := s.Own(ctx); err != nil {
 		return err
 	}
-	if err := checkQueueFree(s.QueueDir()); err != nil {
-		return err
+	if err := s.QueueFree(); err != nil {
+		return queueBusy(err)
 	}
 	if g.backend == "" && set.Backend != settings.BackendRemote {
 		// A ComfyUI from `ltx-studio comfyui start` in another terminal: use

@@ -37,16 +37,3 @@ func queueBusy(err error) error {
 	}
 	return err
 }
-
-// checkQueueFree takes and drops the queue's lock. Starting the managed
-// ComfyUI stops any ComfyUI the app started before, so the terminal must
-// know the window is not using it before it starts anything.
-func checkQueueFree(dir string) error {
-	e, err := jobs.New(jobs.Config{QueueDir: dir, OutputDir: os.TempDir(), Builder: jobs.WorkflowsBuilder{},
-		Backends: []jobs.Backend{{Name: "probe", URL: "http://127.0.0.1:1"}}, Claim: func(jobs.Job) bool { return false }})
-	if err != nil {
-		return queueBusy(err)
-	}
-	e.Close()
-	return nil
-}

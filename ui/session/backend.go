@@ -128,7 +128,7 @@ func (s *Session) unload() {
 
 func (s *Session) rollBack() {
 	go func() {
-		if err := s.st.RollBack(); err != nil {
+		if _, err := s.st.RollBack(); err != nil {
 			s.showMessage(errorview.Message{What: "Roll back failed: " + jobs.Human(err), Do: "Nothing was changed; the current install stays."})
 			return
 		}
