@@ -157,7 +157,7 @@ func (s *Studio) checkModels(ctx context.Context, f workflows.Form) error {
 // readGPUs is one reading of the GPUs for a face without a meter.
 func (s *Studio) readGPUs() *gpu.Sample {
 	out := &gpu.Sample{}
-	if used, total, err := gpu.SystemRAM(); err == nil {
+	if used, total, err := s.ram(); err == nil {
 		out.RAMUsed, out.RAMTotal = used, total
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), s.checkWait)

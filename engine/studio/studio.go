@@ -54,6 +54,9 @@ type Options struct {
 	// ListGPUs finds the GPUs at start (zero: gpu.List, NVML else
 	// nvidia-smi; tests inject fake GPUs).
 	ListGPUs func(context.Context) ([]gpu.Device, error)
+	// RAM reads system memory for the fit check of a face without a meter
+	// (zero: gpu.SystemRAM; tests inject a size).
+	RAM gpu.RAMFunc
 	// Server runs the jobs on a ComfyUI already running instead of the
 	// settings' own (server.go).
 	Server *Server
@@ -76,6 +79,7 @@ type Studio struct {
 	checkWait time.Duration
 	server    *Server
 	deadAfter time.Duration
+	ram       gpu.RAMFunc
 
 	mu       sync.Mutex
 	set      settings.Settings
@@ -116,7 +120,10 @@ func Open(opt Options) (*Studio, error) {
 	}
 	s := &Studio{dirs: opt.Dirs, getenv: opt.Getenv, log: opt.Log, store: settings.Store{Dir: opt.Dirs.Config}, install: opt.Install,
 		claim: opt.Claim, offline: opt.Offline, face: opt.Face, checkWait: opt.CheckWait,
-		server: opt.Server, deadAfter: opt.DeadAfter}
+		server: opt.Server, deadAfter: opt.DeadAfter, ram: opt.RAM}
+	if s.ram == nil {
+		s.ram = gpu.SystemRAM
+	}
 	if s.checkWait <= 0 {
 		s.checkWait = checkWait
 	}
