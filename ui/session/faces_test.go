@@ -14,11 +14,11 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/internal/fakecomfy/api"
 	"github.com/ltxstudio/ltx-studio/internal/recordings"
+	"github.com/ltxstudio/ltx-studio/internal/uitest"
 	"github.com/ltxstudio/ltx-studio/models/hftest"
 	"github.com/ltxstudio/ltx-studio/ui"
 	"github.com/ltxstudio/ltx-studio/ui/cli"
@@ -95,7 +95,9 @@ func TestBothFacesRefuseTheSameBadMedia(t *testing.T) {
 	if err := st.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	a := test.NewTempApp(t)
+	// One UI goroutine, as in the real driver: the header's painter (the
+	// studio's event stream) and the refusals never shape text at once.
+	a := uitest.NewSerialApp(t)
 	w := a.NewWindow("t")
 	var s *Session
 	fyne.DoAndWait(func() { s = New(t.Context(), st, Options{App: a, Win: w, Shell: ui.New(t.Context(), w, ui.Deps{})}) })
