@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/ltxstudio/ltx-studio/engine/media"
-	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -45,15 +44,6 @@ func (g *genFlags) fromSource(ctx context.Context, m workflows.Mode, f *workflow
 			info.Duration.Seconds(), have, m.Label)
 	}
 	return nil
-}
-
-// withSettingsWeights fills in the settings' LTX-2.3 release unless --weights
-// chose one (an install that never chose keeps its 1.0 files).
-func withSettingsWeights(f workflows.Form, set settings.Settings) workflows.Form {
-	if f.Weights == "" {
-		f.Weights = workflows.Weights(set.ModelWeights())
-	}
-	return f
 }
 
 func slotOf(m workflows.Mode, id string) workflows.MediaSlot {
