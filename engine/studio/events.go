@@ -113,18 +113,18 @@ func (s *Studio) BackendLogs() []string { return s.Backend().Logs() }
 // QueuedJobs lists the queue's jobs, oldest first (nil while no queue is
 // open).
 func (s *Studio) QueuedJobs() []jobs.Job {
-	if e := s.Jobs(); e != nil {
+	if e := s.jobEngine(); e != nil {
 		return e.Jobs()
 	}
 	return nil
 }
 
 // QueueRunning reports whether jobs can be queued now.
-func (s *Studio) QueueRunning() bool { return s.Jobs() != nil }
+func (s *Studio) QueueRunning() bool { return s.jobEngine() != nil }
 
 // Cancel cancels a job, in ComfyUI too when it runs there.
 func (s *Studio) Cancel(ctx context.Context, id string) error {
-	e := s.Jobs()
+	e := s.jobEngine()
 	if e == nil {
 		return jobs.ErrNotFound
 	}
@@ -133,7 +133,7 @@ func (s *Studio) Cancel(ctx context.Context, id string) error {
 
 // Move moves a pending job up (delta < 0) or down the queue.
 func (s *Studio) Move(id string, delta int) error {
-	e := s.Jobs()
+	e := s.jobEngine()
 	if e == nil {
 		return jobs.ErrNotFound
 	}
@@ -142,7 +142,7 @@ func (s *Studio) Move(id string, delta int) error {
 
 // Unload asks every ComfyUI to free the models it holds.
 func (s *Studio) Unload(ctx context.Context) error {
-	e := s.Jobs()
+	e := s.jobEngine()
 	if e == nil {
 		return ErrNotRunning
 	}
@@ -152,7 +152,7 @@ func (s *Studio) Unload(ctx context.Context) error {
 // RunsOn names the ComfyUI a running job is on when jobs can go to more
 // than one ("" otherwise, or when the job is not running).
 func (s *Studio) RunsOn(id string) string {
-	e := s.Jobs()
+	e := s.jobEngine()
 	if e == nil || len(e.Rooms()) < 2 {
 		return ""
 	}

@@ -138,19 +138,18 @@ func firstVideo(t *testing.T, ctx context.Context, s *studio.Studio, mode workfl
 	if err := s.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eng := s.Jobs()
-	sub, unsub := eng.Subscribe()
+	sub, unsub := s.Subscribe()
 	defer unsub()
 	f := workflows.DefaultForm(mode)
 	f.Prompt = "a lighthouse at dusk, waves"
-	job, err := eng.Submit(f)
+	job, err := s.Generate(ctx, f, studio.GenerateOptions{FetchModels: true, AnyFit: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for {
 		select {
 		case ev := <-sub:
-			if c, ok := ev.(jobs.Changed); ok && c.Job.ID == job.ID && c.Job.State.Finished() {
+			if c, ok := jobChange(ev); ok && c.Job.ID == job.ID && c.Job.State.Finished() {
 				if c.Job.State != jobs.Done {
 					t.Fatalf("job ended %s: %s", c.Job.State, c.Job.Error)
 				}

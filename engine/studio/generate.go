@@ -86,7 +86,7 @@ func (s *Studio) Generate(ctx context.Context, f workflows.Form, o GenerateOptio
 	if err := AcceptForm(ctx, f); err != nil {
 		return jobs.Job{}, err
 	}
-	eng := s.Jobs()
+	eng := s.jobEngine()
 	if eng == nil {
 		return jobs.Job{}, ErrNotRunning
 	}

@@ -19,8 +19,9 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 )
 
-// Jobs is the job engine, or nil while ComfyUI has not been started.
-func (s *Studio) Jobs() *jobs.Engine {
+// jobEngine is the job engine, or nil while ComfyUI has not been started.
+// Faces never see it: they use Generate, Subscribe and the queue calls.
+func (s *Studio) jobEngine() *jobs.Engine {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.jobs

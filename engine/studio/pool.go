@@ -328,7 +328,7 @@ type GPUShare struct {
 // ComfyVRAM reads each local ComfyUI's share of its GPU. Remote servers are
 // left out: their GPUs are not in this machine's meter.
 func (s *Studio) ComfyVRAM(ctx context.Context) []GPUShare {
-	eng := s.Jobs()
+	eng := s.jobEngine()
 	if eng == nil {
 		return nil
 	}

@@ -125,14 +125,13 @@ func TestPoolRunsOneComfyUIPerGPU(t *testing.T) {
 		}
 	}
 
-	eng := s.Jobs()
-	ch, unsub := eng.Subscribe()
+	ch, unsub := s.Subscribe()
 	defer unsub()
 	var ids []string
 	for i := range 4 {
 		f := workflows.DefaultForm(workflows.T2V)
 		f.Prompt = "fakecomfy:slow a lighthouse, take " + string(rune('1'+i))
-		j, err := eng.Submit(f)
+		j, err := s.Generate(ctx, f, studio.GenerateOptions{FetchModels: true, AnyFit: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +142,7 @@ func TestPoolRunsOneComfyUIPerGPU(t *testing.T) {
 	if studio.EstimatePeak(big) <= 32<<30 {
 		t.Fatalf("the big form needs only %d bytes", studio.EstimatePeak(big))
 	}
-	bj, err := eng.Submit(big)
+	bj, err := s.Generate(ctx, big, studio.GenerateOptions{FetchModels: true, AnyFit: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +152,7 @@ func TestPoolRunsOneComfyUIPerGPU(t *testing.T) {
 	for len(final) < len(ids) {
 		select {
 		case ev := <-ch:
-			c, ok := ev.(jobs.Changed)
+			c, ok := jobChange(ev)
 			if !ok {
 				continue
 			}

@@ -88,22 +88,21 @@ func TestWholeStudioAgainstStandins(t *testing.T) {
 	if err := s.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eng := s.Jobs()
-	if eng == nil {
-		t.Fatal("no job engine after start")
+	if !s.QueueRunning() {
+		t.Fatal("no job queue after start")
 	}
-	sub, unsub := eng.Subscribe()
+	sub, unsub := s.Subscribe()
 	defer unsub()
 	f := workflows.DefaultForm(workflows.T2V)
 	f.Prompt = "a lighthouse at dusk, waves"
-	job, err := eng.Submit(f)
+	job, err := s.Generate(ctx, f, studio.GenerateOptions{FetchModels: true, AnyFit: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for done := false; !done; {
 		select {
 		case ev := <-sub:
-			if c, ok := ev.(jobs.Changed); ok && c.Job.ID == job.ID && c.Job.State.Finished() {
+			if c, ok := jobChange(ev); ok && c.Job.ID == job.ID && c.Job.State.Finished() {
 				if c.Job.State != jobs.Done {
 					t.Fatalf("job ended %s: %s", c.Job.State, c.Job.Error)
 				}
@@ -165,4 +164,14 @@ func TestRemoteNamesHideTheirPassword(t *testing.T) {
 	if got := studio.HostOfForTest("https://me:s3cret@gpu-box:8188/"); got != "gpu-box:8188" {
 		t.Fatalf("host = %q", got)
 	}
+}
+
+// jobChange is a job's stored record changing, from the studio's stream.
+func jobChange(ev studio.Event) (jobs.Changed, bool) {
+	up, ok := ev.(studio.JobUpdate)
+	if !ok {
+		return jobs.Changed{}, false
+	}
+	c, ok := up.Event.(jobs.Changed)
+	return c, ok
 }

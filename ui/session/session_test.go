@@ -132,7 +132,7 @@ func TestGenerateProgressDonePlayer(t *testing.T) {
 		s = New(ctx, st, Options{App: a, Win: w, Shell: shell})
 		s.Begin()
 	})
-	waitFor(t, "the job engine", func() bool { return st.Jobs() != nil })
+	waitFor(t, "the job queue", st.QueueRunning)
 
 	f := workflows.DefaultForm(workflows.T2V)
 	f.Prompt = "a red kite over dunes fakecomfy:slow"
