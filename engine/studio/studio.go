@@ -183,13 +183,36 @@ func (s *Studio) apply(set settings.Settings) {
 	s.hub.followBackend(s.backend)
 }
 
-// ApplySettings saves new settings and rebuilds the backend with them,
-// stopping the old ComfyUI (jobs re-queue themselves) and starting the new one
-// when setup is done.
+// ApplySettings saves new settings and puts them in force (UseSettings).
 func (s *Studio) ApplySettings(ctx context.Context, set settings.Settings) error {
-	if err := s.store.Save(set); err != nil {
+	if err := s.SaveSettings(set); err != nil {
 		return err
 	}
+	s.UseSettings(ctx, set)
+	return nil
+}
+
+// SaveSettings writes the settings file. The studio is its one writer: the
+// Settings tab and the CLI save through here. UseSettings then puts them in
+// force.
+func (s *Studio) SaveSettings(set settings.Settings) error { return s.store.Save(set) }
+
+// SetToken saves the Hugging Face token (kept apart from the settings,
+// never logged); the model store picks it up on its next use.
+func (s *Studio) SetToken(tok string) error {
+	if err := s.store.SetToken(tok); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.models, s.modelsAt = nil, ""
+	s.mu.Unlock()
+	return nil
+}
+
+// UseSettings rebuilds the backend with saved settings, stopping the old
+// ComfyUI (jobs re-queue themselves); the caller starts the new one when
+// setup is done.
+func (s *Studio) UseSettings(ctx context.Context, set settings.Settings) {
 	s.stopFollowingPort()
 	s.stopFollowingPool()
 	s.stopJobEngine()
@@ -200,7 +223,6 @@ func (s *Studio) ApplySettings(ctx context.Context, set settings.Settings) error
 		s.log.Warn("stopping ComfyUI for new settings", "err", err)
 	}
 	s.apply(set)
-	return nil
 }
 
 // Installed reports whether the ComfyUI the settings name is ready to start.

@@ -46,7 +46,7 @@ func runGPUs(ctx context.Context, env Env, args []string) error {
 		}
 		set := s.Settings()
 		set.GPUs, set.GPUIndex = choice, 0
-		if err := s.SettingsStore().Save(set); err != nil {
+		if err := s.SaveSettings(set); err != nil {
 			return fmt.Errorf("saving GPUs to use: %w", err)
 		}
 		for _, n := range choice {

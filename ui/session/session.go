@@ -123,7 +123,7 @@ func (s *Session) build() {
 		LoadSettings: func(it history.Item) { s.loadSettings(it.Sidecar) },
 		Delete:       s.deleteHistory,
 	}, s.win)
-	s.settings = settingsview.New(s.st.SettingsStore(), settingsview.Options{
+	s.settings = settingsview.New(settingsStore{s.st}, settingsview.Options{
 		OnSaved:       s.settingsSaved,
 		Repair:        func() { s.st.RequestRepair(); s.ShowSetup() },
 		UpdateComfyUI: func() { s.ShowSetup() },

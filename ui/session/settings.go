@@ -29,10 +29,7 @@ func (s *Session) usePrecision(set settings.Settings) {
 func (s *Session) settingsSaved(set settings.Settings) {
 	s.usePrecision(set)
 	go func() {
-		if err := s.st.ApplySettings(s.ctx, set); err != nil {
-			s.showError("The new settings could not be applied", err, "Check them in the Settings tab.")
-			return
-		}
+		s.st.UseSettings(s.ctx, set) // the Settings tab saved them through the studio
 		if set.Offline {
 			s.checkOffline(set)
 		}
@@ -66,3 +63,12 @@ func (s *Session) checkOffline(set settings.Settings) {
 	s.showMessage(errorview.Message{What: fmt.Sprintf("Offline mode is on, but %d model files your modes need are not on this computer.", n),
 		Do: "Turn offline mode off in Settings to download them (or copy them into the model cache); generating needs them."})
 }
+
+// settingsStore is the Settings tab's store: it reads the file, and every
+// write goes through the studio, the settings' one writer.
+type settingsStore struct{ st *studio.Studio }
+
+func (a settingsStore) Load() (settings.Settings, error) { return a.st.SettingsStore().Load() }
+func (a settingsStore) Save(set settings.Settings) error { return a.st.SaveSettings(set) }
+func (a settingsStore) Token() string                    { return a.st.SettingsStore().Token() }
+func (a settingsStore) SetToken(tok string) error        { return a.st.SetToken(tok) }
