@@ -29,7 +29,7 @@ func (s *Session) follow() {
 			case <-s.ctx.Done():
 				return
 			case ev, ok := <-ch:
-				if !ok {
+				if !ok || s.ctx.Err() != nil { // a closing window paints nothing more
 					return
 				}
 				switch e := ev.(type) {
