@@ -75,10 +75,23 @@ func terminal(args []string, stdout, stderr io.Writer) int {
 	return cli.Run(ctx, cli.Env{Stdout: stdout, Stderr: stderr}, args)
 }
 
-func window(stderr io.Writer) int {
+func window(stderr io.Writer) (code int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// A display that answers the check but that GLFW still cannot use
+	// (no GLX, a server going away) panics inside Fyne: say it in a
+	// sentence instead of a C trace, and leave no ComfyUI behind.
+	stopBackend := func() {}
+	defer func() {
+		if r := recover(); r != nil {
+			stopBackend()
+			fmt.Fprintf(stderr, "ltx-studio: the window could not open on display %q (%v).\n"+
+				"The terminal commands work without one: ltx-studio help\n", os.Getenv("DISPLAY"), r)
+			code = 1
+		}
+	}()
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	lifecycle.WarmFonts()
 	if err := lifecycle.PrepareFyneDirs(); err != nil {
 		log.Warn("preparing Fyne's folders", "err", err)
 	}
@@ -136,6 +149,7 @@ func window(stderr io.Writer) int {
 		Exit: os.Exit,
 		Log:  log,
 	}
+	stopBackend = func() { _ = q.StopBackend() }
 	// The shell and the session need each other: the shell's Generate goes
 	// to the session, which in turn drives the shell's panels.
 	samples := session.NewSampleTap(gpu.New(log))

@@ -107,3 +107,16 @@ func TestReasonNamesTheOtherFields(t *testing.T) {
 		t.Fatalf("reason = %q, want %q", got, want)
 	}
 }
+
+// No mode's form may need more than the 1280-pixel window: Fyne grows the
+// window past the screen instead, and the right-hand panel is cut off.
+func TestEveryModeFitsA1280Window(t *testing.T) {
+	s, w := newTestStudio(t, Deps{})
+	for _, m := range workflows.Modes() {
+		s.SelectMode(m.ID)
+		s.Form(m.ID).SetUsedSeed(9115366459248168767)
+		if got := w.Content().MinSize().Width; got > 1280 {
+			t.Errorf("%s needs a %v-pixel-wide window", m.Label, got)
+		}
+	}
+}

@@ -20,7 +20,7 @@ x_clickthrough() {
 	mkdir -p "$HOME"
 	ct_media "$HOME"
 	ct_launch
-	ct_setup
+	CT_NOT_NOW=1 ct_setup
 	ct_tabs
 	local i
 	for i in 1 2 3 4 5 6; do ct_mode "$i"; done
@@ -119,23 +119,36 @@ ct_wait() { # what, command…: polls for up to 60 s
 ct_videos() { find "$LTX_STUDIO_HOME/videos" -name '*.mp4' 2>/dev/null | wc -l; }
 ct_more_videos() { [ "$(ct_videos)" -gt "$1" ]; }
 
+# ct_setup goes through the first-run setup: checks, then the models page,
+# whose one button installs ComfyUI and downloads the models at once.
 ct_setup() {
-	ct_wait "the setup checks" ct_enabled "Install ComfyUI" Button
+	ct_wait "the setup checks" ct_enabled "Choose models" Button
 	ct_shot setup-checks
-	ct_click "Install ComfyUI" Button
-	ct_shot setup-installing 0.3
-	ct_wait "the install" grep -qs '"current"' "$LTX_STUDIO_HOME/data/comfyui/current.json"
-	ct_wait "Choose models" ct_enabled "Choose models" Button
-	ct_shot setup-installed
+	if [ "${CT_NOT_NOW:-0}" = 1 ]; then
+		# "Not now": the studio without ComfyUI; Generate says why it cannot
+		# (not "wait until ready"), and the header's Finish setup comes back.
+		ct_click "Not now" Button
+		ct_wait "the studio" ct_has "Finish setup" Button
+		ct_click "placeholder:Describe the shot*" Entry
+		xdotool type --delay 2 "A lighthouse at dusk"
+		xdotool key ctrl+Return
+		ct_wait "the not-installed message" ct_has "ComfyUI is not installed yet*"
+		ct_shot not-now-generate
+		ct_click "A lighthouse at dusk" Entry # empty the prompt again for the modes
+		xdotool key ctrl+a BackSpace
+		ct_click "Finish setup" Button
+		ct_wait "the setup checks" ct_enabled "Choose models" Button
+	fi
 	ct_click "Choose models" Button
 	ct_shot setup-models
-	ct_click "Download" Button
-	ct_wait "the downloads" grep -qs '"setup_done": true' "$LTX_STUDIO_HOME/config/settings.json"
+	ct_click "Install and download" Button
+	ct_shot setup-installing 1
+	ct_wait "the install and the downloads" grep -qs '"setup_done": true' "$LTX_STUDIO_HOME/config/settings.json"
 	ct_wait "the Ready page" ct_has "Start creating" Button
 	ct_shot setup-ready
 	ct_click "Start creating" Button
 	ct_wait "ComfyUI to start" grep -q "ComfyUI launched" "$CT_LOG"
-	ct_shot studio
+	ct_shot studio 1.5
 }
 
 ct_tabs() {
@@ -166,7 +179,12 @@ ct_mode() {
 	done
 	if [ "$n" -gt 0 ]; then # Clear (the slot's × button) the first slot, then fill it again
 		ct_dump
-		read -r x y _ < <(awk -F'\t' '$1 == 0 && $2 ~ /Button$/ && $8 == "" && $3 < 660 { print int($3 + $5 / 2), int($4 + $6 / 2) }' "$CT_DUMP" | head -1)
+		# the first unlabelled button left of the output panel (whose left
+		# edge is the Result tab's)
+		read -r x y _ < <(awk -F'\t' '$2 ~ /tabButton$/ && $8 == "Result" { edge = $3 }
+			{ rows[NR] = $0 }
+			END { for (i = 1; i <= NR; i++) { split(rows[i], f, "\t")
+				if (f[1] == 0 && f[2] ~ /Button$/ && f[8] == "" && f[3] < edge) { print int(f[3] + f[5] / 2), int(f[4] + f[6] / 2); exit } } }' "$CT_DUMP") || true
 		[ -n "${x:-}" ] || die "no clear button on the first slot"
 		xdotool mousemove "$x" "$y" click 1
 		ct_shot "mode$i-cleared"
@@ -270,9 +288,13 @@ ct_history_and_queue() {
 
 # ct_scroll_to TEXT TYPE: wheel the settings panel down until TEXT shows.
 ct_scroll_to() {
+	local x
 	for _ in $(seq 1 12); do
 		ct_has "$@" && return 0
-		xdotool mousemove 700 450 click --repeat 3 5 # over the labels: an entry would take the wheel
+		# over the field labels at the panel's left edge (an entry would
+		# take the wheel for itself)
+		x=$(awk -F'\t' '$2 ~ /tabButton$/ && $8 == "Result" { print $3 + 30 }' "$CT_DUMP")
+		xdotool mousemove "${x:-760}" 450 click --repeat 3 5
 		sleep 0.2
 	done
 	die "\"$1\" never scrolled into sight"

@@ -168,8 +168,9 @@ func (f *Form) build(in Input) {
 	f.useEnhanced.Hide()
 	// The line is there from the start (a hint until the first run) so that
 	// "Last run used seed …" appearing does not push the form down.
-	f.usedSeed = widget.NewLabel("Each video's seed is kept with it in History")
+	f.usedSeed = widget.NewLabel("History keeps each video's seed")
 	f.usedSeed.Importance = widget.LowImportance
+	f.usedSeed.Wrapping = fyne.TextWrapWord // never widens the form column (nor the window)
 	f.buildChoices(in)
 	f.sizeText, f.framesText, f.weightsText = dim(""), dim(""), dim("")
 

@@ -272,8 +272,11 @@ func (p *Player) step() {
 	if p.next == nil {
 		return
 	}
-	frame, at := p.next, p.position()
+	frame := p.next
 	p.shown++
+	// The clock and bar show where the frame on screen ends, so the last
+	// frame reads as the video's length ("0:05 / 0:05"), not a frame short.
+	at := p.position()
 	fyne.Do(func() {
 		p.img.Image = frame
 		p.img.Refresh()

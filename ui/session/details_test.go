@@ -219,3 +219,30 @@ func TestOfflineSaveChecksFiles(t *testing.T) {
 		return strings.Contains(what, "Offline mode is on, but")
 	})
 }
+
+// The Result tab follows the job that runs: a job queued behind a running
+// one does not take it over until it starts.
+func TestResultTabFollowsTheRunningJob(t *testing.T) {
+	a := test.NewTempApp(t)
+	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(t.TempDir()), Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // no followers
+	s := New(ctx, st, Options{App: a})
+	s.waitFollowers()
+	if !s.takeResultTab("a") {
+		t.Fatal("the first job did not take the Result tab")
+	}
+	s.onJobChanged(jobs.Job{ID: "a", State: jobs.Running})
+	if s.takeResultTab("b") || !s.isCurrent("a") {
+		t.Fatal("a job queued behind the running one took the Result tab")
+	}
+	s.onJobChanged(jobs.Job{ID: "a", State: jobs.Failed, Error: "out of memory"})
+	s.onJobChanged(jobs.Job{ID: "b", State: jobs.Running})
+	if !s.isCurrent("b") {
+		t.Fatal("the Result tab did not follow the next job when it started")
+	}
+}

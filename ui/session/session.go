@@ -64,12 +64,13 @@ type Session struct {
 	current string // job ID the result tab follows
 	curDone bool   // the current job has finished: the next job to run takes the result tab
 
-	logsUnload *widget.Button // the Logs tab's Unload, on only while ComfyUI is ready
-	player     *player.Player
-	focused    bool
-	started    map[string]time.Time
-	percent    map[string]float64 // latest progress per job, for the queue's bars
-	unsubJob   func()
+	logsUnload  *widget.Button // the Logs tab's Unload, on only while ComfyUI is ready
+	lastBackend string         // the backend state last shown in the header (under mu)
+	player      *player.Player
+	focused     bool
+	started     map[string]time.Time
+	percent     map[string]float64 // latest progress per job, for the queue's bars
+	unsubJob    func()
 }
 
 // Options are what New needs besides the engine and the window.
@@ -267,6 +268,18 @@ func (s *Session) showBackend(ev status.Event) {
 		text = ev.Message
 	}
 	ok := ev.State == status.Ready
+	key := fmt.Sprintf("%t %s", ok, text)
+	s.mu.Lock()
+	same := key == s.lastBackend
+	s.mu.Unlock()
+	if same { // the follower re-reads the state every second: repaint only on a change
+		return
+	}
+	defer func() { // after the UI has it (tests wait on this)
+		s.mu.Lock()
+		s.lastBackend = key
+		s.mu.Unlock()
+	}()
 	fyne.Do(func() {
 		// Unload is offered only while a ComfyUI holds models.
 		if ok {
@@ -510,16 +523,25 @@ func (s *Session) submit(eng *jobs.Engine, f workflows.Form) {
 		s.showError("The job could not be queued", err, "Fix the form and try again.")
 		return
 	}
-	s.mu.Lock()
-	busy := s.current != "" && s.current != j.ID && !s.curDone
-	s.mu.Unlock()
-	if busy { // the result tab stays on the running job; the queue shows this one
+	if !s.takeResultTab(j.ID) { // the result tab stays on the running job; the queue shows this one
 		return
 	}
-	s.setCurrent(j.ID)
 	s.prog.Reset()
 	s.prog.Update(progress.Update{Stage: "Queued"})
 	s.showProgress()
+}
+
+// takeResultTab makes a newly queued job the one the Result tab follows,
+// unless another job is still on it (running or waiting to): that one keeps
+// the tab, and this one takes it when it starts running (onJobChanged).
+func (s *Session) takeResultTab(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.current != "" && s.current != id && !s.curDone {
+		return false
+	}
+	s.current, s.curDone = id, false
+	return true
 }
 
 func (s *Session) setCurrent(id string) {

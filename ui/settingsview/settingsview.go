@@ -126,12 +126,14 @@ func New(st Store, opt Options) *View {
 	v.removeToken = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), v.onRemoveToken)
 	v.vram = widget.NewSelect(labels(len(vramModes), func(i int) string { return vramModes[i].label }), nil)
 	v.precision = widget.NewRadioGroup([]string{precFP8, precBF16}, nil)
-	v.precision.Horizontal = true
+	// Stacked, not side by side: side by side they set the Settings tab's
+	// width, and with it the window's (past a 1280-pixel screen).
+	v.precision.Horizontal = false
 	v.weights = widget.NewRadioGroup([]string{weights10, weights11}, nil)
-	v.weights.Horizontal = true
+	v.weights.Horizontal = false
 	v.backend.Required, v.precision.Required, v.weights.Required = true, true, true // a second tap must not clear the choice
-	v.offline = widget.NewCheck("Offline: never use the network (checks that every file is present)", nil)
-	v.notify = widget.NewCheck("Notify me when a video is done and the window is in the background", nil)
+	v.offline = widget.NewCheck("Offline: never use the network", nil)
+	v.notify = widget.NewCheck("Notify me when a video is done in the background", nil)
 	v.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { _ = v.Save() })
 	v.save.Importance = widget.HighImportance
 	v.errLabel = widget.NewLabel("")
@@ -393,6 +395,7 @@ func (v *View) maintenance() fyne.CanvasObject {
 	}
 	v.rollBackNote = widget.NewLabel("")
 	v.rollBackNote.Importance = widget.LowImportance
+	v.rollBackNote.Wrapping = fyne.TextWrapWord // a long note must not widen the panel (and the window)
 	v.refreshRollBack()
 	return container.NewVBox(widget.NewLabelWithStyle("ComfyUI install", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), row, v.rollBackNote)
 }

@@ -2,6 +2,7 @@ package settingsview
 
 import (
 	"github.com/ltxstudio/ltx-studio/internal/uitest"
+	"github.com/ltxstudio/ltx-studio/ui/topaz"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -212,5 +213,18 @@ func TestRollBackOffWithoutAnEarlierInstall(t *testing.T) {
 	v.ReloadUnlessEdited()
 	if v.rollBack.Disabled() || v.rollBackNote.Visible() {
 		t.Fatal("Roll back stayed off after an update made an earlier install")
+	}
+}
+
+// The view fits the output panel of a 1280-pixel window (about 650 px
+// beside the form): a wider minimum made Fyne grow the window past the
+// screen.
+func TestFitsBesideTheForm(t *testing.T) {
+	test.NewTempApp(t)
+	test.ApplyTheme(t, topaz.Theme{})
+	v := New(settings.Store{Dir: t.TempDir()}, Options{Repair: func() {}, RollBack: func() {}, UpdateComfyUI: func() {},
+		CanRollBack: func() bool { return false }})
+	if got := v.Content().MinSize().Width; got > 600 {
+		t.Fatalf("the settings need %v pixels across", got)
 	}
 }
