@@ -23,7 +23,7 @@ func (s *Session) follow() {
 	s.mu.Lock()
 	s.unsubJob = unsub
 	s.mu.Unlock()
-	go func() {
+	s.followers.Go(func() {
 		for {
 			select {
 			case <-s.ctx.Done():
@@ -40,7 +40,7 @@ func (s *Session) follow() {
 				}
 			}
 		}
-	}()
+	})
 }
 
 func (s *Session) onJobEvent(ev jobs.Event) {

@@ -37,6 +37,8 @@ type Session struct {
 	shell   *ui.Studio
 	log     *slog.Logger
 	samples *SampleTap
+	// followers are the goroutines New and Begin start; they end with ctx.
+	followers sync.WaitGroup
 
 	tabs     *container.AppTabs
 	result   *fyne.Container // progress, result card or error
@@ -94,7 +96,7 @@ func New(ctx context.Context, st *studio.Studio, o Options) *Session {
 		o.App.Lifecycle().SetOnExitedForeground(func() { s.setFocused(false) })
 	}
 	s.follow()
-	go s.followComfyVRAM()
+	s.followers.Go(s.followComfyVRAM)
 	return s
 }
 
@@ -169,7 +171,7 @@ func (s *Session) Begin() {
 		s.ShowSetup()
 		return
 	}
-	go s.startBackend()
+	s.followers.Go(s.startBackend)
 }
 
 func (s *Session) setFocused(on bool) {
@@ -206,3 +208,7 @@ func (s *Session) Close() {
 		fmt.Fprintln(os.Stderr, "stopping ComfyUI:", err)
 	}
 }
+
+// waitFollowers waits for the goroutines New and Begin started, after ctx is
+// done: a test's window is then touched by nothing once it returns.
+func (s *Session) waitFollowers() { s.followers.Wait() }
