@@ -101,6 +101,7 @@ func TestBothFacesRefuseTheSameBadMedia(t *testing.T) {
 	w := a.NewWindow("t")
 	var s *Session
 	fyne.DoAndWait(func() { s = New(t.Context(), st, Options{App: a, Win: w, Shell: ui.New(t.Context(), w, ui.Deps{})}) })
+	t.Cleanup(s.waitFollowers) // after t.Context ends: nothing touches the window past the test
 	for _, b := range bad {
 		s.generate(form(b.path), studio.GenerateOptions{}) // Generate's body, on this goroutine
 		if got := errorShown(s); !strings.Contains(got, want[b.name]) {
