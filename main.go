@@ -125,7 +125,7 @@ func window(stderr io.Writer) (code int) {
 	// ends the process within a deadline even if Fyne's loop does not.
 	var (
 		sess  *session.Session
-		shell *ui.Studio
+		shell *ui.Shell
 	)
 	q := &lifecycle.Quitter{
 		// A UI call that races the loop's end runs off the main thread and

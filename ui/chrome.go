@@ -91,7 +91,7 @@ func (h *header) setStatus(text string, ok bool) {
 }
 
 // Tag is the header's mode chip text (tests).
-func (s *Studio) Tag() string { return s.header.tag.Text }
+func (s *Shell) Tag() string { return s.header.tag.Text }
 
 // newSidebar lists the modes with their icons and Ctrl+N keys.
 func newSidebar(modes []workflows.Mode, onSelect func(workflows.ModeID)) *widget.List {

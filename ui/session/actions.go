@@ -23,7 +23,7 @@ import (
 	enghist "github.com/ltxstudio/ltx-studio/engine/history"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/media"
-	"github.com/ltxstudio/ltx-studio/ui/history"
+	"github.com/ltxstudio/ltx-studio/ui/historyview"
 	"github.com/ltxstudio/ltx-studio/ui/progress"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
@@ -104,11 +104,11 @@ func (a *ffplayAudio) Stop() {
 }
 
 // loadHistory turns the sidecars into rows, with cached thumbnails.
-func (s *Session) loadHistory() ([]history.Item, error) {
+func (s *Session) loadHistory() ([]historyview.Item, error) {
 	es, err := s.st.History()
-	items := make([]history.Item, 0, len(es))
+	items := make([]historyview.Item, 0, len(es))
 	for _, e := range es {
-		it := history.Item{Path: e.Video, Sidecar: e.Sidecar, Mode: e.Meta.Mode, Prompt: e.Meta.Form.Prompt,
+		it := historyview.Item{Path: e.Video, Sidecar: e.Sidecar, Mode: e.Meta.Mode, Prompt: e.Meta.Form.Prompt,
 			Seed: e.Meta.Seed, Created: e.Created, Took: e.Took}
 		if e.Meta.Form.FPS > 0 {
 			fr := workflows.Frames(e.Meta.Form.Seconds, e.Meta.Form.FPS)
@@ -157,7 +157,7 @@ func (s *Session) thumbnail(video string) string {
 	return p
 }
 
-func (s *Session) deleteHistory(it history.Item) error {
+func (s *Session) deleteHistory(it historyview.Item) error {
 	e, err := enghist.Read(it.Sidecar)
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/ui"
-	"github.com/ltxstudio/ltx-studio/ui/history"
+	"github.com/ltxstudio/ltx-studio/ui/historyview"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -174,7 +174,7 @@ func TestDeleteHistoryRemovesBoth(t *testing.T) {
 		t.Fatal("setup")
 	}
 	s := &Session{}
-	if err := s.deleteHistory(history.Item{Path: video, Sidecar: side}); err != nil {
+	if err := s.deleteHistory(historyview.Item{Path: video, Sidecar: side}); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{video, side} {

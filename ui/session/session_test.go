@@ -54,7 +54,7 @@ func TestFreshDataDirShowsSetup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var shell *ui.Studio
+	var shell *ui.Shell
 	var s *Session
 	fyne.DoAndWait(func() {
 		shell = ui.New(t.Context(), w, ui.Deps{})
