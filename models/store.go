@@ -2,11 +2,8 @@ package models
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"sort"
@@ -14,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 	"github.com/ltxstudio/ltx-studio/models/download"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
 	"github.com/ltxstudio/ltx-studio/models/link"
@@ -640,7 +638,7 @@ func (s *Store) SHA256(ctx context.Context, r Ref) (string, error) {
 	if l.etag == "" || len(l.etag) != 64 {
 		// No published sha256 to check against (a small git file, or one
 		// put there by hand): the hash of the bytes is the provenance.
-		return fileSHA256(ctx, l.blob)
+		return fileio.SHA256(ctx, l.blob)
 	}
 	if s.book.verified(l.blob, l.etag) {
 		return l.etag, nil
@@ -655,19 +653,6 @@ func (s *Store) SHA256(ctx context.Context, r Ref) (string, error) {
 	}
 	s.book.record(l.blob, l.etag)
 	return got, nil
-}
-
-func fileSHA256(ctx context.Context, p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), ctx.Err()
 }
 
 // blobComplete reports whether the blob for etag is in the cache with the

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 )
 
 // BackendKind says which ComfyUI the app talks to.
@@ -147,7 +149,7 @@ func (st Store) Save(s Settings) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(st.path(), b, 0o600)
+	return writePrivate(st.path(), b)
 }
 
 // Token returns the Hugging Face token saved in the app ("" when none).
@@ -169,35 +171,14 @@ func (st Store) SetToken(tok string) error {
 		}
 		return err
 	}
-	return WriteFileAtomic(st.tokenPath(), []byte(tok+"\n"), 0o600)
+	return writePrivate(st.tokenPath(), []byte(tok+"\n"))
 }
 
-// WriteFileAtomic writes data to a temp file in the same directory, syncs it
-// and renames it over path.
-func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
+// writePrivate writes a file only the user may read (settings, token) in
+// a folder only the user may list, atomically.
+func writePrivate(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return fileio.WriteAtomic(path, data, 0o600)
 }

@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
 )
 
@@ -351,7 +352,7 @@ func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
 			cp.Parts[i].Done = dones[i].Load()
 		}
 		b, _ := json.Marshal(cp)
-		_ = hfcache.WriteFileAtomic(StatePath(dest), b, 0o600)
+		_ = fileio.WriteAtomic(StatePath(dest), b, 0o600)
 	}
 	save()
 

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 )
 
 // Build is one install folder under Root/builds.
@@ -69,7 +69,7 @@ func (b *Build) save() error {
 	if err != nil {
 		return err
 	}
-	return settings.WriteFileAtomic(filepath.Join(b.Dir, "state.json"), data, 0o644)
+	return fileio.WriteAtomic(filepath.Join(b.Dir, "state.json"), data, 0o644)
 }
 
 func loadBuild(root, id string) (Build, error) {
@@ -114,7 +114,7 @@ func readPointer(root string) (pointer, error) {
 
 func writePointer(root string, p pointer) error {
 	data, _ := json.MarshalIndent(p, "", "  ")
-	return settings.WriteFileAtomic(filepath.Join(root, "current.json"), data, 0o644)
+	return fileio.WriteAtomic(filepath.Join(root, "current.json"), data, 0o644)
 }
 
 // fingerprint identifies what a build must contain: ComfyUI and pack
