@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"path/filepath"
 	"strings"
 
@@ -65,11 +64,12 @@ type Prompt struct {
 	Models []ModelRef
 }
 
-// ResolveSeed fills in a random seed when the form asks for one, so the
-// built prompt (and the job record) carry the seed that was really used.
-func ResolveSeed(f Form, r *rand.Rand) Form {
+// ResolveSeed fills in a random seed drawn from draw (rand.Uint64 in the
+// app) when the form asks for one, so the built prompt (and the job record)
+// carry the seed that was really used.
+func ResolveSeed(f Form, draw func() uint64) Form {
 	if f.RandomSeed {
-		f.Seed = int64(r.Uint64() >> 1) // RandomNoise accepts 0…2^64-1; keep it a valid int64
+		f.Seed = int64(draw() >> 1) // RandomNoise accepts 0…2^64-1; keep it a valid int64
 		f.RandomSeed = false
 	}
 	return f
@@ -340,12 +340,13 @@ func stagesFor(g map[string]*node, m Mode, p Preset) map[string]Stage {
 	return out
 }
 
-// Export returns the prompt as indented API-format JSON, the file a user can
-// load into ComfyUI ("Load (API format)") or POST as the "prompt" field.
-func Export(p *Prompt) []byte {
+// Export returns an API-format prompt (Prompt.JSON, or the one a sidecar
+// recorded) indented, the file a user can load into ComfyUI ("Load (API
+// format)") or POST as the "prompt" field.
+func Export(prompt json.RawMessage) []byte {
 	var buf bytes.Buffer
-	if err := json.Indent(&buf, p.JSON, "", "  "); err != nil {
-		return append([]byte(nil), p.JSON...) // Build only makes valid JSON
+	if err := json.Indent(&buf, prompt, "", "  "); err != nil {
+		return append([]byte(nil), prompt...) // not JSON: handed back as it is
 	}
 	buf.WriteByte('\n')
 	return buf.Bytes()
@@ -353,7 +354,7 @@ func Export(p *Prompt) []byte {
 
 // Check validates the built prompt against the embedded node schemas, with
 // model files looked up through known (nil: the recorded server's lists).
-// The job layer calls it right before queueing.
+// The job layer (jobs.WorkflowsBuilder) calls it before queueing.
 func (p *Prompt) Check(known func(folder, name string) bool) error {
 	s, err := EmbeddedSchema()
 	if err != nil {
