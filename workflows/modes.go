@@ -26,6 +26,19 @@ const (
 	MediaVideo MediaKind = "video"
 )
 
+// Article is the kind as a person says it in a sentence: "an image".
+func (k MediaKind) Article() string {
+	switch k {
+	case MediaImage:
+		return "an image"
+	case MediaAudio:
+		return "an audio file"
+	case MediaVideo:
+		return "a video"
+	}
+	return string(k)
+}
+
 // MediaSlot is one file input of a mode.
 type MediaSlot struct {
 	ID    string // stable key in Form.Media, e.g. "image", "audio", "first", "last"

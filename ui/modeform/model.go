@@ -189,27 +189,15 @@ func (r *Result) size(field, text string, mult int) int {
 // CheckMedia says why a probed file does not fit a slot, or "" when it does.
 func CheckMedia(s workflows.MediaSlot, info MediaInfo, err error) string {
 	if err != nil {
-		return fmt.Sprintf("can't read this as %s: %v", article(s.Kind), err)
+		return fmt.Sprintf("can't read this as %s: %v", s.Kind.Article(), err)
 	}
 	if info.Kind != s.Kind {
 		if info.Kind == "" {
-			return fmt.Sprintf("this is not %s; %s takes %s", article(s.Kind), s.Label, article(s.Kind))
+			return fmt.Sprintf("this is not %s; %s takes %s", s.Kind.Article(), s.Label, s.Kind.Article())
 		}
-		return fmt.Sprintf("this is %s, but %s takes %s", article(info.Kind), s.Label, article(s.Kind))
+		return fmt.Sprintf("this is %s, but %s takes %s", info.Kind.Article(), s.Label, s.Kind.Article())
 	}
 	return ""
-}
-
-func article(k workflows.MediaKind) string {
-	switch k {
-	case workflows.MediaImage:
-		return "an image"
-	case workflows.MediaAudio:
-		return "an audio file"
-	case workflows.MediaVideo:
-		return "a video"
-	}
-	return string(k)
 }
 
 // SourceFrames is how many whole frames a probed video holds (at 25 fps when
