@@ -72,7 +72,7 @@ type ModelRef struct {
 // Stage places a node of the graph in a named part of the job; Weight is its
 // share of the expected run time (weights need not add up to 1).
 type Stage struct {
-	Name   string
+	Name   workflows.StageName
 	Weight float64
 }
 

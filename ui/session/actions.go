@@ -28,15 +28,6 @@ import (
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
-var stageNames = map[string]string{
-	"encode":  "Encoding the prompt",
-	"stage1":  "Stage 1 · composing the video",
-	"upscale": "Upscaling",
-	"stage2":  "Stage 2 · refining detail",
-	"decode":  "Decoding frames",
-	"save":    "Saving the video",
-}
-
 var phaseNames = map[jobs.Phase]string{
 	jobs.PhasePreparing: "Preparing",
 	jobs.PhaseModels:    "Getting model files",
@@ -50,10 +41,7 @@ var phaseNames = map[jobs.Phase]string{
 func progressUpdate(p jobs.Progress) progress.Update {
 	stage := phaseNames[p.Phase]
 	if p.Phase == jobs.PhaseRunning {
-		stage = stageNames[p.Stage]
-		if stage == "" {
-			stage = "Running"
-		}
+		stage = p.Stage.Label()
 		if p.StageCount > 0 {
 			stage += fmt.Sprintf(" (%d of %d)", p.StageIndex, p.StageCount)
 		}
