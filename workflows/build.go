@@ -22,7 +22,6 @@ type BuildOptions struct {
 	FilenamePrefix string
 }
 
-
 // Prompt is a built, ready-to-queue ComfyUI prompt.
 type Prompt struct {
 	Mode   ModeID
