@@ -127,9 +127,9 @@ func (s *Studio) SaveSetupChoice(c SetupChoice) error {
 		return errors.New("choose at least one mode")
 	}
 	set := s.Settings()
-	set.Precision, set.Modes = string(c.Precision), nil
+	set.Precision, set.Modes = c.Precision, nil
 	for _, m := range c.Modes {
-		set.Modes = append(set.Modes, string(m))
+		set.Modes = append(set.Modes, m)
 	}
 	if err := s.store.Save(set); err != nil {
 		return err

@@ -67,7 +67,7 @@ func TestFormsUseTheSettingsPrecision(t *testing.T) {
 		}
 	}
 	set := st.Settings()
-	set.Precision = string(workflows.FP8)
+	set.Precision = workflows.FP8
 	s.usePrecision(set)
 	if p := shell.Form(workflows.T2V).Result().Form.Precision; p != workflows.FP8 {
 		t.Errorf("after saving fp8 the form has %q", p)

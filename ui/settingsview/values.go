@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 func (v *View) fill(s settings.Settings, hasToken bool) {
@@ -30,12 +31,12 @@ func (v *View) fill(s settings.Settings, hasToken bool) {
 	v.outputDir.SetText(s.OutputDir)
 	v.offline.SetChecked(s.Offline)
 	v.notify.SetChecked(s.NotifyWhenDone)
-	if s.Precision == "bf16" {
+	if s.Precision == workflows.BF16 {
 		v.precision.SetSelected(precBF16)
 	} else {
 		v.precision.SetSelected(precFP8)
 	}
-	if s.ModelWeights() == weights11 {
+	if s.ModelWeights() == workflows.Weights11 {
 		v.weights.SetSelected(weights11)
 	} else {
 		v.weights.SetSelected(weights10)
@@ -90,11 +91,11 @@ func (v *View) collect() (settings.Settings, error) {
 	s.HFCache = strings.TrimSpace(v.hfCache.Text)
 	s.OutputDir = strings.TrimSpace(v.outputDir.Text)
 	s.Offline, s.NotifyWhenDone = v.offline.Checked, v.notify.Checked
-	s.Precision = "fp8"
+	s.Precision = workflows.FP8
 	if v.precision.Selected == precBF16 {
-		s.Precision = "bf16"
+		s.Precision = workflows.BF16
 	}
-	s.Weights = v.weights.Selected
+	s.Weights = workflows.Weights(v.weights.Selected)
 	return s, errors.Join(errs...)
 }
 
