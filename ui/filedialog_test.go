@@ -101,7 +101,7 @@ func TestCtrlQQuits(t *testing.T) {
 // of "(and 2 more)".
 func TestReasonNamesTheOtherFields(t *testing.T) {
 	m, _ := workflows.Lookup(workflows.I2V)
-	got := firstReason(m, map[string]string{"seconds": "too long", "media.image": "choose one", "seed": "not a number"})
+	got := firstReason(m, map[workflows.Field]string{"seconds": "too long", "media.image": "choose one", "seed": "not a number"})
 	want := m.Slots[0].Label + ": choose one (also Duration, Seed)"
 	if got != want {
 		t.Fatalf("reason = %q, want %q", got, want)

@@ -297,64 +297,47 @@ func (s *Shell) onShortcut(sc fyne.Shortcut) bool {
 	return false
 }
 
-// fieldOrder is the order fields appear in, so the reason under Generate
-// names the first problem a person would meet.
-var fieldOrder = []string{"prompt", "width", "height", "seconds", "fps", "seed", "preset", "camera", "camera_strength", "negative", "precision"}
-
-var fieldNames = map[string]string{
-	"prompt": "Prompt", "width": "Width", "height": "Height", "seconds": "Duration", "fps": "Frame rate",
-	"seed": "Seed", "preset": "Preset", "camera": "Camera", "camera_strength": "Camera strength",
-	"negative": "Negative prompt", "precision": "Precision",
-}
-
-// firstReason says why Generate is off: the first field's problem, and
+// firstReason says why Generate is off: the first field's problem (in the
+// order a person meets the fields: media, then workflows.FieldOrder), and
 // which other fields have one ("(also Duration, Seed)"), so a person knows
 // where to look without hunting for red notes.
-func firstReason(m workflows.Mode, errs map[string]string) string {
-	keys := make([]string, 0, len(m.Slots)+len(fieldOrder))
-	names := map[string]string{}
+func firstReason(m workflows.Mode, errs map[workflows.Field]string) string {
+	order := workflows.FieldOrder()
+	keys := make([]workflows.Field, 0, len(m.Slots)+len(order))
+	slotNames := map[workflows.Field]string{}
 	for _, sl := range m.Slots {
-		keys = append(keys, "media."+sl.ID)
-		names["media."+sl.ID] = sl.Label
+		k := workflows.MediaField(sl.ID)
+		keys = append(keys, k)
+		slotNames[k] = sl.Label
 	}
-	keys = append(keys, fieldOrder...)
-	name := func(k string) string {
-		if n := names[k]; n != "" {
+	keys = append(keys, order...)
+	name := func(k workflows.Field) string {
+		if n := slotNames[k]; n != "" {
 			return n
 		}
-		if n := fieldNames[k]; n != "" {
-			return n
-		}
-		return k
+		return k.Label()
 	}
-	first := ""
-	var others []string
-	for _, k := range keys {
-		if _, ok := errs[k]; !ok {
-			continue
-		}
-		if first == "" {
-			first = k
-		} else {
-			others = append(others, name(k))
-		}
-	}
-	var unknown []string // a field the order above does not know (none today)
+	var unknown []workflows.Field // a field the order above does not know (none today)
 	for k := range errs {
 		if !slices.Contains(keys, k) {
-			unknown = append(unknown, name(k))
+			unknown = append(unknown, k)
 		}
 	}
 	slices.Sort(unknown)
-	others = append(others, unknown...)
-	if first == "" {
-		if len(others) == 0 {
-			return "Check the form."
+	var found []workflows.Field
+	for _, k := range append(keys, unknown...) {
+		if _, ok := errs[k]; ok {
+			found = append(found, k)
 		}
-		first, others = others[0], others[1:]
-		return first + ": " + errs[first] + also(others)
 	}
-	return name(first) + ": " + errs[first] + also(others)
+	if len(found) == 0 {
+		return "Check the form."
+	}
+	others := make([]string, 0, len(found)-1)
+	for _, k := range found[1:] {
+		others = append(others, name(k))
+	}
+	return name(found[0]) + ": " + errs[found[0]] + also(others)
 }
 
 func also(names []string) string {

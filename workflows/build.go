@@ -92,7 +92,7 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 			name = filepath.Base(f.Media[s.ID])
 		}
 		if err := checkInputName(name); err != nil {
-			errs = append(errs, FieldError{"media." + s.ID, err.Error()})
+			errs = append(errs, FieldError{MediaField(s.ID), err.Error()})
 		}
 		media[s.ID] = name
 	}

@@ -30,3 +30,32 @@ func TestArticle(t *testing.T) {
 		}
 	}
 }
+
+// Every error Validate gives names a known field: one in FieldOrder, a media
+// slot of the mode, or the mode itself, so the window can place each note.
+func TestValidateNamesKnownFields(t *testing.T) {
+	for _, m := range Modes() {
+		f := DefaultForm(m.ID)
+		f.Prompt, f.Width, f.FPS, f.Seed, f.RandomSeed = "", 7, 1000, -1, false
+		f.Preset, f.Camera, f.Precision, f.Weights = "slow", "spin", "int4", "9"
+		f.Media = map[string]string{"nope": "/x"}
+		known := map[Field]bool{}
+		for _, k := range FieldOrder() {
+			if k.Label() == string(k) {
+				t.Errorf("field %s has no label", k)
+			}
+			known[k] = true
+		}
+		for _, e := range f.Validate() {
+			if slot, ok := e.Field.Slot(); ok {
+				if MediaField(slot) != e.Field {
+					t.Errorf("%s: media field %s does not round-trip", m.ID, e.Field)
+				}
+				continue
+			}
+			if !known[e.Field] {
+				t.Errorf("%s: error on unknown field %q: %s", m.ID, e.Field, e.Msg)
+			}
+		}
+	}
+}

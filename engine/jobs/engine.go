@@ -161,7 +161,7 @@ func (e *Engine) retryOrFail(j *Job, why string) {
 // sidecar carry the seed really used.
 func (e *Engine) Submit(form workflows.Form) (Job, error) {
 	if _, ok := workflows.Lookup(form.Mode); !ok {
-		return Job{}, workflows.FieldError{Field: "mode", Msg: fmt.Sprintf("unknown mode %q", form.Mode)}
+		return Job{}, workflows.FieldError{Field: workflows.FieldMode, Msg: fmt.Sprintf("unknown mode %q", form.Mode)}
 	}
 	if err := checkImages(form); err != nil {
 		return Job{}, err

@@ -87,7 +87,7 @@ type Built struct {
 	Models       []ModelRef
 	// Fields optionally maps "nodeID.input" to the form field it came from,
 	// so a ComfyUI validation error can flag the right control.
-	Fields map[string]string
+	Fields map[string]workflows.Field
 }
 
 // Builder turns a form into a prompt. mediaNames maps each media slot to the

@@ -149,7 +149,7 @@ func TestFailures(t *testing.T) {
 		name   string
 		form   func() workflows.Form
 		want   string
-		field  string
+		field  workflows.Field
 		noFile bool
 	}{
 		{"validation error maps to field", func() workflows.Form { f := form("ok"); f.Width = 0; return f },

@@ -29,7 +29,7 @@ func checkImages(f workflows.Form) error {
 	for _, sl := range m.Slots {
 		if p := f.Media[sl.ID]; p != "" && sl.Kind == workflows.MediaImage {
 			if err := media.CheckImageSize(p); err != nil {
-				return workflows.FieldError{Field: "media." + sl.ID, Msg: err.Error()}
+				return workflows.FieldError{Field: workflows.MediaField(sl.ID), Msg: err.Error()}
 			}
 		}
 	}
@@ -53,7 +53,7 @@ func hashMedia(ctx context.Context, f workflows.Form) (map[string]string, []stag
 		}
 		sum, err := fileio.SHA256(ctx, p)
 		if err != nil {
-			return nil, nil, workflows.FieldError{Field: "media." + slot, Msg: fmt.Sprintf("cannot read %s: %v", filepath.Base(p), err)}
+			return nil, nil, workflows.FieldError{Field: workflows.MediaField(slot), Msg: fmt.Sprintf("cannot read %s: %v", filepath.Base(p), err)}
 		}
 		ext := strings.ToLower(filepath.Ext(p))
 		if len(ext) > 8 || strings.ContainsAny(ext, `/\ `) {
@@ -78,7 +78,7 @@ func (a *attempt) stage() error {
 		}
 		f, err := os.Open(m.Path)
 		if err != nil {
-			return workflows.FieldError{Field: "media." + m.Slot, Msg: err.Error()}
+			return workflows.FieldError{Field: workflows.MediaField(m.Slot), Msg: err.Error()}
 		}
 		ref, err := a.c.Upload(a.ctx, m.Name, f, false)
 		f.Close()
@@ -98,7 +98,7 @@ func copyInto(ctx context.Context, dir string, m stagedMedia) error {
 		return nil // content-named: same name, same bytes
 	}
 	if _, err := os.Stat(m.Path); err != nil {
-		return workflows.FieldError{Field: "media." + m.Slot, Msg: err.Error()}
+		return workflows.FieldError{Field: workflows.MediaField(m.Slot), Msg: err.Error()}
 	}
 	if err := fileio.Copy(ctx, dst, m.Path, 0o600); err != nil {
 		return fmt.Errorf("stage %s into ComfyUI's input folder: %w", filepath.Base(m.Path), err)

@@ -127,7 +127,7 @@ func (g *genFlags) form(ctx context.Context) (workflows.Form, error) {
 	if errs := f.Validate(); len(errs) > 0 {
 		msgs := make([]string, len(errs))
 		for i, e := range errs {
-			msgs[i] = "--" + strings.ReplaceAll(e.Field, "media.", "") + ": " + e.Msg
+			msgs[i] = "--" + strings.ReplaceAll(string(e.Field), "media.", "") + ": " + e.Msg
 		}
 		return f, errors.New(strings.Join(msgs, "; "))
 	}
@@ -465,7 +465,7 @@ func report(env Env, j jobs.Job, out string) error {
 		msg := j.Error
 		for _, f := range j.Fields {
 			if f.Field != "" && !strings.Contains(msg, f.Msg) {
-				msg += "; " + f.Field + ": " + f.Msg
+				msg += "; " + string(f.Field) + ": " + f.Msg
 			}
 		}
 		return errors.New(msg)
