@@ -9,10 +9,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/internal/fileio"
 )
 
@@ -43,17 +43,10 @@ func (b Build) BaseDir() string { return filepath.Join(b.Dir, "base") }
 func (b Build) VenvDir() string { return filepath.Join(b.Dir, "venv") }
 
 // PythonPath is the venv's interpreter, what the supervisor runs.
-func (b Build) PythonPath() string { return venvPython(b.VenvDir()) }
+func (b Build) PythonPath() string { return proc.VenvPython(b.VenvDir()) }
 
 // LogPath is the install log of this build.
 func (b Build) LogPath() string { return filepath.Join(b.Dir, "install.log") }
-
-func venvPython(venv string) string {
-	if runtime.GOOS == "windows" {
-		return filepath.Join(venv, "Scripts", "python.exe")
-	}
-	return filepath.Join(venv, "bin", "python")
-}
 
 func (b Build) done(step string) bool {
 	for _, d := range b.Done {
