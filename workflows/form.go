@@ -39,6 +39,9 @@ const (
 	BF16 Precision = "bf16"
 )
 
+// Valid is true for fp8 and bf16.
+func (p Precision) Valid() bool { return p == FP8 || p == BF16 }
+
 // Form is everything the user filled in for one generation. It is plain data:
 // the job layer stores it, the builder turns it into a ComfyUI prompt.
 type Form struct {
@@ -239,11 +242,11 @@ func (f Form) Validate() []FieldError {
 	if math.IsNaN(f.CameraStrength) || f.CameraStrength < 0 || f.CameraStrength > MaxCamStrength {
 		add(FieldCameraStrength, "must be between 0 and %g", MaxCamStrength)
 	}
-	if f.Precision != FP8 && f.Precision != BF16 {
+	if !f.Precision.Valid() {
 		add(FieldPrecision, "unknown precision %q (fp8 or bf16)", f.Precision)
 	}
-	if !validWeights(f.Weights) {
-		add(FieldWeights, "unknown LTX-2.3 weights release %q (1.0 or 1.1)", f.Weights)
+	if !f.Weights.Valid() {
+		add(FieldWeights, "%s", WeightsProblem(f.Weights))
 	}
 	slots := map[string]bool{}
 	for _, s := range m.Slots {

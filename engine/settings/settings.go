@@ -90,8 +90,8 @@ func (s Settings) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("unknown backend %q", s.Backend))
 	}
-	if s.Weights != "" && s.Weights != workflows.Weights10 && s.Weights != workflows.Weights11 {
-		errs = append(errs, fmt.Errorf("unknown LTX-2.3 weights release %q (1.0 or 1.1)", s.Weights))
+	if !s.Weights.Valid() {
+		errs = append(errs, errors.New(workflows.WeightsProblem(s.Weights)))
 	}
 	for _, u := range s.RemoteURLs {
 		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
@@ -109,7 +109,7 @@ func (s Settings) Validate() error {
 	if err := s.GPUs.validate(); err != nil {
 		errs = append(errs, err)
 	}
-	if s.Precision != workflows.FP8 && s.Precision != workflows.BF16 {
+	if !s.Precision.Valid() {
 		errs = append(errs, fmt.Errorf("model precision must be fp8 or bf16, not %q", s.Precision))
 	}
 	return errors.Join(errs...)
