@@ -209,10 +209,7 @@ func (s *Studio) NeedsSetup() bool { return !s.Settings().SetupDone || !s.Instal
 func (s *Studio) MarkSetupDone(modes []workflows.ModeID, p workflows.Precision) error {
 	set := s.Settings()
 	set.Weights = SetupWeights(set) // a new install starts on the latest release
-	set.SetupDone, set.Precision, set.Modes = true, p, nil
-	for _, m := range modes {
-		set.Modes = append(set.Modes, m)
-	}
+	set.SetupDone, set.Precision, set.Modes = true, p, append([]workflows.ModeID(nil), modes...)
 	if err := s.store.Save(set); err != nil {
 		return err
 	}
