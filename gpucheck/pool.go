@@ -50,6 +50,10 @@ func runPool(ctx context.Context, args []string) error {
 	comfy := fs.String("comfyui", "", "the ComfyUI folder they share (its input/ is used)")
 	out := fs.String("out", "", "folder for the videos and pool.json")
 	n := fs.Int("jobs", 4, "jobs per timed phase")
+	// Off by default: with random Gemma weights the enhancer writes a random
+	// number of tokens (2-12 s a job), which would measure luck, not dispatch.
+	enhance := fs.Bool("enhance", false, "run the prompt enhancer in each job")
+	preset := fs.String("preset", string(workflows.Fast), "the jobs' preset (balanced is two-stage: more GPU work per job)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,14 +67,14 @@ func runPool(ctx context.Context, args []string) error {
 	}
 	rep := poolReport{Jobs: *n}
 	// Warm-up: one job per GPU, so both phases run with the weights loaded.
-	if _, _, err := poolPhase(ctx, &rep, "warm-up", *out, all, len(all), 1); err != nil {
+	if _, _, err := poolPhase(ctx, &rep, "warm-up", *out, all, len(all), 1, *enhance, workflows.Preset(*preset)); err != nil {
 		return err
 	}
-	one, _, err := poolPhase(ctx, &rep, "one GPU", *out, all[:1], *n, 100)
+	one, _, err := poolPhase(ctx, &rep, "one GPU", *out, all[:1], *n, 100, *enhance, workflows.Preset(*preset))
 	if err != nil {
 		return err
 	}
-	both, most, err := poolPhase(ctx, &rep, "all GPUs", *out, all, *n, 200)
+	both, most, err := poolPhase(ctx, &rep, "all GPUs", *out, all, *n, 200, *enhance, workflows.Preset(*preset))
 	if err != nil {
 		return err
 	}
@@ -97,7 +101,7 @@ func runPool(ctx context.Context, args []string) error {
 
 // poolPhase runs count t2v jobs on backends through the app's job engine and
 // returns the wall time and how many ran at once at most.
-func poolPhase(ctx context.Context, rep *poolReport, phase, out string, backends []jobs.Backend, count int, seed0 int64) (time.Duration, int, error) {
+func poolPhase(ctx context.Context, rep *poolReport, phase, out string, backends []jobs.Backend, count int, seed0 int64, enhance bool, preset workflows.Preset) (time.Duration, int, error) {
 	qdir, err := os.MkdirTemp("", "gpucheck-pool-*")
 	if err != nil {
 		return 0, 0, err
@@ -131,7 +135,7 @@ func poolPhase(ctx context.Context, rep *poolReport, phase, out string, backends
 		f := workflows.DefaultForm(workflows.T2V)
 		f.Prompt = "a slow dolly in on a lighthouse at dusk, waves, wind"
 		f.Width, f.Height, f.FPS, f.Seconds = checkWidth, checkHeight, checkFPS, checkSeconds
-		f.Preset, f.Seed, f.RandomSeed = workflows.Fast, seed0+int64(i), false
+		f.Preset, f.Seed, f.RandomSeed, f.Enhance = preset, seed0+int64(i), false, enhance
 		j, err := eng.Submit(f)
 		if err != nil {
 			return 0, 0, err

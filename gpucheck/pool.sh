@@ -51,7 +51,7 @@ for u in "${URLS[@]}"; do
 done
 ( while sleep 2; do nvidia-smi --query-gpu=index,memory.used,utilization.gpu --format=csv,noheader | tr '\n' ' '; echo; done ) >"$OUT/gpu-usage.log" 2>&1 &
 SMI=$!
-"$S/gpucheck" pool -urls "$(IFS=,; echo "${URLS[*]}")" -comfyui "$W/ComfyUI" -out "$W/results" -jobs "$JOBS"
+"$S/gpucheck" pool -urls "$(IFS=,; echo "${URLS[*]}")" -comfyui "$W/ComfyUI" -out "$W/results" -jobs "$JOBS" ${POOL_ARGS:-}
 rc=$?
 kill $SMI 2>/dev/null
 cp "$W/results/pool.json" "$OUT/" 2>/dev/null

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-// NewSerialApp is test.NewTempApp with one difference: fyne.Do and
+// NewSerialApp is a Fyne test app (test.NewApp) with one difference: fyne.Do and
 // fyne.DoAndWait hand their functions to one UI goroutine, as the real driver
 // does. Fyne's test driver runs them at once on the caller's goroutine, so a
 // view fed by background goroutines (job events, backend state) would touch
@@ -21,12 +21,16 @@ import (
 //
 // As in the real driver, fyne.Do only queues (from the UI goroutine too), and
 // fyne.DoAndWait waits; a DoAndWait on the UI goroutine itself, a deadlock in
-// the app, runs at once here. Fyne's helpers that type-assert the current app
+// the app, runs at once here. When the test ends, the function running
+// finishes and later ones are dropped, as a closed window's would be, and the
+// app stays the current one until the next test makes its own: a goroutine
+// the test did not wait for must not touch Fyne (its caches are shared) while
+// the next test builds its window. Fyne's helpers that type-assert the current app
 // (test.ApplyTheme, the notification assertions) do not work with it.
 func NewSerialApp(t testing.TB) fyne.App {
 	t.Helper()
-	a := test.NewTempApp(t)
-	d := &serialDriver{Driver: a.Driver(), wake: make(chan struct{}, 1), done: make(chan struct{})}
+	a := test.NewApp()
+	d := &serialDriver{Driver: a.Driver(), wake: make(chan struct{}, 1), done: make(chan struct{}), ended: make(chan struct{})}
 	started := make(chan struct{})
 	go d.loop(started)
 	<-started
@@ -45,9 +49,10 @@ func (a *serialApp) Driver() fyne.Driver { return a.drv }
 
 type serialDriver struct {
 	fyne.Driver
-	ui   uint64 // id of the UI goroutine
-	wake chan struct{}
-	done chan struct{}
+	ui    uint64 // id of the UI goroutine
+	wake  chan struct{}
+	done  chan struct{} // closed when the test ends
+	ended chan struct{} // closed when the UI goroutine has returned
 
 	mu      sync.Mutex
 	queue   []func()
@@ -57,6 +62,7 @@ type serialDriver struct {
 func (d *serialDriver) loop(started chan<- struct{}) {
 	d.ui = goroutineID()
 	close(started)
+	defer close(d.ended)
 	for {
 		select {
 		case <-d.wake:
@@ -65,7 +71,7 @@ func (d *serialDriver) loop(started chan<- struct{}) {
 		}
 		for {
 			d.mu.Lock()
-			if len(d.queue) == 0 {
+			if len(d.queue) == 0 || d.stopped {
 				d.mu.Unlock()
 				break
 			}
@@ -77,13 +83,14 @@ func (d *serialDriver) loop(started chan<- struct{}) {
 	}
 }
 
-// stop ends the UI goroutine when the test ends; later calls (a follower the
-// test did not wait for) run on their caller, as Fyne's test driver would.
+// stop ends the UI goroutine when the test ends, after the function it is
+// running; what is queued or comes later is dropped.
 func (d *serialDriver) stop() {
 	d.mu.Lock()
 	d.stopped = true
 	d.mu.Unlock()
 	close(d.done)
+	<-d.ended
 }
 
 func (d *serialDriver) DoFromGoroutine(f func(), wait bool) {
@@ -96,7 +103,6 @@ func (d *serialDriver) DoFromGoroutine(f func(), wait bool) {
 	d.mu.Lock()
 	if d.stopped {
 		d.mu.Unlock()
-		f()
 		return
 	}
 	d.queue = append(d.queue, func() {

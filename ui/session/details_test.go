@@ -17,6 +17,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 	"github.com/ltxstudio/ltx-studio/engine/studio"
+	"github.com/ltxstudio/ltx-studio/internal/uitest"
 	"github.com/ltxstudio/ltx-studio/ui"
 	"github.com/ltxstudio/ltx-studio/ui/historyview"
 	"github.com/ltxstudio/ltx-studio/workflows"
@@ -61,6 +62,7 @@ func TestFormsUseTheSettingsPrecision(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	s := New(ctx, st, Options{App: a, Win: w, Shell: shell})
+	s.waitFollowers()
 	for _, m := range []workflows.ModeID{workflows.T2V, workflows.Style} {
 		if p := shell.Form(m).Result().Form.Precision; p != workflows.BF16 {
 			t.Errorf("%s form precision %q, want bf16 from the settings", m, p)
@@ -85,6 +87,7 @@ func TestNotifyFollowsTheSetting(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // no followers (see above)
 	s := New(ctx, st, Options{App: a})
+	s.waitFollowers()
 	j := jobs.Job{State: jobs.Done, Form: workflows.Form{Prompt: "a fox"}}
 	test.AssertNotificationSent(t, fyne.NewNotification("LTX 2.3 Studio: Video ready", "a fox"), func() { s.notify(j) })
 	set := st.Settings()
@@ -139,7 +142,7 @@ func TestWorkflowExportIsTheRecordedPrompt(t *testing.T) {
 // remote backend at a closed port keeps the test short: the start fails at
 // once, and waiting for that failure leaves no work running past the test.
 func TestSettingsSaveApplies(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := uitest.NewSerialApp(t)
 	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(t.TempDir()), Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
@@ -150,9 +153,14 @@ func TestSettingsSaveApplies(t *testing.T) {
 	if err := st.ApplySettings(t.Context(), set); err != nil {
 		t.Fatal(err)
 	}
-	s := New(t.Context(), st, Options{App: a}) // no shell: the backend follower then touches no widget
+	ctx, cancel := context.WithCancel(t.Context())
+	var s *Session
+	fyne.DoAndWait(func() { s = New(ctx, st, Options{App: a}) }) // no shell: the backend follower then touches no widget
+	defer func() { cancel(); s.waitFollowers() }()
 	before := st.Backend()
-	if err := s.settings.Save(); err != nil {
+	// Save is a button: it runs on the UI goroutine.
+	fyne.DoAndWait(func() { err = s.settings.Save() })
+	if err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the backend rebuilt and started", func() bool {
@@ -186,7 +194,7 @@ func TestDeleteHistoryRemovesBoth(t *testing.T) {
 
 // Saving offline mode checks that the chosen modes' files are present.
 func TestOfflineSaveChecksFiles(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := uitest.NewSerialApp(t)
 	st, err := studio.Open(studio.Options{Dirs: appdirs.Under(t.TempDir()), Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
@@ -195,13 +203,16 @@ func TestOfflineSaveChecksFiles(t *testing.T) {
 	if err := st.MarkSetupDone([]workflows.ModeID{workflows.T2V}, workflows.FP8); err != nil {
 		t.Fatal(err)
 	}
-	s := New(t.Context(), st, Options{App: a})
+	ctx, cancel := context.WithCancel(t.Context())
+	var s *Session
+	fyne.DoAndWait(func() { s = New(ctx, st, Options{App: a}) })
+	defer func() { cancel(); s.waitFollowers() }()
 	set := st.Settings()
 	set.Offline = true
 	if err := st.ApplySettings(t.Context(), set); err != nil {
 		t.Fatal(err)
 	}
-	s.checkOffline(set) // what settingsSaved runs before Begin
+	fyne.DoAndWait(func() { s.checkOffline(set) }) // what settingsSaved runs before Begin
 	waitFor(t, "the offline warning", func() bool {
 		var what string
 		fyne.DoAndWait(func() { what = s.errv.Message().What })
@@ -221,6 +232,7 @@ func TestResultTabFollowsTheRunningJob(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // no followers
 	s := New(ctx, st, Options{App: a})
+	s.waitFollowers()
 	if !s.takeResultTab("a") {
 		t.Fatal("the first job did not take the Result tab")
 	}

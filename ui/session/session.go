@@ -46,6 +46,8 @@ type Session struct {
 	shell   *ui.Shell
 	log     *slog.Logger
 	samples *SampleTap
+	// followers are the goroutines New and Begin start; they end with ctx.
+	followers sync.WaitGroup
 
 	tabs     *container.AppTabs
 	result   *fyne.Container // progress, result card or error
@@ -99,8 +101,8 @@ func New(ctx context.Context, st *studio.Studio, o Options) *Session {
 		o.App.Lifecycle().SetOnEnteredForeground(func() { s.setFocused(true) })
 		o.App.Lifecycle().SetOnExitedForeground(func() { s.setFocused(false) })
 	}
-	go s.followBackend()
-	go s.followComfyVRAM()
+	s.followers.Go(s.followBackend)
+	s.followers.Go(s.followComfyVRAM)
 	return s
 }
 
@@ -209,7 +211,7 @@ func (s *Session) Begin() {
 		s.ShowSetup()
 		return
 	}
-	go s.startBackend()
+	s.followers.Go(s.startBackend)
 }
 
 func (s *Session) setFocused(on bool) {
@@ -791,3 +793,7 @@ func (s *Session) Close() {
 		fmt.Fprintln(os.Stderr, "stopping ComfyUI:", err)
 	}
 }
+
+// waitFollowers waits for the goroutines New and Begin started, after ctx is
+// done: a test's window is then touched by nothing once it returns.
+func (s *Session) waitFollowers() { s.followers.Wait() }

@@ -54,21 +54,15 @@ func TestFreshDataDirShowsSetup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	ctx, cancel := context.WithCancel(t.Context())
 	var shell *ui.Shell
 	var s *Session
 	fyne.DoAndWait(func() {
-		shell = ui.New(t.Context(), w, ui.Deps{})
-		s = New(t.Context(), st, Options{App: a, Win: w, Shell: shell})
+		shell = ui.New(ctx, w, ui.Deps{})
+		s = New(ctx, st, Options{App: a, Win: w, Shell: shell})
+		s.Begin()
 	})
-	// The test driver runs fyne.Do on the calling goroutine: let the
-	// backend follower paint the header before Begin builds the setup on
-	// this one, or the two shape text at once.
-	waitFor(t, "the header's backend status", func() bool {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.lastBackend != ""
-	})
-	fyne.DoAndWait(s.Begin)
+	defer func() { cancel(); s.waitFollowers() }()
 	waitFor(t, "the setup flow", func() bool {
 		var c fyne.CanvasObject
 		fyne.DoAndWait(func() { c = w.Content() })
@@ -129,6 +123,7 @@ func TestGenerateProgressDonePlayer(t *testing.T) {
 		s = New(ctx, st, Options{App: a, Win: w, Shell: shell})
 		s.Begin()
 	})
+	defer func() { cancel(); s.waitFollowers() }()
 	waitFor(t, "the job engine", func() bool { return st.Jobs() != nil })
 
 	f := workflows.DefaultForm(workflows.T2V)
