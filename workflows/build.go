@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 
@@ -46,12 +47,11 @@ type Prompt struct {
 	Models []ModelRef
 }
 
-// ResolveSeed fills in a random seed drawn from draw (rand.Uint64 in the
-// app) when the form asks for one, so the built prompt (and the job record)
-// carry the seed that was really used.
-func ResolveSeed(f Form, draw func() uint64) Form {
+// ResolveSeed fills in a random seed when the form asks for one, so the
+// built prompt (and the job record) carry the seed that was really used.
+func ResolveSeed(f Form, r *rand.Rand) Form {
 	if f.RandomSeed {
-		f.Seed = int64(draw() >> 1) // RandomNoise accepts 0…2^64-1; keep it a valid int64
+		f.Seed = int64(r.Uint64() >> 1) // RandomNoise accepts 0…2^64-1; keep it a valid int64
 		f.RandomSeed = false
 	}
 	return f
@@ -266,13 +266,13 @@ func prune(g map[string]*node, outputs ...string) {
 	}
 }
 
-// Export returns an API-format prompt (Prompt.JSON, or the one a sidecar
-// recorded) indented, the file a user can load into ComfyUI ("Load (API
-// format)") or POST as the "prompt" field.
-func Export(prompt json.RawMessage) []byte {
+// Export returns the prompt as indented API-format JSON, the file a user can
+// load into ComfyUI ("Load (API format)") or POST as the "prompt" field. A
+// prompt a sidecar recorded is exported as &Prompt{JSON: recorded}.
+func Export(p *Prompt) []byte {
 	var buf bytes.Buffer
-	if err := json.Indent(&buf, prompt, "", "  "); err != nil {
-		return append([]byte(nil), prompt...) // not JSON: handed back as it is
+	if err := json.Indent(&buf, p.JSON, "", "  "); err != nil {
+		return append([]byte(nil), p.JSON...) // not JSON: handed back as it is
 	}
 	buf.WriteByte('\n')
 	return buf.Bytes()

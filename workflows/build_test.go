@@ -410,7 +410,7 @@ func TestTemplatePointsResolve(t *testing.T) {
 func TestExportIsAcceptedAsIs(t *testing.T) {
 	schema, _ := recordedSchema(t)
 	p := mustBuild(t, sampleForm(Lipsync), BuildOptions{})
-	out := Export(p.JSON)
+	out := Export(p)
 	if !bytes.HasPrefix(out, []byte("{\n  \"")) {
 		t.Fatalf("not indented: %.40s", out)
 	}
@@ -432,7 +432,7 @@ func TestResolveSeed(t *testing.T) {
 	f := DefaultForm(T2V)
 	f.Prompt = "x"
 	r := rand.New(rand.NewPCG(1, 2))
-	g := ResolveSeed(f, r.Uint64)
+	g := ResolveSeed(f, r)
 	if g.RandomSeed || g.Seed < 0 {
 		t.Fatalf("seed %d random=%v", g.Seed, g.RandomSeed)
 	}
@@ -440,7 +440,7 @@ func TestResolveSeed(t *testing.T) {
 		t.Fatal("resolved seed not in the graph")
 	}
 	fixed := sampleForm(T2V)
-	if ResolveSeed(fixed, r.Uint64).Seed != fixed.Seed {
+	if ResolveSeed(fixed, r).Seed != fixed.Seed {
 		t.Fatal("fixed seed changed")
 	}
 }

@@ -16,7 +16,7 @@ func TestGoldenGraphs(t *testing.T) {
 		for _, p := range Presets() {
 			f := sampleForm(m.ID)
 			f.Preset, f.Enhance = p.ID, EnhancesByDefault(m.ID)
-			got := Export(mustBuild(t, f, BuildOptions{}).JSON)
+			got := Export(mustBuild(t, f, BuildOptions{}))
 			path := filepath.Join("testdata", "golden", string(m.ID)+"-"+string(p.ID)+".json")
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

@@ -95,7 +95,7 @@ func (e Entry) Workflow() (name string, data []byte, err error) {
 		return "", nil, fmt.Errorf("%s: no recorded workflow", filepath.Base(e.Sidecar))
 	}
 	name = strings.TrimSuffix(filepath.Base(e.Sidecar), ".json") + ".workflow_api.json"
-	return name, workflows.Export(e.Meta.Prompt), nil
+	return name, workflows.Export(&workflows.Prompt{JSON: e.Meta.Prompt}), nil
 }
 
 // Delete removes the video and its sidecar. The video goes first, so a failure

@@ -166,7 +166,7 @@ func (e *Engine) Submit(form workflows.Form) (Job, error) {
 	if err := checkImages(form); err != nil {
 		return Job{}, err
 	}
-	form = workflows.ResolveSeed(form, rand.Uint64)
+	form = workflows.ResolveSeed(form, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
 	j := &Job{ID: uuid.NewString(), Form: form, State: Pending, Created: time.Now()}
 	e.mu.Lock()
 	e.st.jobs = append(e.st.jobs, j)
