@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 	"github.com/ltxstudio/ltx-studio/internal/layoutdump"
 )
 
@@ -32,12 +33,7 @@ func hookTestDriver(_ fyne.App, w fyne.Window, log *slog.Logger) {
 					log.Error("layout dump", "err", err)
 					return
 				}
-				tmp := path + ".tmp"
-				if err := os.WriteFile(tmp, b.Bytes(), 0o600); err != nil {
-					log.Error("layout dump", "err", err)
-					return
-				}
-				if err := os.Rename(tmp, path); err != nil {
+				if err := fileio.WriteAtomic(path, b.Bytes(), 0o600); err != nil {
 					log.Error("layout dump", "err", err)
 				}
 			})

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
 )
 
@@ -66,7 +67,7 @@ func (l Lock) Save(name string) error {
 	if err != nil {
 		return err
 	}
-	if err := hfcache.WriteFileAtomic(name, append(b, '\n'), 0o644); err != nil {
+	if err := fileio.WriteAtomic(name, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("models: write lock file: %w", err)
 	}
 	return nil

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ltxstudio/ltx-studio/models/hfcache"
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 )
 
 // verification records that a blob's bytes were hashed and matched its etag,
@@ -60,7 +60,7 @@ func (b *verifiedBook) record(blob, etag string) {
 		return
 	}
 	if raw, err := json.MarshalIndent(m, "", "  "); err == nil {
-		_ = hfcache.WriteFileAtomic(b.path, append(raw, '\n'), 0o644)
+		_ = fileio.WriteAtomic(b.path, append(raw, '\n'), 0o644)
 	}
 }
 
@@ -75,7 +75,7 @@ func (b *verifiedBook) forget(blob string) {
 	delete(m, blob)
 	if b.path != "" {
 		if raw, err := json.MarshalIndent(m, "", "  "); err == nil {
-			_ = hfcache.WriteFileAtomic(b.path, append(raw, '\n'), 0o644)
+			_ = fileio.WriteAtomic(b.path, append(raw, '\n'), 0o644)
 		}
 	}
 }

@@ -10,9 +10,9 @@ import (
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
-// BenchmarkNewStudio is the UI part of start-up: the window content with the
+// BenchmarkNewShell is the UI part of start-up: the window content with the
 // first mode's form, laid out once (test driver, software painter).
-func BenchmarkNewStudio(b *testing.B) {
+func BenchmarkNewShell(b *testing.B) {
 	test.NewApp()
 	fyne.CurrentApp().Settings().SetTheme(topaz.Theme{})
 	b.ReportAllocs()

@@ -91,7 +91,7 @@ func (h *header) setStatus(text string, ok bool) {
 }
 
 // Tag is the header's mode chip text (tests).
-func (s *Studio) Tag() string { return s.header.tag.Text }
+func (s *Shell) Tag() string { return s.header.tag.Text }
 
 // newSidebar lists the modes with their icons and Ctrl+N keys.
 func newSidebar(modes []workflows.Mode, onSelect func(workflows.ModeID)) *widget.List {
@@ -116,27 +116,10 @@ func newSidebar(modes []workflows.Mode, onSelect func(workflows.ModeID)) *widget
 	return l
 }
 
-// modeIcon maps the registry's icon names (Fyne theme icon names, kept as
-// plain strings so workflows needs no Fyne) to resources.
+// modeIcon looks the registry's icon name (a Fyne theme icon name, kept as
+// a plain string so workflows needs no Fyne) up in the current theme, so a
+// new mode needs no edit here.
 func modeIcon(name string) fyne.Resource {
-	switch name {
-	case "document":
-		return theme.DocumentIcon()
-	case "mediaPhoto":
-		return theme.MediaPhotoIcon()
-	case "mediaMusic":
-		return theme.MediaMusicIcon()
-	case "account":
-		return theme.AccountIcon()
-	case "mediaSkipNext":
-		return theme.MediaSkipNextIcon()
-	case "colorPalette":
-		return theme.ColorPaletteIcon()
-	case "mediaVideo":
-		return theme.MediaVideoIcon()
-	}
-	// theme.Icon never returns nil: a name Fyne does not know comes back as
-	// its fallback icon.
 	return theme.Icon(fyne.ThemeIconName(name))
 }
 

@@ -44,8 +44,8 @@ func (d *Deps) defaults() {
 // OnGenerate sets where Generate sends a valid form. The session that
 // handles it is built after the shell (it drives the shell's panels), so it
 // plugs itself in here rather than through Deps. UI goroutine.
-func (s *Studio) OnGenerate(f func(workflows.Form)) { s.deps.OnGenerate = f }
+func (s *Shell) OnGenerate(f func(workflows.Form)) { s.deps.OnGenerate = f }
 
 // OnQuit sets what Ctrl+Q does (the quitter, built after the window's
 // parts). UI goroutine.
-func (s *Studio) OnQuit(f func()) { s.deps.OnQuit = f }
+func (s *Shell) OnQuit(f func()) { s.deps.OnQuit = f }

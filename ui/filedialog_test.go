@@ -47,7 +47,7 @@ func buttonsLabelled(o fyne.CanvasObject, text string) []*widget.Button {
 // resized the dialog before showing it: a nil pointer in Fyne), and Cancel
 // closes it leaving the slot empty.
 func TestChooseOpensTheFileDialogInEveryMode(t *testing.T) {
-	s, w := newTestStudio(t, Deps{Probe: probeImages})
+	s, w := newTestShell(t, Deps{Probe: probeImages})
 	opened := 0
 	for _, m := range workflows.Modes() {
 		s.SelectMode(m.ID)
@@ -87,7 +87,7 @@ func TestChooseOpensTheFileDialogInEveryMode(t *testing.T) {
 // forwards window shortcuts).
 func TestCtrlQQuits(t *testing.T) {
 	quits := 0
-	s, w := newTestStudio(t, Deps{OnQuit: func() { quits++ }})
+	s, w := newTestShell(t, Deps{OnQuit: func() { quits++ }})
 	shortcuts(s, w).TypedShortcut(ctrl(fyne.KeyQ))
 	if quits != 1 {
 		t.Fatalf("Ctrl+Q on the window: %d quits", quits)
@@ -101,7 +101,7 @@ func TestCtrlQQuits(t *testing.T) {
 // of "(and 2 more)".
 func TestReasonNamesTheOtherFields(t *testing.T) {
 	m, _ := workflows.Lookup(workflows.I2V)
-	got := firstReason(m, map[string]string{"seconds": "too long", "media.image": "choose one", "seed": "not a number"})
+	got := firstReason(m, map[workflows.Field]string{"seconds": "too long", "media.image": "choose one", "seed": "not a number"})
 	want := m.Slots[0].Label + ": choose one (also Duration, Seed)"
 	if got != want {
 		t.Fatalf("reason = %q, want %q", got, want)
@@ -111,7 +111,7 @@ func TestReasonNamesTheOtherFields(t *testing.T) {
 // No mode's form may need more than the 1280-pixel window: Fyne grows the
 // window past the screen instead, and the right-hand panel is cut off.
 func TestEveryModeFitsA1280Window(t *testing.T) {
-	s, w := newTestStudio(t, Deps{})
+	s, w := newTestShell(t, Deps{})
 	for _, m := range workflows.Modes() {
 		s.SelectMode(m.ID)
 		s.Form(m.ID).SetUsedSeed(9115366459248168767)

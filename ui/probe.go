@@ -5,7 +5,6 @@ import (
 
 	"github.com/ltxstudio/ltx-studio/engine/media"
 	"github.com/ltxstudio/ltx-studio/ui/modeform"
-	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 // ProbeWith adapts engine/media's probe (media.Probe in main) to the forms'
@@ -17,20 +16,8 @@ func ProbeWith(probe func(context.Context, string) (media.Info, error)) modeform
 			return modeform.MediaInfo{}, err
 		}
 		return modeform.MediaInfo{
-			Kind:  kindOf(info.Kind),
+			Kind:  info.Kind.MediaKind(),
 			Width: info.Width, Height: info.Height, Duration: info.Duration, FPS: info.FPS,
 		}, nil
 	}
-}
-
-func kindOf(k media.Kind) workflows.MediaKind {
-	switch k {
-	case media.Image:
-		return workflows.MediaImage
-	case media.Audio:
-		return workflows.MediaAudio
-	case media.Video:
-		return workflows.MediaVideo
-	}
-	return ""
 }

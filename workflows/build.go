@@ -23,24 +23,6 @@ type BuildOptions struct {
 	FilenamePrefix string
 }
 
-// Stage names, in the order they run.
-const (
-	StageEncode  = "encode"
-	StageStage1  = "stage1"
-	StageUpscale = "upscale"
-	StageStage2  = "stage2"
-	StageDecode  = "decode"
-	StageSave    = "save"
-)
-
-// Stage tells the progress display which part of the job a node belongs to.
-// Weight is the node's share of the whole job's expected time; the weights of
-// all nodes of a prompt add up to 1.
-type Stage struct {
-	Name   string
-	Weight float64
-}
-
 // Prompt is a built, ready-to-queue ComfyUI prompt.
 type Prompt struct {
 	Mode   ModeID
@@ -110,7 +92,7 @@ func Build(f Form, opt BuildOptions) (*Prompt, error) {
 			name = filepath.Base(f.Media[s.ID])
 		}
 		if err := checkInputName(name); err != nil {
-			errs = append(errs, FieldError{"media." + s.ID, err.Error()})
+			errs = append(errs, FieldError{MediaField(s.ID), err.Error()})
 		}
 		media[s.ID] = name
 	}
@@ -284,68 +266,13 @@ func prune(g map[string]*node, outputs ...string) {
 	}
 }
 
-// stageOf places the shared node ids of the templates; everything else is
-// input preparation (loaders, text and media encoding).
-var stageOf = map[string]string{
-	"sample1": StageStage1,
-	"sep1":    StageUpscale, "upmodel": StageUpscale, "upscale": StageUpscale, "i2v2": StageUpscale, "av2": StageUpscale,
-	"sample2": StageStage2,
-	"sep2":    StageDecode, "crop": StageDecode, "vdecode": StageDecode, "adecode": StageDecode,
-	"create": StageSave, "save": StageSave,
-}
-
-func stagesFor(g map[string]*node, m Mode, p Preset) map[string]Stage {
-	s1, s2 := PresetSteps(m.ID, p)
-	cfgPasses := 1.0
-	if usesCFG(m.ID, p) {
-		cfgPasses = 2
-	}
-	tokens1 := 1.0
-	if m.TwoStage {
-		tokens1 = 0.25 // half width × half height
-	}
-	cost1 := float64(s1) * cfgPasses * tokens1
-	cost2 := float64(s2)
-	sampling := 0.80
-	weights := map[string]float64{
-		StageEncode: 0.06, StageUpscale: 0.03, StageDecode: 0.08, StageSave: 0.03,
-		StageStage1: sampling * cost1 / (cost1 + cost2),
-		StageStage2: sampling * cost2 / (cost1 + cost2),
-	}
-	name := func(id string) string {
-		st, ok := stageOf[id]
-		if !ok {
-			return StageEncode
-		}
-		if id == "sep1" && !m.TwoStage {
-			return StageDecode
-		}
-		return st
-	}
-	count := map[string]int{}
-	for id := range g {
-		count[name(id)]++
-	}
-	total := 0.0
-	for st, n := range count {
-		if n > 0 {
-			total += weights[st]
-		}
-	}
-	out := make(map[string]Stage, len(g))
-	for id := range g {
-		st := name(id)
-		out[id] = Stage{Name: st, Weight: weights[st] / total / float64(count[st])}
-	}
-	return out
-}
-
 // Export returns the prompt as indented API-format JSON, the file a user can
-// load into ComfyUI ("Load (API format)") or POST as the "prompt" field.
+// load into ComfyUI ("Load (API format)") or POST as the "prompt" field. A
+// prompt a sidecar recorded is exported as &Prompt{JSON: recorded}.
 func Export(p *Prompt) []byte {
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, p.JSON, "", "  "); err != nil {
-		return append([]byte(nil), p.JSON...) // Build only makes valid JSON
+		return append([]byte(nil), p.JSON...) // not JSON: handed back as it is
 	}
 	buf.WriteByte('\n')
 	return buf.Bytes()
@@ -353,7 +280,7 @@ func Export(p *Prompt) []byte {
 
 // Check validates the built prompt against the embedded node schemas, with
 // model files looked up through known (nil: the recorded server's lists).
-// The job layer calls it right before queueing.
+// The job layer (jobs.WorkflowsBuilder) calls it before queueing.
 func (p *Prompt) Check(known func(folder, name string) bool) error {
 	s, err := EmbeddedSchema()
 	if err != nil {

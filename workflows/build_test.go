@@ -535,7 +535,7 @@ func TestPresetDescribeFitsTheMode(t *testing.T) {
 
 // A missing file is named once: "the start image", not "the start image (image)".
 func TestMissingMediaWording(t *testing.T) {
-	want := map[string]string{
+	want := map[Field]string{
 		"media.image":    "choose the start image",
 		"media.portrait": "choose the portrait (image)",
 		"media.speech":   "choose the speech (audio)",

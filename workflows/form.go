@@ -39,6 +39,9 @@ const (
 	BF16 Precision = "bf16"
 )
 
+// Valid is true for fp8 and bf16.
+func (p Precision) Valid() bool { return p == FP8 || p == BF16 }
+
 // Form is everything the user filled in for one generation. It is plain data:
 // the job layer stores it, the builder turns it into a ComfyUI prompt.
 type Form struct {
@@ -66,11 +69,11 @@ type Form struct {
 
 // FieldError says which form field is wrong and why, in words for a person.
 type FieldError struct {
-	Field string // "width", "media.image", "fps", "seed", "prompt", …
+	Field Field // FieldWidth, MediaField("image"), …
 	Msg   string
 }
 
-func (e FieldError) Error() string { return e.Field + ": " + e.Msg }
+func (e FieldError) Error() string { return string(e.Field) + ": " + e.Msg }
 
 // SnapSize rounds v to the nearest multiple of m (at least m).
 func SnapSize(v, m int) int {
@@ -177,27 +180,27 @@ func DefaultForm(id ModeID) Form {
 // empty result means Build will accept it.
 func (f Form) Validate() []FieldError {
 	var errs []FieldError
-	add := func(field, format string, a ...any) {
+	add := func(field Field, format string, a ...any) {
 		errs = append(errs, FieldError{Field: field, Msg: fmt.Sprintf(format, a...)})
 	}
 	m, ok := Lookup(f.Mode)
 	if !ok {
-		add("mode", "unknown mode %q", f.Mode)
+		add(FieldMode, "unknown mode %q", f.Mode)
 		return errs
 	}
 	if strings.TrimSpace(f.Prompt) == "" {
-		add("prompt", "describe the video you want")
+		add(FieldPrompt, "describe the video you want")
 	} else if len(f.Prompt) > maxPromptBytes {
-		add("prompt", "is too long (%d bytes, at most %d)", len(f.Prompt), maxPromptBytes)
+		add(FieldPrompt, "is too long (%d bytes, at most %d)", len(f.Prompt), maxPromptBytes)
 	}
 	if len(f.Negative) > maxPromptBytes {
-		add("negative", "is too long (%d bytes, at most %d)", len(f.Negative), maxPromptBytes)
+		add(FieldNegative, "is too long (%d bytes, at most %d)", len(f.Negative), maxPromptBytes)
 	}
 	mult := m.SizeMultiple()
 	for _, d := range []struct {
-		field string
+		field Field
 		v     int
-	}{{"width", f.Width}, {"height", f.Height}} {
+	}{{FieldWidth, f.Width}, {FieldHeight, f.Height}} {
 		switch {
 		case d.v < MinSize || d.v > MaxSize:
 			add(d.field, "must be between %d and %d pixels (got %d)", MinSize, MaxSize, d.v)
@@ -214,36 +217,36 @@ func (f Form) Validate() []FieldError {
 	}
 	fpsOK := f.FPS >= MinFPS && f.FPS <= MaxFPS
 	if !fpsOK {
-		add("fps", "must be between %d and %d (got %d)", MinFPS, MaxFPS, f.FPS)
+		add(FieldFPS, "must be between %d and %d (got %d)", MinFPS, MaxFPS, f.FPS)
 	}
 	switch {
 	case math.IsNaN(f.Seconds) || math.IsInf(f.Seconds, 0) || f.Seconds <= 0:
-		add("seconds", "must be a positive duration")
+		add(FieldSeconds, "must be a positive duration")
 	case f.Seconds > MaxSeconds:
-		add("seconds", "must be at most %g s (got %g)", MaxSeconds, f.Seconds)
+		add(FieldSeconds, "must be at most %g s (got %g)", MaxSeconds, f.Seconds)
 	case fpsOK && Frames(f.Seconds, f.FPS) > MaxFrames:
-		add("seconds", "gives %d frames at %d fps; at most %d fit (shorten the clip or lower the fps)", Frames(f.Seconds, f.FPS), f.FPS, MaxFrames)
+		add(FieldSeconds, "gives %d frames at %d fps; at most %d fit (shorten the clip or lower the fps)", Frames(f.Seconds, f.FPS), f.FPS, MaxFrames)
 	}
 	if !f.RandomSeed && f.Seed < 0 {
-		add("seed", "must not be negative (got %d)", f.Seed)
+		add(FieldSeed, "must not be negative (got %d)", f.Seed)
 	}
 	if !validPreset(f.Preset) {
-		add("preset", "unknown preset %q (fast, balanced or quality)", f.Preset)
+		add(FieldPreset, "unknown preset %q (fast, balanced or quality)", f.Preset)
 	}
 	switch {
 	case !validCamera(f.Camera):
-		add("camera", "unknown camera motion %q", f.Camera)
+		add(FieldCamera, "unknown camera motion %q", f.Camera)
 	case m.SourceCamera && f.Camera != CameraNone && f.Camera != CameraAuto:
-		add("camera", "%s keeps the source video's camera motion; a %s wording would fight it (choose None)", m.Label, cameraLabel(f.Camera))
+		add(FieldCamera, "%s keeps the source video's camera motion; a %s wording would fight it (choose None)", m.Label, cameraLabel(f.Camera))
 	}
 	if math.IsNaN(f.CameraStrength) || f.CameraStrength < 0 || f.CameraStrength > MaxCamStrength {
-		add("camera_strength", "must be between 0 and %g", MaxCamStrength)
+		add(FieldCameraStrength, "must be between 0 and %g", MaxCamStrength)
 	}
-	if f.Precision != FP8 && f.Precision != BF16 {
-		add("precision", "unknown precision %q (fp8 or bf16)", f.Precision)
+	if !f.Precision.Valid() {
+		add(FieldPrecision, "unknown precision %q (fp8 or bf16)", f.Precision)
 	}
-	if !validWeights(f.Weights) {
-		add("weights", "unknown LTX-2.3 weights release %q (1.0 or 1.1)", f.Weights)
+	if !f.Weights.Valid() {
+		add(FieldWeights, "%s", WeightsProblem(f.Weights))
 	}
 	slots := map[string]bool{}
 	for _, s := range m.Slots {
@@ -253,7 +256,7 @@ func (f Form) Validate() []FieldError {
 			if !strings.Contains(name, string(s.Kind)) { // not "the start image (image)"
 				name += " (" + string(s.Kind) + ")"
 			}
-			add("media."+s.ID, "choose the %s", name)
+			add(MediaField(s.ID), "choose the %s", name)
 		}
 	}
 	extra := make([]string, 0)
@@ -264,7 +267,7 @@ func (f Form) Validate() []FieldError {
 	}
 	sort.Strings(extra)
 	for _, id := range extra {
-		add("media."+id, "%s takes no %q file", m.Label, id)
+		add(MediaField(id), "%s takes no %q file", m.Label, id)
 	}
 	return errs
 }

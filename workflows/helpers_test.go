@@ -99,7 +99,7 @@ func fieldsOf(err error) []string {
 			return
 		}
 		if fe, ok := e.(FieldError); ok {
-			out = append(out, fe.Field)
+			out = append(out, string(fe.Field))
 			return
 		}
 		if j, ok := e.(interface{ Unwrap() []error }); ok {

@@ -26,6 +26,19 @@ const (
 	MediaVideo MediaKind = "video"
 )
 
+// Article is the kind as a person says it in a sentence: "an image".
+func (k MediaKind) Article() string {
+	switch k {
+	case MediaImage:
+		return "an image"
+	case MediaAudio:
+		return "an audio file"
+	case MediaVideo:
+		return "a video"
+	}
+	return string(k)
+}
+
 // MediaSlot is one file input of a mode.
 type MediaSlot struct {
 	ID    string // stable key in Form.Media, e.g. "image", "audio", "first", "last"
@@ -34,6 +47,10 @@ type MediaSlot struct {
 	Hint  string
 	// Optional slots may stay empty; the graph then bypasses what they feed.
 	Optional bool
+	// Flag is the `ltx-studio generate` flag (without "--") that fills the
+	// slot. Slots of different modes that take the same thing share one
+	// (--image is I2V's start image, Lipsync's portrait and Style's frame).
+	Flag string
 }
 
 // Mode is one entry of the registry.
@@ -80,26 +97,26 @@ var modes = []Mode{
 		Description: "A video with generated sound from a text prompt."},
 	{ID: I2V, Label: "Image → Video", Tag: "I2V", Icon: "mediaPhoto", TwoStage: true,
 		Description: "Animate a still image; the prompt says what happens.",
-		Slots:       []MediaSlot{{ID: "image", Label: "Start image", Kind: MediaImage, Hint: "PNG, JPEG or WebP"}}},
+		Slots:       []MediaSlot{{ID: "image", Label: "Start image", Kind: MediaImage, Flag: "image", Hint: "PNG, JPEG or WebP"}}},
 	{ID: A2V, Label: "Audio → Video", Tag: "A2V", Icon: "mediaMusic", TwoStage: true, DurationFrom: "audio",
 		Description: "A video made to an audio track; the track is kept in the result.",
-		Slots:       []MediaSlot{{ID: "audio", Label: "Audio track", Kind: MediaAudio, Hint: "WAV, MP3, FLAC or OGG"}}},
+		Slots:       []MediaSlot{{ID: "audio", Label: "Audio track", Kind: MediaAudio, Flag: "audio", Hint: "WAV, MP3, FLAC or OGG"}}},
 	{ID: Lipsync, Label: "Lipsync", Tag: "LIPSYNC", Icon: "account", TwoStage: true, DurationFrom: "speech",
 		Description: "A portrait that speaks the given speech.",
 		Slots: []MediaSlot{
-			{ID: "portrait", Label: "Portrait", Kind: MediaImage, Hint: "a face, looking at the camera · PNG, JPEG or WebP"},
-			{ID: "speech", Label: "Speech", Kind: MediaAudio, Hint: "WAV, MP3, FLAC or OGG"}}},
+			{ID: "portrait", Label: "Portrait", Kind: MediaImage, Flag: "image", Hint: "a face, looking at the camera · PNG, JPEG or WebP"},
+			{ID: "speech", Label: "Speech", Kind: MediaAudio, Flag: "audio", Hint: "WAV, MP3, FLAC or OGG"}}},
 	{ID: Keyframe, Label: "Keyframes", Tag: "KEY", Icon: "mediaSkipNext",
 		Description: "A video that starts on the first frame and ends on the last.",
 		Slots: []MediaSlot{
-			{ID: "first", Label: "First frame", Kind: MediaImage, Hint: "PNG, JPEG or WebP"},
-			{ID: "last", Label: "Last frame", Kind: MediaImage, Hint: "PNG, JPEG or WebP"}}},
+			{ID: "first", Label: "First frame", Kind: MediaImage, Flag: "first", Hint: "PNG, JPEG or WebP"},
+			{ID: "last", Label: "Last frame", Kind: MediaImage, Flag: "last", Hint: "PNG, JPEG or WebP"}}},
 	{ID: Style, Label: "Style transfer", Tag: "STYLE", Icon: "colorPalette",
 		Description:  "Restyle a source video as the prompt describes; its motion, timing and sound are kept.",
 		DurationFrom: "video", FPSFrom: "video", HalfResGuide: true, SourceCamera: true, FramesWithin: true,
 		Slots: []MediaSlot{
-			{ID: "video", Label: "Source video", Kind: MediaVideo, Hint: "MP4, MOV, MKV or WebM"},
-			{ID: "style", Label: "Styled first frame", Kind: MediaImage, Optional: true,
+			{ID: "video", Label: "Source video", Kind: MediaVideo, Flag: "video", Hint: "MP4, MOV, MKV or WebM"},
+			{ID: "style", Label: "Styled first frame", Kind: MediaImage, Flag: "image", Optional: true,
 				Hint: "optional: your restyled copy of the source's first frame; leave it empty and the prompt sets the look"}}},
 }
 

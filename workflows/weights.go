@@ -1,5 +1,7 @@
 package workflows
 
+import "fmt"
+
 // Weights is the LTX-2.3 release of the distilled weights a form uses.
 //
 // Lightricks published 1.1 of the distilled checkpoint, the distilled LoRA
@@ -48,7 +50,14 @@ func ReleaseFiles(w Weights) []ModelRef {
 	return []ModelRef{{"checkpoints", fileDistilled}, {"loras", fileDistilledLoRA}, {"latent_upscale_models", fileUpscaler}}
 }
 
-func validWeights(w Weights) bool { return w == "" || w == Weights10 || w == Weights11 }
+// Valid is true for a known release, or "" (1.0, for forms and settings
+// saved before the choice existed).
+func (w Weights) Valid() bool { return w == "" || w == Weights10 || w == Weights11 }
+
+// WeightsProblem is the message for a weights release that is not Valid.
+func WeightsProblem(w Weights) string {
+	return fmt.Sprintf("unknown LTX-2.3 weights release %q (1.0 or 1.1)", w)
+}
 
 // resolved treats an empty Weights (forms saved before the choice existed)
 // as the 1.0 files those forms were made with.

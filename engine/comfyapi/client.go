@@ -34,9 +34,6 @@ func New(baseURL string, hc *http.Client) *Client {
 	return &Client{base: strings.TrimRight(baseURL, "/"), http: hc, clientID: uuid.NewString()}
 }
 
-// BaseURL is the server address the client talks to.
-func (c *Client) BaseURL() string { return c.base }
-
 // ClientID is the id sent with every prompt and on the WebSocket.
 func (c *Client) ClientID() string { return c.clientID }
 
@@ -176,21 +173,6 @@ func (c *Client) History(ctx context.Context, promptID string) (entry HistoryEnt
 	entry, ok = m[promptID]
 	entry.PromptID = promptID
 	return entry, ok, nil
-}
-
-// HistoryAll returns the newest maxItems entries (0: all).
-func (c *Client) HistoryAll(ctx context.Context, maxItems int) (map[string]HistoryEntry, error) {
-	p := "/api/history"
-	if maxItems > 0 {
-		p += fmt.Sprintf("?max_items=%d", maxItems)
-	}
-	var m map[string]HistoryEntry
-	err := c.do(ctx, http.MethodGet, p, nil, "", &m)
-	for id, e := range m {
-		e.PromptID = id
-		m[id] = e
-	}
-	return m, err
 }
 
 // View streams a file from ComfyUI's folders into w. The reference is

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
+	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 // Entry is one finished generation.
@@ -84,6 +85,17 @@ func Read(sidecar string) (Entry, error) {
 	}
 	e.Took = m.Took()
 	return e, nil
+}
+
+// Workflow is the Export workflow file of a finished video: the API-format
+// prompt its sidecar recorded, indented, and the name to offer for it
+// ("<video>.workflow_api.json").
+func (e Entry) Workflow() (name string, data []byte, err error) {
+	if len(e.Meta.Prompt) == 0 || string(e.Meta.Prompt) == "null" {
+		return "", nil, fmt.Errorf("%s: no recorded workflow", filepath.Base(e.Sidecar))
+	}
+	name = strings.TrimSuffix(filepath.Base(e.Sidecar), ".json") + ".workflow_api.json"
+	return name, workflows.Export(&workflows.Prompt{JSON: e.Meta.Prompt}), nil
 }
 
 // Delete removes the video and its sidecar. The video goes first, so a failure

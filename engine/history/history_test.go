@@ -84,3 +84,38 @@ func TestDeleteRemovesBoth(t *testing.T) {
 		t.Fatal("a missing folder is an empty history")
 	}
 }
+
+// The Export workflow file is the recorded prompt, built by the real
+// builder, indented and still accepted by ComfyUI's checks.
+func TestWorkflowIsTheRecordedPromptIndented(t *testing.T) {
+	dir := t.TempDir()
+	writeGen(t, dir, "a", workflows.T2V, time.Now())
+	e, err := Read(filepath.Join(dir, "a.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.Workflow(); err == nil || !strings.Contains(err.Error(), "no recorded workflow") {
+		t.Fatalf("a sidecar without a prompt: %v", err)
+	}
+	f := workflows.DefaultForm(workflows.T2V)
+	f.Prompt = "a fox"
+	p, err := workflows.Build(f, workflows.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Meta.Prompt = p.JSON
+	name, data, err := e.Workflow()
+	if err != nil || name != "a.workflow_api.json" {
+		t.Fatalf("Workflow() = %q, %v", name, err)
+	}
+	if !strings.HasPrefix(string(data), "{\n  \"") {
+		t.Fatalf("not indented: %.40s", data)
+	}
+	s, err := workflows.EmbeddedSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := workflows.Validate(data, s, nil); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -161,15 +161,12 @@ func (e *Engine) retryOrFail(j *Job, why string) {
 // sidecar carry the seed really used.
 func (e *Engine) Submit(form workflows.Form) (Job, error) {
 	if _, ok := workflows.Lookup(form.Mode); !ok {
-		return Job{}, workflows.FieldError{Field: "mode", Msg: fmt.Sprintf("unknown mode %q", form.Mode)}
+		return Job{}, workflows.FieldError{Field: workflows.FieldMode, Msg: fmt.Sprintf("unknown mode %q", form.Mode)}
 	}
 	if err := checkImages(form); err != nil {
 		return Job{}, err
 	}
-	if form.RandomSeed {
-		form.Seed = int64(rand.Uint64() >> 1)
-		form.RandomSeed = false
-	}
+	form = workflows.ResolveSeed(form, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
 	j := &Job{ID: uuid.NewString(), Form: form, State: Pending, Created: time.Now()}
 	e.mu.Lock()
 	e.st.jobs = append(e.st.jobs, j)

@@ -1,6 +1,10 @@
 package jobs
 
-import "time"
+import (
+	"time"
+
+	"github.com/ltxstudio/ltx-studio/workflows"
+)
 
 // Event is something the UI may want to show. The set is closed.
 type Event interface {
@@ -54,8 +58,8 @@ const (
 // Progress is what the progress bar shows.
 type Progress struct {
 	Phase      Phase
-	Stage      string // encode, stage1, upscale, stage2, decode, save
-	StageIndex int    // 1-based among the stages this graph has
+	Stage      workflows.StageName // Label words it for a person
+	StageIndex int                 // 1-based among the stages this graph has
 	StageCount int
 	Percent    float64 // overall, 0–100, weighted by stage, never goes back
 	Step       int     // current node's step counter (sampler steps)

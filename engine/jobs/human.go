@@ -28,7 +28,7 @@ func HumanFor(fc face.Face, mode workflows.ModeID, err error) string {
 		var parts []string
 		for _, f := range rej.Fields {
 			if f.Field != "" {
-				parts = append(parts, f.Field+": "+f.Msg)
+				parts = append(parts, string(f.Field)+": "+f.Msg)
 			} else {
 				parts = append(parts, f.Msg)
 			}
@@ -91,11 +91,13 @@ func fieldErrors(err error) []workflows.FieldError {
 
 // inputField guesses the form field of a graph input by its name, when the
 // builder gave no explicit map.
-var inputField = map[string]string{
-	"width": "width", "height": "height", "text": "prompt", "seed": "seed", "noise_seed": "seed",
-	"length": "seconds", "frames_number": "seconds", "frame_rate": "fps", "fps": "fps",
-	"ckpt_name": "precision", "text_encoder": "precision", "lora_name": "preset",
-	"strength_model": "camera_strength",
+var inputField = map[string]workflows.Field{
+	"width": workflows.FieldWidth, "height": workflows.FieldHeight, "text": workflows.FieldPrompt,
+	"seed": workflows.FieldSeed, "noise_seed": workflows.FieldSeed,
+	"length": workflows.FieldSeconds, "frames_number": workflows.FieldSeconds,
+	"frame_rate": workflows.FieldFPS, "fps": workflows.FieldFPS,
+	"ckpt_name": workflows.FieldPrecision, "text_encoder": workflows.FieldPrecision, "lora_name": workflows.FieldPreset,
+	"strength_model": workflows.FieldCameraStrength,
 }
 
 // mapIssues turns ComfyUI validation issues into form field errors.
@@ -109,7 +111,7 @@ func mapIssues(fc face.Face, mode workflows.ModeID, pe *comfyapi.PromptError, b 
 		}
 		for _, m := range media {
 			if strings.Contains(string(is.Received), m.Name) {
-				field = "media." + m.Slot
+				field = workflows.MediaField(m.Slot)
 			}
 		}
 		msg := is.Message
@@ -118,7 +120,7 @@ func mapIssues(fc face.Face, mode workflows.ModeID, pe *comfyapi.PromptError, b 
 		}
 		if is.Type == "value_not_in_list" && strings.HasSuffix(strings.Trim(string(is.Received), `"`), ".safetensors") {
 			msg = fmt.Sprintf("model file %s is not installed in ComfyUI; %s", strings.Trim(string(is.Received), `"`), fc.GetModels(string(mode)))
-			field = "models"
+			field = workflows.FieldModels
 		}
 		if is.Input == "" {
 			msg = fmt.Sprintf("%s (node %s, %s)", msg, is.NodeID, is.ClassType)

@@ -72,7 +72,7 @@ type ModelRef struct {
 // Stage places a node of the graph in a named part of the job; Weight is its
 // share of the expected run time (weights need not add up to 1).
 type Stage struct {
-	Name   string
+	Name   workflows.StageName
 	Weight float64
 }
 
@@ -87,7 +87,7 @@ type Built struct {
 	Models       []ModelRef
 	// Fields optionally maps "nodeID.input" to the form field it came from,
 	// so a ComfyUI validation error can flag the right control.
-	Fields map[string]string
+	Fields map[string]workflows.Field
 }
 
 // Builder turns a form into a prompt. mediaNames maps each media slot to the

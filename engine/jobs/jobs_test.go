@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/internal/fakecomfy/api"
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -77,7 +79,7 @@ func TestSuccessEndToEnd(t *testing.T) {
 }
 
 func sha(t *testing.T, p string) string {
-	s, err := fileSHA256(p)
+	s, err := fileio.SHA256(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +149,7 @@ func TestFailures(t *testing.T) {
 		name   string
 		form   func() workflows.Form
 		want   string
-		field  string
+		field  workflows.Field
 		noFile bool
 	}{
 		{"validation error maps to field", func() workflows.Form { f := form("ok"); f.Width = 0; return f },

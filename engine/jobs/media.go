@@ -1,16 +1,15 @@
 package jobs
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/ltxstudio/ltx-studio/engine/media"
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -30,7 +29,7 @@ func checkImages(f workflows.Form) error {
 	for _, sl := range m.Slots {
 		if p := f.Media[sl.ID]; p != "" && sl.Kind == workflows.MediaImage {
 			if err := media.CheckImageSize(p); err != nil {
-				return workflows.FieldError{Field: "media." + sl.ID, Msg: err.Error()}
+				return workflows.FieldError{Field: workflows.MediaField(sl.ID), Msg: err.Error()}
 			}
 		}
 	}
@@ -39,7 +38,7 @@ func checkImages(f workflows.Form) error {
 
 // hashMedia names every media file by its content: the same file is staged
 // once, and a changed file can never be mistaken for an old one.
-func hashMedia(f workflows.Form) (map[string]string, []stagedMedia, error) {
+func hashMedia(ctx context.Context, f workflows.Form) (map[string]string, []stagedMedia, error) {
 	names := map[string]string{}
 	var out []stagedMedia
 	slots := make([]string, 0, len(f.Media))
@@ -52,9 +51,9 @@ func hashMedia(f workflows.Form) (map[string]string, []stagedMedia, error) {
 		if p == "" {
 			continue
 		}
-		sum, err := fileSHA256(p)
+		sum, err := fileio.SHA256(ctx, p)
 		if err != nil {
-			return nil, nil, workflows.FieldError{Field: "media." + slot, Msg: fmt.Sprintf("cannot read %s: %v", filepath.Base(p), err)}
+			return nil, nil, workflows.FieldError{Field: workflows.MediaField(slot), Msg: fmt.Sprintf("cannot read %s: %v", filepath.Base(p), err)}
 		}
 		ext := strings.ToLower(filepath.Ext(p))
 		if len(ext) > 8 || strings.ContainsAny(ext, `/\ `) {
@@ -67,32 +66,19 @@ func hashMedia(f workflows.Form) (map[string]string, []stagedMedia, error) {
 	return names, out, nil
 }
 
-func fileSHA256(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
 // stage puts the media where the backend reads them: a copy into a local
 // input folder, an upload to a remote one.
 func (a *attempt) stage() error {
 	for _, m := range a.media {
 		if a.b.InputDir != "" {
-			if err := copyInto(a.b.InputDir, m); err != nil {
+			if err := copyInto(a.ctx, a.b.InputDir, m); err != nil {
 				return err
 			}
 			continue
 		}
 		f, err := os.Open(m.Path)
 		if err != nil {
-			return workflows.FieldError{Field: "media." + m.Slot, Msg: err.Error()}
+			return workflows.FieldError{Field: workflows.MediaField(m.Slot), Msg: err.Error()}
 		}
 		ref, err := a.c.Upload(a.ctx, m.Name, f, false)
 		f.Close()
@@ -106,32 +92,15 @@ func (a *attempt) stage() error {
 	return nil
 }
 
-func copyInto(dir string, m stagedMedia) error {
+func copyInto(ctx context.Context, dir string, m stagedMedia) error {
 	dst := filepath.Join(dir, m.Name)
 	if st, err := os.Stat(dst); err == nil && st.Mode().IsRegular() {
 		return nil // content-named: same name, same bytes
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("stage media: %w", err)
+	if _, err := os.Stat(m.Path); err != nil {
+		return workflows.FieldError{Field: workflows.MediaField(m.Slot), Msg: err.Error()}
 	}
-	src, err := os.Open(m.Path)
-	if err != nil {
-		return workflows.FieldError{Field: "media." + m.Slot, Msg: err.Error()}
-	}
-	defer src.Close()
-	tmp, err := os.CreateTemp(dir, ".staging-*")
-	if err != nil {
-		return fmt.Errorf("stage media: %w", err)
-	}
-	_, err = io.Copy(tmp, src)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dst)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := fileio.Copy(ctx, dst, m.Path, 0o600); err != nil {
 		return fmt.Errorf("stage %s into ComfyUI's input folder: %w", filepath.Base(m.Path), err)
 	}
 	return nil

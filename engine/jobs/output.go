@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -342,7 +343,7 @@ func (a *attempt) writeSidecar(path, video string, n int64, ref comfyapi.FileRef
 	if err != nil {
 		return "", err
 	}
-	tmp, err := writeTemp(path, append(b, '\n'), sidecarPerm)
+	tmp, err := fileio.WriteTemp(path, append(b, '\n'), sidecarPerm)
 	if err != nil {
 		return "", fmt.Errorf("write the sidecar: %w", err)
 	}

@@ -5,17 +5,15 @@ import (
 	"time"
 
 	"github.com/ltxstudio/ltx-studio/engine/comfyapi"
+	"github.com/ltxstudio/ltx-studio/workflows"
 )
-
-// stageOrder is the order stages run in; unknown names go last.
-var stageOrder = []string{"encode", "stage1", "upscale", "stage2", "decode", "save"}
 
 // tracker folds ComfyUI events into a Progress. Overall percent is the
 // stage-weighted sum of node fractions, so a long sampler counts for more
 // than a loader, and it never moves backwards.
 type tracker struct {
 	stages  map[string]Stage
-	names   []string // stage names present, in order
+	names   []workflows.StageName // stage names present, in order
 	total   float64
 	frac    map[string]float64
 	start   time.Time // job start
@@ -32,12 +30,12 @@ type rateMark struct {
 
 func newTracker(stages map[string]Stage, start time.Time) *tracker {
 	t := &tracker{stages: stages, frac: map[string]float64{}, start: start, rateAt: map[string]rateMark{}}
-	seen := map[string]bool{}
+	seen := map[workflows.StageName]bool{}
 	for _, s := range stages {
 		t.total += s.Weight
 		seen[s.Name] = true
 	}
-	for _, n := range stageOrder {
+	for _, n := range workflows.StageOrder() { // unknown names go last
 		if seen[n] {
 			t.names = append(t.names, n)
 			delete(seen, n)

@@ -106,7 +106,7 @@ func (e *Engine) finish(a *attempt, err error) {
 
 func (a *attempt) run() error {
 	a.progress(PhasePreparing, true)
-	names, media, err := hashMedia(a.job.Form)
+	names, media, err := hashMedia(a.ctx, a.job.Form)
 	if err != nil {
 		return err
 	}

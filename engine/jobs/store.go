@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 )
 
 // maxFinished is how many finished jobs the queue file keeps, for the
@@ -52,7 +54,7 @@ func (s *store) save() error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(s.path, b, 0o644)
+	return fileio.WriteAtomic(s.path, b, 0o644)
 }
 
 // trim drops the oldest finished jobs beyond maxFinished.
@@ -93,42 +95,4 @@ func (s *store) remove(id string) {
 			return
 		}
 	}
-}
-
-// writeAtomic replaces path with data so that readers see the old or the
-// new file, never a partial one.
-func writeAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp, err := writeTemp(path, data, perm)
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-// writeTemp writes data to a flushed hidden temp file beside path.
-func writeTemp(path string, data []byte, perm os.FileMode) (string, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return "", fmt.Errorf("write %s: %w", path, err)
-	}
-	name := tmp.Name()
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(name, perm)
-	}
-	if err != nil {
-		os.Remove(name)
-		return "", fmt.Errorf("write %s: %w", path, err)
-	}
-	return name, nil
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 // Kind is what a file holds, as far as a media slot cares.
@@ -19,6 +21,19 @@ const (
 	Audio
 	Video
 )
+
+// MediaKind is the workflows slot kind this content fits ("" for Unknown).
+func (k Kind) MediaKind() workflows.MediaKind {
+	switch k {
+	case Image:
+		return workflows.MediaImage
+	case Audio:
+		return workflows.MediaAudio
+	case Video:
+		return workflows.MediaVideo
+	}
+	return ""
+}
 
 func (k Kind) String() string {
 	switch k {

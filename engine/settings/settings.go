@@ -12,6 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
+	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 // BackendKind says which ComfyUI the app talks to.
@@ -36,37 +39,37 @@ const (
 
 // Settings are every persisted choice. The zero value is not valid; use Defaults.
 type Settings struct {
-	Backend        BackendKind `json:"backend"`
-	ManagedDir     string      `json:"managed_dir,omitempty"` // "" = data dir/comfyui
-	FolderPath     string      `json:"folder_path,omitempty"` // BackendFolder
-	RemoteURLs     []string    `json:"remote_urls,omitempty"` // BackendRemote (and extra workers)
-	VRAMMode       VRAMMode    `json:"vram_mode"`
-	ReserveVRAMGiB float64     `json:"reserve_vram_gib"`
-	GPUIndex       int         `json:"gpu_index"`            // before "GPUs to use"; see ChosenGPUs
-	GPUs           GPUChoice   `json:"gpus,omitempty"`       // one managed ComfyUI each; empty = all that fit
-	HFCache        string      `json:"hf_cache,omitempty"`   // "" = huggingface_hub's own resolution
-	OutputDir      string      `json:"output_dir,omitempty"` // "" = videos dir/LTX Studio
-	Offline        bool        `json:"offline"`
-	Precision      string      `json:"precision"` // "fp8" | "bf16"
+	Backend        BackendKind         `json:"backend"`
+	ManagedDir     string              `json:"managed_dir,omitempty"` // "" = data dir/comfyui
+	FolderPath     string              `json:"folder_path,omitempty"` // BackendFolder
+	RemoteURLs     []string            `json:"remote_urls,omitempty"` // BackendRemote (and extra workers)
+	VRAMMode       VRAMMode            `json:"vram_mode"`
+	ReserveVRAMGiB float64             `json:"reserve_vram_gib"`
+	GPUIndex       int                 `json:"gpu_index"`            // before "GPUs to use"; see ChosenGPUs
+	GPUs           GPUChoice           `json:"gpus,omitempty"`       // one managed ComfyUI each; empty = all that fit
+	HFCache        string              `json:"hf_cache,omitempty"`   // "" = huggingface_hub's own resolution
+	OutputDir      string              `json:"output_dir,omitempty"` // "" = videos dir/LTX Studio
+	Offline        bool                `json:"offline"`
+	Precision      workflows.Precision `json:"precision"`
 	// Weights is the LTX-2.3 release of the distilled files ("1.0" | "1.1").
 	// "" is an install from before the choice existed: it keeps 1.0 (its
 	// files) until the user switches; setup pins new installs to 1.1.
-	Weights        string   `json:"weights,omitempty"`
-	Modes          []string `json:"modes,omitempty"` // modes chosen during setup
-	SetupDone      bool     `json:"setup_done"`
-	NotifyWhenDone bool     `json:"notify_when_done"`
+	Weights        workflows.Weights  `json:"weights,omitempty"`
+	Modes          []workflows.ModeID `json:"modes,omitempty"` // modes chosen during setup
+	SetupDone      bool               `json:"setup_done"`
+	NotifyWhenDone bool               `json:"notify_when_done"`
 }
 
 // Defaults are what a new user gets.
 func Defaults() Settings {
-	return Settings{Backend: BackendManaged, VRAMMode: VRAMAuto, Precision: "fp8", NotifyWhenDone: true}
+	return Settings{Backend: BackendManaged, VRAMMode: VRAMAuto, Precision: workflows.FP8, NotifyWhenDone: true}
 }
 
 // ModelWeights is the LTX-2.3 release jobs use: Weights, or 1.0 for an
 // install that never chose (it holds the 1.0 files; no silent re-download).
-func (s Settings) ModelWeights() string {
+func (s Settings) ModelWeights() workflows.Weights {
 	if s.Weights == "" {
-		return "1.0"
+		return workflows.Weights10
 	}
 	return s.Weights
 }
@@ -87,8 +90,8 @@ func (s Settings) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("unknown backend %q", s.Backend))
 	}
-	if s.Weights != "" && s.Weights != "1.0" && s.Weights != "1.1" {
-		errs = append(errs, fmt.Errorf("unknown LTX-2.3 weights release %q (1.0 or 1.1)", s.Weights))
+	if !s.Weights.Valid() {
+		errs = append(errs, errors.New(workflows.WeightsProblem(s.Weights)))
 	}
 	for _, u := range s.RemoteURLs {
 		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
@@ -106,7 +109,7 @@ func (s Settings) Validate() error {
 	if err := s.GPUs.validate(); err != nil {
 		errs = append(errs, err)
 	}
-	if s.Precision != "fp8" && s.Precision != "bf16" {
+	if !s.Precision.Valid() {
 		errs = append(errs, fmt.Errorf("model precision must be fp8 or bf16, not %q", s.Precision))
 	}
 	return errors.Join(errs...)
@@ -147,7 +150,7 @@ func (st Store) Save(s Settings) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(st.path(), b, 0o600)
+	return writePrivate(st.path(), b)
 }
 
 // Token returns the Hugging Face token saved in the app ("" when none).
@@ -169,35 +172,14 @@ func (st Store) SetToken(tok string) error {
 		}
 		return err
 	}
-	return WriteFileAtomic(st.tokenPath(), []byte(tok+"\n"), 0o600)
+	return writePrivate(st.tokenPath(), []byte(tok+"\n"))
 }
 
-// WriteFileAtomic writes data to a temp file in the same directory, syncs it
-// and renames it over path.
-func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
+// writePrivate writes a file only the user may read (settings, token) in
+// a folder only the user may list, atomically.
+func writePrivate(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return fileio.WriteAtomic(path, data, 0o600)
 }

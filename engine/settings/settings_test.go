@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -16,7 +18,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	s := Defaults()
 	s.Backend, s.RemoteURLs, s.VRAMMode, s.ReserveVRAMGiB = BackendRemote, []string{"http://gpu1:8188"}, VRAMLow, 2
-	s.Offline, s.Precision, s.Modes = true, "bf16", []string{"t2v", "i2v"}
+	s.Offline, s.Precision, s.Modes = true, workflows.BF16, []workflows.ModeID{workflows.T2V, workflows.I2V}
 	if err := st.Save(s); err != nil {
 		t.Fatal(err)
 	}

@@ -127,10 +127,7 @@ func (s *Studio) SaveSetupChoice(c SetupChoice) error {
 		return errors.New("choose at least one mode")
 	}
 	set := s.Settings()
-	set.Precision, set.Modes = string(c.Precision), nil
-	for _, m := range c.Modes {
-		set.Modes = append(set.Modes, string(m))
-	}
+	set.Precision, set.Modes = c.Precision, append([]workflows.ModeID(nil), c.Modes...)
 	if err := s.store.Save(set); err != nil {
 		return err
 	}

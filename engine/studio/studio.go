@@ -248,11 +248,8 @@ func (s *Studio) NeedsSetup() bool { return !s.Settings().SetupDone || !s.Instal
 // MarkSetupDone records that the first-run flow finished with these choices.
 func (s *Studio) MarkSetupDone(modes []workflows.ModeID, p workflows.Precision) error {
 	set := s.Settings()
-	set.Weights = string(SetupWeights(set)) // a new install starts on the latest release
-	set.SetupDone, set.Precision, set.Modes = true, string(p), nil
-	for _, m := range modes {
-		set.Modes = append(set.Modes, string(m))
-	}
+	set.Weights = SetupWeights(set) // a new install starts on the latest release
+	set.SetupDone, set.Precision, set.Modes = true, p, append([]workflows.ModeID(nil), modes...)
 	if err := s.store.Save(set); err != nil {
 		return err
 	}

@@ -123,7 +123,7 @@ func (s *Studio) pickSetupWeights(sv *Survey) error {
 	if have(workflows.Weights10) && !have(workflows.Weights11) {
 		sv.Weights = workflows.Weights10
 	}
-	set.Weights = string(sv.Weights)
+	set.Weights = sv.Weights
 	if err := s.store.Save(set); err != nil {
 		return err
 	}

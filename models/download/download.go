@@ -6,21 +6,17 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 	"github.com/ltxstudio/ltx-studio/models/hfcache"
 )
 
@@ -180,35 +176,6 @@ func (d *Downloader) Download(ctx context.Context, meta Meta, dest string) error
 	return d.Wait(ctx, d.Start(meta, dest))
 }
 
-// SpaceError says the disk is too full to start.
-type SpaceError struct {
-	Dir        string
-	Need, Free uint64
-	Margin     uint64 // kept free on top of Need (see SpaceMargin)
-}
-
-func (e *SpaceError) Error() string {
-	return fmt.Sprintf("not enough disk space in %s: %s needed plus %s kept free for ComfyUI and the system, %s free; free some space or move the Hugging Face cache (HF_HUB_CACHE)",
-		e.Dir, HumanBytes(int64(e.Need)), HumanBytes(int64(e.Margin)), HumanBytes(int64(e.Free)))
-}
-
-// SpaceMargin is what a download of need bytes leaves free on its disk: a
-// disk filled to the last byte breaks ComfyUI (temp files, the videos it
-// saves), the app's own queue and the system, and filesystems reserve some
-// blocks the free count does not show. 1 GiB, or 2 % of a larger download.
-func SpaceMargin(need int64) uint64 {
-	m := uint64(1 << 30)
-	if p := uint64(max(need, 0) / 50); p > m {
-		m = p
-	}
-	return m
-}
-
-// Fits reports whether need bytes fit into free with the margin left over.
-func Fits(need int64, free uint64) bool {
-	return need <= 0 || uint64(need)+SpaceMargin(need) <= free
-}
-
 // VerifyError says the downloaded bytes do not match their etag.
 type VerifyError struct {
 	Repo, Path, Want, Got string
@@ -216,68 +183,6 @@ type VerifyError struct {
 
 func (e *VerifyError) Error() string {
 	return fmt.Sprintf("%s/%s failed verification: expected %s, got %s; the damaged download was deleted, try again", e.Repo, e.Path, e.Want, e.Got)
-}
-
-type partState struct {
-	Start int64 `json:"start"`
-	End   int64 `json:"end"` // exclusive
-	Done  int64 `json:"done"`
-}
-
-type fileState struct {
-	Etag  string      `json:"etag"`
-	Size  int64       `json:"size"`
-	Parts []partState `json:"parts"`
-}
-
-// Incomplete and StatePath name the partial file (the legacy huggingface_hub
-// name, so `hf cache` lists it) and its part-state sidecar.
-func Incomplete(dest string) string { return dest + ".incomplete" }
-func StatePath(dest string) string  { return dest + ".incomplete.parts.json" }
-
-func (d *Downloader) loadState(dest string, m Meta) (*fileState, bool) {
-	b, err := os.ReadFile(StatePath(dest))
-	if err != nil {
-		return nil, false
-	}
-	var st fileState
-	if json.Unmarshal(b, &st) != nil || st.Etag != m.Etag || st.Size != m.Size {
-		return nil, false
-	}
-	var pos int64
-	for _, p := range st.Parts {
-		if p.Start != pos || p.End < p.Start || p.Done < 0 || p.Done > p.End-p.Start {
-			return nil, false
-		}
-		pos = p.End
-	}
-	if pos != m.Size {
-		return nil, false
-	}
-	if fi, err := os.Stat(Incomplete(dest)); err != nil || fi.Size() != m.Size {
-		return nil, false
-	}
-	return &st, true
-}
-
-func (d *Downloader) newState(m Meta) *fileState {
-	n := int64(d.cfg.MaxParts)
-	if c := (m.Size + d.cfg.MinPartSize - 1) / d.cfg.MinPartSize; c < n {
-		n = c
-	}
-	if n < 1 {
-		n = 1
-	}
-	st := &fileState{Etag: m.Etag, Size: m.Size}
-	step := m.Size / n
-	for i := int64(0); i < n; i++ {
-		s, e := i*step, (i+1)*step
-		if i == n-1 {
-			e = m.Size
-		}
-		st.Parts = append(st.Parts, partState{Start: s, End: e})
-	}
-	return st
 }
 
 func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
@@ -351,7 +256,7 @@ func (d *Downloader) fetch(ctx context.Context, t *Transfer) error {
 			cp.Parts[i].Done = dones[i].Load()
 		}
 		b, _ := json.Marshal(cp)
-		_ = hfcache.WriteFileAtomic(StatePath(dest), b, 0o600)
+		_ = fileio.WriteAtomic(StatePath(dest), b, 0o600)
 	}
 	save()
 
@@ -471,173 +376,4 @@ func HashFor(etag string, size int64) hash.Hash {
 		return h
 	}
 	return sha256.New()
-}
-
-type fatal struct{ error }
-
-func (e fatal) Unwrap() error { return e.error }
-
-// runPart fetches one part with retries; a stall restarts it without using a try.
-func (d *Downloader) runPart(ctx context.Context, t *Transfer, f *os.File, p partState, done *atomic.Int64) error {
-	tries, stalls := 0, 0
-	for {
-		before := done.Load()
-		err := d.getRange(ctx, t, f, p, done)
-		if err == nil || ctx.Err() != nil {
-			return err
-		}
-		var fe fatal
-		if errors.As(err, &fe) {
-			return fe.error
-		}
-		// Stalls after progress are free; a server that sends nothing at
-		// all, stall after stall, is given up on rather than waited on forever.
-		if stalls++; !errors.Is(err, errStall) || done.Load() > before {
-			stalls = 0
-		}
-		if stalls >= maxStalls {
-			return fmt.Errorf("download of %s/%s stopped: the storage server sent no data for %d tries of %s; check the connection and try again", t.Meta.Repo, t.Meta.Path, stalls, d.cfg.StallTimeout)
-		}
-		if !errors.Is(err, errStall) {
-			tries++
-			if tries >= d.cfg.MaxTries {
-				return fmt.Errorf("download of %s/%s failed after %d tries: %w", t.Meta.Repo, t.Meta.Path, tries, err)
-			}
-			sleep := d.cfg.Backoff << (tries - 1)
-			sleep += time.Duration(rand.Int64N(int64(sleep)/2 + 1))
-			select {
-			case <-time.After(sleep):
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		if d.cfg.Logf != nil {
-			d.cfg.Logf("download: retrying %s part at %d: %v", t.Meta.Path, p.Start+done.Load(), err)
-		}
-	}
-}
-
-var errStall = errors.New("no data received (stalled)")
-
-// maxStalls is how many stalls in a row, without a byte between, end a part.
-const maxStalls = 5
-
-func (d *Downloader) getRange(ctx context.Context, t *Transfer, f *os.File, p partState, done *atomic.Int64) error {
-	off := p.Start + done.Load()
-	if off >= p.End {
-		return nil
-	}
-	rctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	req, err := http.NewRequestWithContext(rctx, http.MethodGet, t.Meta.URL, nil)
-	if err != nil {
-		return fatal{err}
-	}
-	req.Header.Set("Range", "bytes="+strconv.FormatInt(off, 10)+"-"+strconv.FormatInt(p.End-1, 10))
-	req.Header.Set("Accept-Encoding", "identity")
-	if d.cfg.Token != "" && t.Meta.sameHostAsHub() {
-		req.Header.Set("Authorization", "Bearer "+d.cfg.Token)
-	}
-	// The watchdog covers the wait for headers too.
-	watch := time.AfterFunc(d.cfg.StallTimeout, func() { cancel(errStall) })
-	defer watch.Stop()
-	resp, err := d.client.Do(req)
-	if err != nil {
-		if context.Cause(rctx) == errStall {
-			return errStall
-		}
-		return fmt.Errorf("%s", d.cfg.redact(err.Error()))
-	}
-	defer resp.Body.Close()
-	switch {
-	case resp.StatusCode == http.StatusPartialContent:
-		// Bytes from another offset would only show up as a failed hash
-		// after the whole file; a missing header is tolerated.
-		if cr := resp.Header.Get("Content-Range"); cr != "" && !strings.HasPrefix(cr, "bytes "+strconv.FormatInt(off, 10)+"-") {
-			return fatal{fmt.Errorf("storage server sent the wrong byte range for %s/%s (asked from %d, got %q)", t.Meta.Repo, t.Meta.Path, off, cr)}
-		}
-	case resp.StatusCode == http.StatusOK && off == 0 && p.End == t.Meta.Size:
-		// whole-file answer to a whole-file range: fine
-	case resp.StatusCode == http.StatusOK:
-		return fatal{fmt.Errorf("storage server ignored the byte range for %s/%s; cannot download in parts", t.Meta.Repo, t.Meta.Path)}
-	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return fatal{&AuthError{Repo: t.Meta.Repo, Status: resp.StatusCode, HasToken: d.cfg.Token != ""}}
-	case resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return &StatusError{URL: d.cfg.redact(t.Meta.URL), Status: resp.StatusCode}
-	default:
-		return fatal{&StatusError{URL: d.cfg.redact(t.Meta.URL), Status: resp.StatusCode}}
-	}
-	buf := make([]byte, 256<<10)
-	for off < p.End {
-		want := int64(len(buf))
-		if r := p.End - off; r < want {
-			want = r
-		}
-		n, rerr := io.ReadFull(resp.Body, buf[:want])
-		if n > 0 {
-			watch.Reset(d.cfg.StallTimeout)
-			if _, werr := f.WriteAt(buf[:n], off); werr != nil {
-				if errors.Is(werr, syscall.ENOSPC) {
-					return fatal{fmt.Errorf("the disk filled up while downloading %s: %w", t.Meta.Path, werr)}
-				}
-				return fatal{fmt.Errorf("write partial file: %w", werr)}
-			}
-			off += int64(n)
-			done.Add(int64(n))
-			t.done.Add(int64(n))
-		}
-		if rerr != nil {
-			if off >= p.End {
-				return nil
-			}
-			if context.Cause(rctx) == errStall {
-				return errStall
-			}
-			return fmt.Errorf("connection dropped at byte %d: %s", off, d.cfg.redact(rerr.Error()))
-		}
-	}
-	return nil
-}
-
-func hostOf(u string) string {
-	if r, err := http.NewRequest(http.MethodGet, u, nil); err == nil {
-		return r.URL.Host
-	}
-	return ""
-}
-
-// sameHostAsHub is true when the bytes come from the resolve URL itself (small
-// non-LFS files), the only case where the token goes along.
-func (m Meta) sameHostAsHub() bool { return m.hubHost != "" && hostOf(m.URL) == m.hubHost }
-
-// HumanBytes formats n like "4.2 GB".
-func HumanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return strconv.FormatInt(n, 10) + " B"
-	}
-	div, exp := int64(unit), 0
-	for v := n / unit; v >= unit; v /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
-}
-
-// ReadState returns how many bytes a partial download's sidecar says are
-// already on disk.
-func ReadState(name string) (int64, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return 0, err
-	}
-	var st fileState
-	if err := json.Unmarshal(b, &st); err != nil {
-		return 0, err
-	}
-	var n int64
-	for _, p := range st.Parts {
-		n += p.Done
-	}
-	return n, nil
 }

@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 )
 
 // DefaultEndpoint is the hub used when HF_ENDPOINT is unset.
@@ -164,7 +166,7 @@ func (c Cache) WriteRef(repo, rev, commit string) error {
 	if c.ReadRef(repo, rev) == commit {
 		return nil
 	}
-	return WriteFileAtomic(filepath.Join(c.RepoDir(repo), "refs", filepath.FromSlash(rev)), []byte(commit), 0o644)
+	return fileio.WriteAtomic(filepath.Join(c.RepoDir(repo), "refs", filepath.FromSlash(rev)), []byte(commit), 0o644)
 }
 
 // Cached is a file found in the cache.
@@ -269,34 +271,4 @@ func (c Cache) EnsureLayout(repo string) error {
 			"# For information about cache directory tags, see:\n#\thttps://bford.info/cachedir/\n"), 0o644)
 	}
 	return nil
-}
-
-// WriteFileAtomic writes via a temp file in the same folder and a rename, so
-// a crash leaves the old content or the new, never half of it.
-func WriteFileAtomic(name string, data []byte, perm fs.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, perm)
-	}
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-	}
-	return err
 }

@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 )
 
 // Method is how a file was made visible.
@@ -235,16 +237,8 @@ func (l *Linker) writeYAML(dirs map[string]map[string]bool) (string, Action, err
 	if old, err := os.ReadFile(p); err == nil && string(old) == string(b) {
 		return p, Unchanged, nil
 	}
-	if err := os.MkdirAll(l.ModelsDir, 0o755); err != nil {
-		return p, "", err
-	}
-	tmp := p + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return p, "", fmt.Errorf("link: write %s: %w", p, err)
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		_ = os.Remove(tmp)
-		return p, "", err
+	if err := fileio.WriteAtomic(p, b, 0o644); err != nil {
+		return p, "", fmt.Errorf("link: %w", err)
 	}
 	return p, Created, nil
 }

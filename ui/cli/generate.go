@@ -328,7 +328,7 @@ func cliWords(err error) error {
 func flagErrors(errs []workflows.FieldError) error {
 	msgs := make([]string, len(errs))
 	for i, e := range errs {
-		msgs[i] = "--" + strings.ReplaceAll(e.Field, "media.", "") + ": " + e.Msg
+		msgs[i] = "--" + strings.ReplaceAll(string(e.Field), "media.", "") + ": " + e.Msg
 	}
 	return errors.New(strings.Join(msgs, "; "))
 }

@@ -66,7 +66,7 @@ func runModels(ctx context.Context, env Env, args []string) error {
 	}
 	if mf.weights == "" { // the files the window and generate would use
 		if s, err := openStudio(env, nil); err == nil {
-			mf.weights = s.Settings().ModelWeights()
+			mf.weights = string(s.Settings().ModelWeights())
 			s.Close()
 		}
 	}

@@ -25,7 +25,7 @@ func report(env Env, j jobs.Job, out string) error {
 		msg := j.Error
 		for _, f := range j.Fields {
 			if f.Field != "" && !strings.Contains(msg, f.Msg) {
-				msg += "; " + f.Field + ": " + f.Msg
+				msg += "; " + string(f.Field) + ": " + f.Msg
 			}
 		}
 		return errors.New(msg)

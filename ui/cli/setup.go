@@ -88,18 +88,20 @@ func runSetup(ctx context.Context, env Env, args []string) error {
 // setupChoice reads the flags, falling back to the saved choice.
 func setupChoice(sf setupFlags, s *studio.Studio) (studio.SetupChoice, error) {
 	set := s.Settings()
-	c := studio.SetupChoice{Precision: workflows.Precision(set.Precision), AllowMove: sf.moveFound}
+	c := studio.SetupChoice{Precision: set.Precision, AllowMove: sf.moveFound}
 	names := set.Modes
 	if sf.modes != "" {
-		names = strings.Split(sf.modes, ",")
+		names = nil
+		for _, n := range strings.Split(sf.modes, ",") {
+			names = append(names, workflows.ModeID(strings.TrimSpace(n)))
+		}
 	}
 	if len(names) == 0 {
-		names = []string{string(workflows.T2V), string(workflows.I2V)}
+		names = []workflows.ModeID{workflows.T2V, workflows.I2V}
 	}
-	for _, n := range names {
-		id := workflows.ModeID(strings.TrimSpace(n))
+	for _, id := range names {
 		if _, ok := workflows.Lookup(id); !ok {
-			return c, fmt.Errorf("unknown mode %q (t2v, i2v, a2v, lipsync, keyframe, style)", n)
+			return c, fmt.Errorf("unknown mode %q (t2v, i2v, a2v, lipsync, keyframe, style)", id)
 		}
 		c.Modes = append(c.Modes, id)
 	}

@@ -25,6 +25,13 @@ type Config struct {
 	OnChange func()                                            // the Result changed
 }
 
+// Rows whose note gathers two fields' problems (width and height, seconds
+// and fps); every other row's note is keyed by its one field.
+const (
+	rowSize     workflows.Field = "size"
+	rowDuration workflows.Field = "duration"
+)
+
 // Form is one mode's form.
 type Form struct {
 	mode workflows.Mode
@@ -44,7 +51,7 @@ type Form struct {
 	enhanced                                            *widget.RichText // the last run's enhanced prompt
 	useEnhanced                                         *widget.Button
 	slots                                               []*slot
-	notes                                               map[string]*note
+	notes                                               map[workflows.Field]*note
 	media                                               map[string]Media
 
 	weights workflows.Weights // the settings' release (SetWeights)
@@ -56,7 +63,7 @@ type Form struct {
 // New builds the form for mode m, filled with workflows.DefaultForm. ctx
 // bounds the file probes it starts.
 func New(ctx context.Context, m workflows.Mode, cfg Config) *Form {
-	f := &Form{mode: m, cfg: cfg, ctx: ctx, notes: map[string]*note{}, media: map[string]Media{}}
+	f := &Form{mode: m, cfg: cfg, ctx: ctx, notes: map[workflows.Field]*note{}, media: map[string]Media{}}
 	if f.cfg.Go == nil {
 		f.cfg.Go = func(fn func()) { go fn() }
 	}
@@ -119,7 +126,7 @@ func (f *Form) relayout() {
 func (f *Form) FocusPrompt(c fyne.Canvas) { c.Focus(f.prompt) }
 
 // field stacks a field's widgets with its note under them.
-func (f *Form) field(key string, objs ...fyne.CanvasObject) *fyne.Container {
+func (f *Form) field(key workflows.Field, objs ...fyne.CanvasObject) *fyne.Container {
 	n := newNote()
 	f.notes[key] = n
 	n.relayout = f.relayout
@@ -175,21 +182,21 @@ func (f *Form) build(in Input) {
 	f.sizeText, f.framesText, f.weightsText = dim(""), dim(""), dim("")
 
 	rows := []fyne.CanvasObject{
-		label("Prompt"), f.field("prompt", f.prompt, f.enhance, f.enhanced, container.NewHBox(f.useEnhanced)),
-		label("Size"), f.field("size", container.NewGridWithColumns(2, suffixed(f.width, "W"), suffixed(f.height, "H")), f.sizeText),
-		label("Duration"), f.field("duration", container.NewGridWithColumns(2, suffixed(f.seconds, "s"), suffixed(f.fps, "fps")), f.framesText),
-		label("Seed"), f.field("seed", container.NewBorder(nil, nil, nil, f.random, f.seed), f.usedSeed),
-		label("Preset"), f.field("preset", f.preset, f.presetText.box, f.weightsText),
+		label("Prompt"), f.field(workflows.FieldPrompt, f.prompt, f.enhance, f.enhanced, container.NewHBox(f.useEnhanced)),
+		label("Size"), f.field(rowSize, container.NewGridWithColumns(2, suffixed(f.width, "W"), suffixed(f.height, "H")), f.sizeText),
+		label("Duration"), f.field(rowDuration, container.NewGridWithColumns(2, suffixed(f.seconds, "s"), suffixed(f.fps, "fps")), f.framesText),
+		label("Seed"), f.field(workflows.FieldSeed, container.NewBorder(nil, nil, nil, f.random, f.seed), f.usedSeed),
+		label("Preset"), f.field(workflows.FieldPreset, f.preset, f.presetText.box, f.weightsText),
 	}
 	// Style transfer keeps the source video's motion: a camera move would
 	// only be a prompt the source contradicts, so the form does not ask.
-	camera := f.field("camera", f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength))
+	camera := f.field(workflows.FieldCamera, f.camera, container.NewBorder(nil, nil, container.NewCenter(unit("Strength")), container.NewCenter(f.strengthText), f.strength))
 	if f.mode.ID != workflows.Style {
 		rows = append(rows, label("Camera"), camera)
 	}
 	advanced := container.New(layout.NewFormLayout(),
-		label("Negative"), f.field("negative", f.negative),
-		label("Precision"), f.field("precision", f.precision, dim("fp8 fits 24–32 GB cards; bf16 needs 48 GB or more")),
+		label("Negative"), f.field(workflows.FieldNegative, f.negative),
+		label("Precision"), f.field(workflows.FieldPrecision, f.precision, dim("fp8 fits 24–32 GB cards; bf16 needs 48 GB or more")),
 	)
 	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced", advanced))
 
@@ -290,20 +297,20 @@ func (f *Form) update() {
 	in := f.input()
 	f.res = Evaluate(f.mode, in)
 	e := f.res.Errors
-	f.notes["prompt"].set(e["prompt"], kindFor(strings.TrimSpace(in.Prompt) == ""))
-	f.notes["size"].set(join(e["width"], e["height"]), noteError)
-	f.notes["duration"].set(join(e["seconds"], e["fps"]), noteError)
-	for _, k := range []string{"seed", "preset", "negative", "precision"} {
+	f.notes[workflows.FieldPrompt].set(e[workflows.FieldPrompt], kindFor(strings.TrimSpace(in.Prompt) == ""))
+	f.notes[rowSize].set(join(e[workflows.FieldWidth], e[workflows.FieldHeight]), noteError)
+	f.notes[rowDuration].set(join(e[workflows.FieldSeconds], e[workflows.FieldFPS]), noteError)
+	for _, k := range []workflows.Field{workflows.FieldSeed, workflows.FieldPreset, workflows.FieldNegative, workflows.FieldPrecision} {
 		f.notes[k].set(e[k], noteError)
 	}
-	if cam := join(e["camera"], e["camera_strength"]); cam == "" && f.mode.SourceCamera {
-		f.notes["camera"].set("The camera follows the source video.", noteHint)
+	if cam := join(e[workflows.FieldCamera], e[workflows.FieldCameraStrength]); cam == "" && f.mode.SourceCamera {
+		f.notes[workflows.FieldCamera].set("The camera follows the source video.", noteHint)
 	} else {
-		f.notes["camera"].set(cam, noteError)
+		f.notes[workflows.FieldCamera].set(cam, noteError)
 	}
 	for _, s := range f.slots {
 		md := f.media[s.def.ID]
-		s.note.set(e["media."+s.def.ID], kindFor(md.Path == "" || md.Probing))
+		s.note.set(e[workflows.MediaField(s.def.ID)], kindFor(md.Path == "" || md.Probing))
 	}
 	setDim(f.sizeText, f.res.SizeText(f.mode))
 	setDim(f.weightsText, WeightsNote(f.weights))

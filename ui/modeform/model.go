@@ -74,10 +74,10 @@ func InputFrom(f workflows.Form) Input {
 // Result is what the form shows and hands on.
 type Result struct {
 	Form    workflows.Form
-	Errors  map[string]string // field ("prompt", "width", "media.image", …) → message
-	Snapped bool              // the typed size was moved to the mode's multiple
-	Frames  int               // 0 when seconds or fps do not parse
-	Seconds float64           // how long Frames really last
+	Errors  map[workflows.Field]string // field → message
+	Snapped bool                       // the typed size was moved to the mode's multiple
+	Frames  int                        // 0 when seconds or fps do not parse
+	Seconds float64                    // how long Frames really last
 }
 
 // Ready reports whether Generate may run.
@@ -103,7 +103,7 @@ func (r Result) FramesText() string {
 // Evaluate parses the widgets' text, applies the mode's snapping and frame
 // rule, and collects every reason Generate must wait.
 func Evaluate(m workflows.Mode, in Input) Result {
-	r := Result{Errors: map[string]string{}}
+	r := Result{Errors: map[workflows.Field]string{}}
 	f := workflows.Form{
 		Mode: m.ID, Prompt: in.Prompt, Negative: in.Negative,
 		RandomSeed: in.RandomSeed, Preset: in.Preset, Camera: in.Camera,
@@ -111,29 +111,29 @@ func Evaluate(m workflows.Mode, in Input) Result {
 		Enhance: in.Enhance, Weights: in.Weights,
 		Media: map[string]string{},
 	}
-	f.Width = r.size("width", in.Width, m.SizeMultiple())
-	f.Height = r.size("height", in.Height, m.SizeMultiple())
+	f.Width = r.size(workflows.FieldWidth, in.Width, m.SizeMultiple())
+	f.Height = r.size(workflows.FieldHeight, in.Height, m.SizeMultiple())
 
 	if v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(in.Seconds), ",", "."), 64); err != nil {
-		r.Errors["seconds"] = "enter a duration in seconds, e.g. 5 or 4.5"
+		r.Errors[workflows.FieldSeconds] = "enter a duration in seconds, e.g. 5 or 4.5"
 	} else {
 		f.Seconds = v
 	}
 	if v, err := strconv.Atoi(strings.TrimSpace(in.FPS)); err != nil {
-		r.Errors["fps"] = "enter whole frames per second, e.g. 24"
+		r.Errors[workflows.FieldFPS] = "enter whole frames per second, e.g. 24"
 	} else {
 		f.FPS = v
 	}
 	if !in.RandomSeed {
 		if v, err := strconv.ParseInt(strings.TrimSpace(in.Seed), 10, 64); err != nil {
-			r.Errors["seed"] = "enter a whole number, or tick Random"
+			r.Errors[workflows.FieldSeed] = "enter a whole number, or tick Random"
 		} else {
 			f.Seed = v
 		}
 	}
 	for _, s := range m.Slots {
 		md := in.Media[s.ID]
-		key := "media." + s.ID
+		key := workflows.MediaField(s.ID)
 		switch {
 		case md.Path == "":
 		case md.Probing:
@@ -154,13 +154,13 @@ func Evaluate(m workflows.Mode, in Input) Result {
 	// A clip that must stay within its source (style) cannot outlast it: the
 	// control guide would end before the video.
 	if src := in.Media[m.DurationFrom]; m.FramesWithin && src.Err == "" && src.Info.Duration > 0 &&
-		r.Errors["seconds"] == "" && r.Errors["fps"] == "" && f.FPS > 0 && f.Seconds > 0 {
+		r.Errors[workflows.FieldSeconds] == "" && r.Errors[workflows.FieldFPS] == "" && f.FPS > 0 && f.Seconds > 0 {
 		if have := SourceFrames(src.Info); workflows.Frames(f.Seconds, f.FPS) > have {
-			r.Errors["seconds"] = fmt.Sprintf("the source video lasts %s s (%d frames); %s can't run longer than its source",
+			r.Errors[workflows.FieldSeconds] = fmt.Sprintf("the source video lasts %s s (%d frames); %s can't run longer than its source",
 				FormatSeconds(math.Floor(src.Info.Duration.Seconds()*100)/100), have, m.Label)
 		}
 	}
-	if _, bad := r.Errors["fps"]; !bad && f.FPS > 0 && f.Seconds > 0 && !math.IsInf(f.Seconds, 0) {
+	if _, bad := r.Errors[workflows.FieldFPS]; !bad && f.FPS > 0 && f.Seconds > 0 && !math.IsInf(f.Seconds, 0) {
 		r.Frames = workflows.Frames(f.Seconds, f.FPS)
 		r.Seconds = workflows.TrueSeconds(r.Frames, f.FPS)
 	}
@@ -170,7 +170,7 @@ func Evaluate(m workflows.Mode, in Input) Result {
 
 // size parses one dimension and snaps it; out-of-range values are kept as
 // typed so the message quotes what the person entered.
-func (r *Result) size(field, text string, mult int) int {
+func (r *Result) size(field workflows.Field, text string, mult int) int {
 	v, err := strconv.Atoi(strings.TrimSpace(text))
 	if err != nil {
 		r.Errors[field] = "enter a whole number of pixels"
@@ -189,27 +189,15 @@ func (r *Result) size(field, text string, mult int) int {
 // CheckMedia says why a probed file does not fit a slot, or "" when it does.
 func CheckMedia(s workflows.MediaSlot, info MediaInfo, err error) string {
 	if err != nil {
-		return fmt.Sprintf("can't read this as %s: %v", article(s.Kind), err)
+		return fmt.Sprintf("can't read this as %s: %v", s.Kind.Article(), err)
 	}
 	if info.Kind != s.Kind {
 		if info.Kind == "" {
-			return fmt.Sprintf("this is not %s; %s takes %s", article(s.Kind), s.Label, article(s.Kind))
+			return fmt.Sprintf("this is not %s; %s takes %s", s.Kind.Article(), s.Label, s.Kind.Article())
 		}
-		return fmt.Sprintf("this is %s, but %s takes %s", article(info.Kind), s.Label, article(s.Kind))
+		return fmt.Sprintf("this is %s, but %s takes %s", info.Kind.Article(), s.Label, s.Kind.Article())
 	}
 	return ""
-}
-
-func article(k workflows.MediaKind) string {
-	switch k {
-	case workflows.MediaImage:
-		return "an image"
-	case workflows.MediaAudio:
-		return "an audio file"
-	case workflows.MediaVideo:
-		return "a video"
-	}
-	return string(k)
 }
 
 // SourceFrames is how many whole frames a probed video holds (at 25 fps when

@@ -101,7 +101,7 @@ func TestEvaluateErrors(t *testing.T) {
 	tests := []struct {
 		name  string
 		edit  func(*Input)
-		field string
+		field workflows.Field
 	}{
 		{"empty prompt", func(in *Input) { in.Prompt = "  " }, "prompt"},
 		{"seconds text", func(in *Input) { in.Seconds = "five" }, "seconds"},

@@ -19,19 +19,10 @@ import (
 	enghist "github.com/ltxstudio/ltx-studio/engine/history"
 	"github.com/ltxstudio/ltx-studio/engine/jobs"
 	"github.com/ltxstudio/ltx-studio/engine/media"
-	"github.com/ltxstudio/ltx-studio/ui/history"
+	"github.com/ltxstudio/ltx-studio/ui/historyview"
 	"github.com/ltxstudio/ltx-studio/ui/progress"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
-
-var stageNames = map[string]string{
-	"encode":  "Encoding the prompt",
-	"stage1":  "Stage 1 · composing the video",
-	"upscale": "Upscaling",
-	"stage2":  "Stage 2 · refining detail",
-	"decode":  "Decoding frames",
-	"save":    "Saving the video",
-}
 
 var phaseNames = map[jobs.Phase]string{
 	jobs.PhasePreparing: "Preparing",
@@ -46,10 +37,7 @@ var phaseNames = map[jobs.Phase]string{
 func progressUpdate(p jobs.Progress) progress.Update {
 	stage := phaseNames[p.Phase]
 	if p.Phase == jobs.PhaseRunning {
-		stage = stageNames[p.Stage]
-		if stage == "" {
-			stage = "Running"
-		}
+		stage = p.Stage.Label()
 		if p.StageCount > 0 {
 			stage += fmt.Sprintf(" (%d of %d)", p.StageIndex, p.StageCount)
 		}
@@ -70,11 +58,11 @@ func decodeImage(b []byte) (image.Image, error) {
 }
 
 // loadHistory turns the sidecars into rows, with cached thumbnails.
-func (s *Session) loadHistory() ([]history.Item, error) {
+func (s *Session) loadHistory() ([]historyview.Item, error) {
 	es, err := s.st.History()
-	items := make([]history.Item, 0, len(es))
+	items := make([]historyview.Item, 0, len(es))
 	for _, e := range es {
-		it := history.Item{Path: e.Video, Sidecar: e.Sidecar, Mode: e.Meta.Mode, Prompt: e.Meta.Form.Prompt,
+		it := historyview.Item{Path: e.Video, Sidecar: e.Sidecar, Mode: e.Meta.Mode, Prompt: e.Meta.Form.Prompt,
 			Seed: e.Meta.Seed, Created: e.Created, Took: e.Took}
 		if e.Meta.Form.FPS > 0 {
 			fr := workflows.Frames(e.Meta.Form.Seconds, e.Meta.Form.FPS)
@@ -123,7 +111,7 @@ func (s *Session) thumbnail(video string) string {
 	return p
 }
 
-func (s *Session) deleteHistory(it history.Item) error {
+func (s *Session) deleteHistory(it historyview.Item) error {
 	e, err := enghist.Read(it.Sidecar)
 	if err != nil {
 		return err

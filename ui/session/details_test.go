@@ -19,7 +19,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/internal/uitest"
 	"github.com/ltxstudio/ltx-studio/ui"
-	"github.com/ltxstudio/ltx-studio/ui/history"
+	"github.com/ltxstudio/ltx-studio/ui/historyview"
 	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
@@ -69,7 +69,7 @@ func TestFormsUseTheSettingsPrecision(t *testing.T) {
 		}
 	}
 	set := st.Settings()
-	set.Precision = string(workflows.FP8)
+	set.Precision = workflows.FP8
 	s.usePrecision(set)
 	if p := shell.Form(workflows.T2V).Result().Form.Precision; p != workflows.FP8 {
 		t.Errorf("after saving fp8 the form has %q", p)
@@ -182,7 +182,7 @@ func TestDeleteHistoryRemovesBoth(t *testing.T) {
 		t.Fatal("setup")
 	}
 	s := &Session{}
-	if err := s.deleteHistory(history.Item{Path: video, Sidecar: side}); err != nil {
+	if err := s.deleteHistory(historyview.Item{Path: video, Sidecar: side}); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{video, side} {

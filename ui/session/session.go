@@ -21,7 +21,7 @@ import (
 	"github.com/ltxstudio/ltx-studio/engine/studio"
 	"github.com/ltxstudio/ltx-studio/ui"
 	"github.com/ltxstudio/ltx-studio/ui/errorview"
-	"github.com/ltxstudio/ltx-studio/ui/history"
+	"github.com/ltxstudio/ltx-studio/ui/historyview"
 	"github.com/ltxstudio/ltx-studio/ui/player"
 	"github.com/ltxstudio/ltx-studio/ui/progress"
 	"github.com/ltxstudio/ltx-studio/ui/queueview"
@@ -34,7 +34,7 @@ type Session struct {
 	st      *studio.Studio
 	app     fyne.App
 	win     fyne.Window
-	shell   *ui.Studio
+	shell   *ui.Shell
 	log     *slog.Logger
 	samples *SampleTap
 	// followers are the goroutines New and Begin start; they end with ctx.
@@ -45,7 +45,7 @@ type Session struct {
 	prog     *progress.Panel
 	errv     *errorview.View
 	queue    *queueview.View
-	hist     *history.View
+	hist     *historyview.View
 	settings *settingsview.View
 	logs     *widget.Entry
 
@@ -68,7 +68,7 @@ type Session struct {
 type Options struct {
 	App   fyne.App
 	Win   fyne.Window
-	Shell *ui.Studio
+	Shell *ui.Shell
 	Log   *slog.Logger
 	// Samples is the meter's sampler tap; nil skips the fit check.
 	Samples *SampleTap
@@ -118,11 +118,11 @@ func (s *Session) build() {
 		MoveDown: func(id string) { s.move(id, 1) },
 		Cancel:   func(id string) { s.cancel(id) },
 	})
-	s.hist = history.New(s.loadHistory, history.Actions{
-		Play:         func(it history.Item) { s.showVideo(it.Path, it.Seed, it.Took, it.Sidecar) },
-		Open:         func(it history.Item) { s.openFolder(it.Path) },
-		Rerun:        func(it history.Item) { s.rerun(it.Sidecar, 0) },
-		LoadSettings: func(it history.Item) { s.loadSettings(it.Sidecar) },
+	s.hist = historyview.New(s.loadHistory, historyview.Actions{
+		Play:         func(it historyview.Item) { s.showVideo(it.Path, it.Seed, it.Took, it.Sidecar) },
+		Open:         func(it historyview.Item) { s.openFolder(it.Path) },
+		Rerun:        func(it historyview.Item) { s.rerun(it.Sidecar, 0) },
+		LoadSettings: func(it historyview.Item) { s.loadSettings(it.Sidecar) },
 		Delete:       s.deleteHistory,
 	}, s.win)
 	s.settings = settingsview.New(settingsStore{s.st}, settingsview.Options{

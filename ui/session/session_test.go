@@ -55,7 +55,7 @@ func TestFreshDataDirShowsSetup(t *testing.T) {
 	}
 	defer st.Close()
 	ctx, cancel := context.WithCancel(t.Context())
-	var shell *ui.Studio
+	var shell *ui.Shell
 	var s *Session
 	fyne.DoAndWait(func() {
 		shell = ui.New(ctx, w, ui.Deps{})

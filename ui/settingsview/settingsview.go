@@ -5,10 +5,8 @@
 package settingsview
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -233,96 +231,6 @@ func (v *View) Save() error {
 	return nil
 }
 
-func (v *View) fill(s settings.Settings, hasToken bool) {
-	v.base = s
-	for _, b := range backends {
-		if b.kind == s.Backend {
-			v.backend.SetSelected(b.label)
-		}
-	}
-	v.managedDir.SetText(s.ManagedDir)
-	v.folderPath.SetText(s.FolderPath)
-	v.remoteURLs.SetText(strings.Join(s.RemoteURLs, "\n"))
-	v.vram.ClearSelected()
-	for _, m := range vramModes {
-		if m.mode == s.VRAMMode {
-			v.vram.SetSelected(m.label)
-		}
-	}
-	v.reserve.SetText(strconv.FormatFloat(s.ReserveVRAMGiB, 'f', -1, 64))
-	v.gpus.SetText(s.ChosenGPUs().String())
-	v.hfCache.SetText(s.HFCache)
-	v.outputDir.SetText(s.OutputDir)
-	v.offline.SetChecked(s.Offline)
-	v.notify.SetChecked(s.NotifyWhenDone)
-	if s.Precision == "bf16" {
-		v.precision.SetSelected(precBF16)
-	} else {
-		v.precision.SetSelected(precFP8)
-	}
-	if s.ModelWeights() == weights11 {
-		v.weights.SetSelected(weights11)
-	} else {
-		v.weights.SetSelected(weights10)
-	}
-	// The token is write-only: never put it back into the entry.
-	v.token.SetText("")
-	v.shown, _ = v.collect()
-	if hasToken {
-		v.token.SetPlaceHolder("a token is saved; type a new one to replace it")
-		v.removeToken.Show()
-	} else {
-		v.token.SetPlaceHolder("hf_…  (only for gated models)")
-		v.removeToken.Hide()
-	}
-}
-
-// collect turns the widgets into Settings, starting from the loaded value so
-// fields this form does not show (chosen modes, setup state) survive.
-func (v *View) collect() (settings.Settings, error) {
-	s := v.base
-	var errs []error
-	for _, b := range backends {
-		if b.label == v.backend.Selected {
-			s.Backend = b.kind
-		}
-	}
-	s.ManagedDir = strings.TrimSpace(v.managedDir.Text)
-	s.FolderPath = strings.TrimSpace(v.folderPath.Text)
-	s.RemoteURLs = nil
-	for _, l := range strings.Split(v.remoteURLs.Text, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			s.RemoteURLs = append(s.RemoteURLs, l)
-		}
-	}
-	for _, m := range vramModes {
-		if m.label == v.vram.Selected {
-			s.VRAMMode = m.mode
-		}
-	}
-	r, err := strconv.ParseFloat(strings.TrimSpace(v.reserve.Text), 64)
-	if err != nil {
-		errs = append(errs, errors.New("VRAM to keep free must be a number of GiB, like 1.5"))
-	}
-	s.ReserveVRAMGiB = r
-	// One managed ComfyUI per chosen GPU; the older single index is folded
-	// into the list.
-	g, err := settings.ParseGPUChoice(v.gpus.Text)
-	if err != nil {
-		errs = append(errs, err)
-	}
-	s.GPUs, s.GPUIndex = g, 0
-	s.HFCache = strings.TrimSpace(v.hfCache.Text)
-	s.OutputDir = strings.TrimSpace(v.outputDir.Text)
-	s.Offline, s.NotifyWhenDone = v.offline.Checked, v.notify.Checked
-	s.Precision = "fp8"
-	if v.precision.Selected == precBF16 {
-		s.Precision = "bf16"
-	}
-	s.Weights = v.weights.Selected
-	return s, errors.Join(errs...)
-}
-
 func (v *View) onBackend(label string) {
 	set := func(e *widget.Entry, on bool) {
 		if on {
@@ -362,76 +270,10 @@ func (v *View) browse(e *widget.Entry) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, b, e)
 }
 
-func (v *View) maintenance() fyne.CanvasObject {
-	row := container.NewHBox()
-	// Each of these stops ComfyUI (and with it a running job), so ask first.
-	add := func(label, question string, icon fyne.Resource, f func()) *widget.Button {
-		if f == nil {
-			return nil
-		}
-		b := widget.NewButtonWithIcon(label, icon, func() {
-			if v.opt.Window == nil {
-				f()
-				return
-			}
-			v.confirm = dialog.NewConfirm(label, question+"\nComfyUI stops meanwhile; a running job is interrupted.", func(ok bool) {
-				v.confirm = nil
-				if ok {
-					f()
-				}
-			}, v.opt.Window)
-			v.confirm.SetConfirmText(label)
-			v.confirm.SetDismissText("Cancel")
-			v.confirm.Show()
-		})
-		row.Add(b)
-		return b
-	}
-	add("Repair", "Check this computer and repair ComfyUI? Only what is broken is redone.", theme.SettingsIcon(), v.opt.Repair)
-	add("Update ComfyUI", "Open the setup to install the ComfyUI version this app pins?", theme.DownloadIcon(), v.opt.UpdateComfyUI)
-	v.rollBack = add("Roll back", "Go back to the previous ComfyUI install?", theme.HistoryIcon(), v.opt.RollBack)
-	if len(row.Objects) == 0 {
-		return nil
-	}
-	v.rollBackNote = widget.NewLabel("")
-	v.rollBackNote.Importance = widget.LowImportance
-	v.rollBackNote.Wrapping = fyne.TextWrapWord // a long note must not widen the panel (and the window)
-	v.refreshRollBack()
-	return container.NewVBox(widget.NewLabelWithStyle("ComfyUI install", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), row, v.rollBackNote)
-}
-
-// refreshRollBack turns Roll back off, and says why, when there is no
-// earlier install to go back to. UI goroutine.
-func (v *View) refreshRollBack() {
-	if v.rollBack == nil || v.opt.CanRollBack == nil {
-		return
-	}
-	if v.opt.CanRollBack() {
-		v.rollBack.Enable()
-		v.rollBackNote.SetText("")
-		v.rollBackNote.Hide()
-		return
-	}
-	v.rollBack.Disable()
-	v.rollBackNote.SetText("Roll back needs an earlier install; there is one after the first update or repair.")
-	v.rollBackNote.Show()
-}
-
 func entry(placeholder string) *widget.Entry {
 	e := widget.NewEntry()
 	e.SetPlaceHolder(placeholder)
 	return e
-}
-
-// errorText capitalises each joined error line for display.
-func errorText(err error) string {
-	lines := strings.Split(err.Error(), "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = strings.ToUpper(l[:1]) + l[1:]
-		}
-	}
-	return strings.Join(lines, "\n")
 }
 
 // gpusItem is "GPUs to use" with the GPUs found at start under it: one

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/workflows"
 )
 
 func shot(t *testing.T, w fyne.Window, name string) { t.Helper(); uitest.Shot(t, w, name) }
@@ -24,7 +25,7 @@ func TestRoundTripThroughStore(t *testing.T) {
 	test.NewTempApp(t)
 	st := settings.Store{Dir: t.TempDir()}
 	seed := settings.Defaults()
-	seed.Modes, seed.SetupDone = []string{"t2v", "i2v"}, true // not on the form; must survive
+	seed.Modes, seed.SetupDone = []workflows.ModeID{workflows.T2V, workflows.I2V}, true // not on the form; must survive
 	if err := st.Save(seed); err != nil {
 		t.Fatal(err)
 	}

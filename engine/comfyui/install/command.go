@@ -41,7 +41,8 @@ func (r *runner) commandOut(ctx context.Context, dir string, env []string, name 
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "PIP_DISABLE_PIP_VERSION_CHECK=1", "PIP_NO_INPUT=1",
-		"PYTHONUNBUFFERED=1", "PYTHONIOENCODING=utf-8", "UV_NO_CONFIG=1", "UV_NO_PROGRESS=1")
+		"UV_NO_CONFIG=1", "UV_NO_PROGRESS=1")
+	cmd.Env = append(cmd.Env, proc.PythonEnv()...)
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = lw, lw
 	proc.Prepare(cmd)

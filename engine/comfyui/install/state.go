@@ -9,11 +9,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
-	"github.com/ltxstudio/ltx-studio/engine/settings"
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 )
 
 // Build is one install folder under Root/builds.
@@ -43,17 +43,10 @@ func (b Build) BaseDir() string { return filepath.Join(b.Dir, "base") }
 func (b Build) VenvDir() string { return filepath.Join(b.Dir, "venv") }
 
 // PythonPath is the venv's interpreter, what the supervisor runs.
-func (b Build) PythonPath() string { return venvPython(b.VenvDir()) }
+func (b Build) PythonPath() string { return proc.VenvPython(b.VenvDir()) }
 
 // LogPath is the install log of this build.
 func (b Build) LogPath() string { return filepath.Join(b.Dir, "install.log") }
-
-func venvPython(venv string) string {
-	if runtime.GOOS == "windows" {
-		return filepath.Join(venv, "Scripts", "python.exe")
-	}
-	return filepath.Join(venv, "bin", "python")
-}
 
 func (b Build) done(step string) bool {
 	for _, d := range b.Done {
@@ -69,7 +62,7 @@ func (b *Build) save() error {
 	if err != nil {
 		return err
 	}
-	return settings.WriteFileAtomic(filepath.Join(b.Dir, "state.json"), data, 0o644)
+	return fileio.WriteAtomic(filepath.Join(b.Dir, "state.json"), data, 0o644)
 }
 
 func loadBuild(root, id string) (Build, error) {
@@ -114,7 +107,7 @@ func readPointer(root string) (pointer, error) {
 
 func writePointer(root string, p pointer) error {
 	data, _ := json.MarshalIndent(p, "", "  ")
-	return settings.WriteFileAtomic(filepath.Join(root, "current.json"), data, 0o644)
+	return fileio.WriteAtomic(filepath.Join(root, "current.json"), data, 0o644)
 }
 
 // fingerprint identifies what a build must contain: ComfyUI and pack

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 )
 
 var validPackName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
@@ -198,11 +200,10 @@ func (r *runner) selfTest(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
-	args := []string{filepath.Join(b.ComfyDir(), "main.py"), "--quick-test-for-ci",
-		"--base-directory", b.BaseDir(), "--user-directory", user,
-		"--temp-directory", filepath.Join(scratch, "tmp"), "--output-directory", filepath.Join(scratch, "out"),
-		"--input-directory", filepath.Join(scratch, "in"),
-		"--disable-auto-launch", "--disable-api-nodes", "--log-stdout"}
+	args := []string{filepath.Join(b.ComfyDir(), "main.py"), "--quick-test-for-ci"}
+	args = append(args, proc.Folders{Base: b.BaseDir(), User: user, Input: filepath.Join(scratch, "in"),
+		Output: filepath.Join(scratch, "out"), Temp: filepath.Join(scratch, "tmp")}.Args()...)
+	args = append(args, proc.HeadlessArgs()...)
 	if !r.torch.GPU() {
 		args = append(args, "--cpu")
 	}

@@ -1,13 +1,15 @@
 package logs
 
 import (
+	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 )
 
 // DefaultCrashLogs is how many crash logs are kept beside the rotated logs.
@@ -26,22 +28,8 @@ func (r *RotatingFile) KeepCrash(at time.Time, keep int) (string, error) {
 	if r.f != nil {
 		_ = r.f.Sync()
 	}
-	src, err := os.Open(r.Path)
-	if err != nil {
-		return "", fmt.Errorf("keeping the crash log: %w", err)
-	}
-	defer src.Close()
-	dst := crashName(r.Path, at)
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-	if err != nil {
-		return "", fmt.Errorf("keeping the crash log: %w", err)
-	}
-	_, err = io.Copy(out, src)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(dst)
+	dst := crashName(r.Path, at) // a free name: no kept log is replaced
+	if err := fileio.Copy(context.Background(), dst, r.Path, 0o644); err != nil {
 		return "", fmt.Errorf("keeping the crash log: %w", err)
 	}
 	old := CrashLogs(r.Path)

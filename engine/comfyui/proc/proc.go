@@ -13,10 +13,11 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"time"
 
 	"github.com/shirou/gopsutil/v4/process"
+
+	"github.com/ltxstudio/ltx-studio/internal/fileio"
 )
 
 // Prepare sets the platform attributes that let Interrupt and KillTree reach
@@ -121,29 +122,9 @@ func (pf Pidfile) OwnedElsewhere(ctx context.Context) bool {
 // WritePidfile stores pf at path (temp file + rename).
 func WritePidfile(path string, pf Pidfile) error {
 	b, _ := json.Marshal(pf)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	// A temp name of its own per writer: two processes writing at once must
-	// not rename each other's half-written file into place.
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(b)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	// fileio gives each writer a temp name of its own: two processes writing
+	// at once never rename each other's half-written file into place.
+	return fileio.WriteAtomic(path, b, 0o644)
 }
 
 // OwnerAlive reports whether the ltx-studio process that wrote pf still runs

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
 	"github.com/ltxstudio/ltx-studio/engine/face"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
@@ -114,19 +115,16 @@ func (c Config) Args(port int) []string {
 	c = c.withDefaults()
 	a := []string{
 		"--listen", Host, "--port", strconv.Itoa(port),
-		"--base-directory", c.BaseDir,
-		"--user-directory", c.UserDir,
-		"--input-directory", c.InputDir,
-		"--output-directory", c.OutputDir,
-		"--temp-directory", c.TempDir,
 	}
+	a = append(a, proc.Folders{Base: c.BaseDir, User: c.UserDir, Input: c.InputDir, Output: c.OutputDir, Temp: c.TempDir}.Args()...)
 	for _, p := range c.ExtraModelPaths {
 		a = append(a, "--extra-model-paths-config", p)
 	}
 	if c.FrontEndRoot != "" {
 		a = append(a, "--front-end-root", c.FrontEndRoot)
 	}
-	a = append(a, "--disable-auto-launch", "--disable-api-nodes", "--log-stdout", "--preview-method", "auto")
+	a = append(a, proc.HeadlessArgs()...)
+	a = append(a, "--preview-method", "auto")
 	// Normal VRAM is ComfyUI's default; 0.27.0 has no --normalvram flag.
 	switch c.VRAMMode {
 	case settings.VRAMHigh:

@@ -53,7 +53,7 @@ func newNonce() string {
 
 // childEnv is the environment of ComfyUI: ours plus extra, without secrets.
 func childEnv(extra []string) []string {
-	env := append(os.Environ(), "PYTHONUNBUFFERED=1", "PYTHONIOENCODING=utf-8")
+	env := append(os.Environ(), proc.PythonEnv()...)
 	env = append(env, extra...)
 	return slices.DeleteFunc(env, func(kv string) bool {
 		name, _, _ := strings.Cut(kv, "=")

@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/ltxstudio/ltx-studio/engine/comfyui/proc"
 )
 
 // ServerInfo is what a health check learned about a ComfyUI server.
@@ -86,18 +88,10 @@ func FolderConfig(folder string) (Config, error) {
 		}
 	}
 	var candidates []string
-	if runtime.GOOS == "windows" {
-		candidates = []string{
-			filepath.Join(folder, "..", "python_embeded", "python.exe"),
-			filepath.Join(folder, "venv", "Scripts", "python.exe"),
-			filepath.Join(folder, ".venv", "Scripts", "python.exe"),
-		}
-	} else {
-		candidates = []string{
-			filepath.Join(folder, "venv", "bin", "python"),
-			filepath.Join(folder, ".venv", "bin", "python"),
-		}
+	if runtime.GOOS == "windows" { // the portable build's own Python first
+		candidates = append(candidates, filepath.Join(folder, "..", "python_embeded", "python.exe"))
 	}
+	candidates = append(candidates, proc.VenvPython(filepath.Join(folder, "venv")), proc.VenvPython(filepath.Join(folder, ".venv")))
 	for _, p := range candidates {
 		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
 			return Config{Python: p, Script: filepath.Join(folder, "main.py"), ComfyDir: folder, BaseDir: folder}, nil

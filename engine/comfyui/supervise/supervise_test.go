@@ -391,8 +391,13 @@ func TestStalePidfileIsStopped(t *testing.T) {
 func TestPidfileOwnedByAnotherProcessIsNotStopped(t *testing.T) {
 	cfg := testConfig(t)
 	other := exec.Command(fakeBin, "main.py", "--listen", "127.0.0.1", "--port", "0", "--base-directory", cfg.BaseDir)
-	owner := exec.Command(fakeBin, "main.py", "--listen", "127.0.0.1", "--port", "0", "--base-directory", t.TempDir())
-	os.MkdirAll(filepath.Join(cfg.BaseDir, "custom_nodes"), 0o755)
+	// The owner stands in for another live ltx-studio: it must stay up, so
+	// it gets a base folder the stand-in accepts (one with custom_nodes/).
+	ownerBase := t.TempDir()
+	owner := exec.Command(fakeBin, "main.py", "--listen", "127.0.0.1", "--port", "0", "--base-directory", ownerBase)
+	for _, d := range []string{cfg.BaseDir, ownerBase} {
+		os.MkdirAll(filepath.Join(d, "custom_nodes"), 0o755)
+	}
 	for _, c := range []*exec.Cmd{other, owner} {
 		proc.Prepare(c)
 		if err := c.Start(); err != nil {

@@ -67,9 +67,6 @@ func (s *Supervisor) State() status.Event { return s.hub.Current() }
 // Logs returns the newest log lines (ANSI stripped), oldest first.
 func (s *Supervisor) Logs() []string { return s.ring.Last(0) }
 
-// LogCount is the number of lines ever logged (to poll for new ones).
-func (s *Supervisor) LogCount() int64 { return s.ring.Total() }
-
 // URL is the base URL of the ready server ("" when not ready).
 func (s *Supervisor) URL() string {
 	s.mu.Lock()

@@ -22,8 +22,8 @@ import (
 // SampleInterval is how often the VRAM meter reads the GPU.
 const SampleInterval = time.Second
 
-// Studio is the main window's content and its view state.
-type Studio struct {
+// Shell is the main window's content and its view state.
+type Shell struct {
 	deps    Deps
 	ctx     context.Context
 	win     fyne.Window
@@ -44,9 +44,9 @@ type Studio struct {
 
 // New builds the window content, sets it on w, and registers the keyboard
 // shortcuts and file drops. ctx bounds all background work (meter, probes).
-func New(ctx context.Context, w fyne.Window, d Deps) *Studio {
+func New(ctx context.Context, w fyne.Window, d Deps) *Shell {
 	d.defaults()
-	s := &Studio{deps: d, ctx: ctx, win: w, modes: workflows.Modes(), forms: map[workflows.ModeID]*modeform.Form{}}
+	s := &Shell{deps: d, ctx: ctx, win: w, modes: workflows.Modes(), forms: map[workflows.ModeID]*modeform.Form{}}
 	s.build()
 	w.SetContent(s.content)
 	s.registerShortcuts(w.Canvas())
@@ -59,7 +59,7 @@ func New(ctx context.Context, w fyne.Window, d Deps) *Studio {
 	return s
 }
 
-func (s *Studio) build() {
+func (s *Shell) build() {
 	s.header = newHeader()
 	s.sidebar = newSidebar(s.modes, func(id workflows.ModeID) { s.SelectMode(id) })
 	s.formArea = container.NewVScroll(container.NewStack())
@@ -81,15 +81,15 @@ func (s *Studio) build() {
 }
 
 // Content is the window's root object.
-func (s *Studio) Content() fyne.CanvasObject { return s.content }
+func (s *Shell) Content() fyne.CanvasObject { return s.content }
 
 // Mode is the active mode.
-func (s *Studio) Mode() workflows.ModeID { return s.active.Mode().ID }
+func (s *Shell) Mode() workflows.ModeID { return s.active.Mode().ID }
 
 // Form returns a mode's form, building it on first use: forms are built
 // lazily because laying out text is most of the start-up time. Nil for an
 // unknown mode.
-func (s *Studio) Form(id workflows.ModeID) *modeform.Form {
+func (s *Shell) Form(id workflows.ModeID) *modeform.Form {
 	if f, ok := s.forms[id]; ok {
 		return f
 	}
@@ -111,7 +111,7 @@ func (s *Studio) Form(id workflows.ModeID) *modeform.Form {
 
 // SetWeights makes w the LTX-2.3 release every form runs, now and for forms
 // built later (the settings choose it; see workflows.Weights).
-func (s *Studio) SetWeights(w workflows.Weights) {
+func (s *Shell) SetWeights(w workflows.Weights) {
 	s.weights = w
 	for _, f := range s.forms {
 		f.SetWeights(w)
@@ -120,7 +120,7 @@ func (s *Studio) SetWeights(w workflows.Weights) {
 
 // SetPrecision makes p every form's model precision, now and for forms
 // built later (Settings → Save and the end of setup call it).
-func (s *Studio) SetPrecision(p workflows.Precision) {
+func (s *Shell) SetPrecision(p workflows.Precision) {
 	s.prec = p
 	for _, f := range s.forms {
 		f.SetPrecision(p)
@@ -128,11 +128,11 @@ func (s *Studio) SetPrecision(p workflows.Precision) {
 }
 
 // Meter is the header's VRAM meter (the job layer marks job start/end on it).
-func (s *Studio) Meter() *meter.Meter { return s.header.meter }
+func (s *Shell) Meter() *meter.Meter { return s.header.meter }
 
 // SetUnload shows an "Unload" button beside the meter that frees the GPU
 // memory ComfyUI holds; nil hides it.
-func (s *Studio) SetUnload(f func()) {
+func (s *Shell) SetUnload(f func()) {
 	s.header.unload.OnTapped = f
 	if f == nil {
 		s.header.unload.Hide()
@@ -143,7 +143,7 @@ func (s *Studio) SetUnload(f func()) {
 
 // SetSetup shows a "Finish setup" button in the header that reopens the
 // first-run setup (after "Not now"); nil hides it.
-func (s *Studio) SetSetup(f func()) {
+func (s *Shell) SetSetup(f func()) {
 	s.header.setup.OnTapped = f
 	if f == nil {
 		s.header.setup.Hide()
@@ -153,16 +153,16 @@ func (s *Studio) SetSetup(f func()) {
 }
 
 // SetBackendStatus shows the ComfyUI backend's state in the header.
-func (s *Studio) SetBackendStatus(text string, ok bool) { s.header.setStatus(text, ok) }
+func (s *Shell) SetBackendStatus(text string, ok bool) { s.header.setStatus(text, ok) }
 
 // SetOutput replaces the output area (the player and job list plug in here).
-func (s *Studio) SetOutput(o fyne.CanvasObject) {
+func (s *Shell) SetOutput(o fyne.CanvasObject) {
 	s.output.Objects = []fyne.CanvasObject{o}
 	s.output.Refresh()
 }
 
 // SelectMode shows a mode's form; each form keeps its input while hidden.
-func (s *Studio) SelectMode(id workflows.ModeID) {
+func (s *Shell) SelectMode(id workflows.ModeID) {
 	f := s.Form(id)
 	if f == nil || f == s.active {
 		return
@@ -182,7 +182,7 @@ func (s *Studio) SelectMode(id workflows.ModeID) {
 }
 
 // Generate hands the active form to OnGenerate when it is valid.
-func (s *Studio) Generate() {
+func (s *Shell) Generate() {
 	r := s.active.Result()
 	if !r.Ready() {
 		return
@@ -192,7 +192,7 @@ func (s *Studio) Generate() {
 	}
 }
 
-func (s *Studio) onFormChange() {
+func (s *Shell) onFormChange() {
 	if s.active == nil || s.generate == nil {
 		return
 	}
@@ -206,7 +206,7 @@ func (s *Studio) onFormChange() {
 	s.reason.SetText(firstReason(s.active.Mode(), r.Errors))
 }
 
-func (s *Studio) pickFile(kind workflows.MediaKind, done func(string)) {
+func (s *Shell) pickFile(kind workflows.MediaKind, done func(string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			done("")
@@ -233,7 +233,7 @@ func extensions(k workflows.MediaKind) []string {
 	return []string{".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif"}
 }
 
-func (s *Studio) onDropped(pos fyne.Position, uris []fyne.URI) {
+func (s *Shell) onDropped(pos fyne.Position, uris []fyne.URI) {
 	var paths []string
 	for _, u := range uris {
 		if u.Scheme() == "file" {
@@ -251,13 +251,13 @@ func (s *Studio) onDropped(pos fyne.Position, uris []fyne.URI) {
 }
 
 // Shortcuts: Ctrl+Enter generates, Ctrl+1…6 switch mode, Ctrl+Q quits.
-func (s *Studio) registerShortcuts(c fyne.Canvas) {
+func (s *Shell) registerShortcuts(c fyne.Canvas) {
 	for _, sc := range s.shortcuts() {
 		c.AddShortcut(sc, func(sc fyne.Shortcut) { s.onShortcut(sc) })
 	}
 }
 
-func (s *Studio) shortcuts() []*desktop.CustomShortcut {
+func (s *Shell) shortcuts() []*desktop.CustomShortcut {
 	mod := fyne.KeyModifierShortcutDefault
 	list := []*desktop.CustomShortcut{
 		{KeyName: fyne.KeyReturn, Modifier: mod},
@@ -273,7 +273,7 @@ func (s *Studio) shortcuts() []*desktop.CustomShortcut {
 func modeKey(i int) fyne.KeyName { return fyne.KeyName(itoa(i + 1)) }
 
 // onShortcut runs a window shortcut and reports whether it was one.
-func (s *Studio) onShortcut(sc fyne.Shortcut) bool {
+func (s *Shell) onShortcut(sc fyne.Shortcut) bool {
 	cs, ok := sc.(*desktop.CustomShortcut)
 	if !ok || cs.Modifier != fyne.KeyModifierShortcutDefault {
 		return false
@@ -297,64 +297,47 @@ func (s *Studio) onShortcut(sc fyne.Shortcut) bool {
 	return false
 }
 
-// fieldOrder is the order fields appear in, so the reason under Generate
-// names the first problem a person would meet.
-var fieldOrder = []string{"prompt", "width", "height", "seconds", "fps", "seed", "preset", "camera", "camera_strength", "negative", "precision"}
-
-var fieldNames = map[string]string{
-	"prompt": "Prompt", "width": "Width", "height": "Height", "seconds": "Duration", "fps": "Frame rate",
-	"seed": "Seed", "preset": "Preset", "camera": "Camera", "camera_strength": "Camera strength",
-	"negative": "Negative prompt", "precision": "Precision",
-}
-
-// firstReason says why Generate is off: the first field's problem, and
+// firstReason says why Generate is off: the first field's problem (in the
+// order a person meets the fields: media, then workflows.FieldOrder), and
 // which other fields have one ("(also Duration, Seed)"), so a person knows
 // where to look without hunting for red notes.
-func firstReason(m workflows.Mode, errs map[string]string) string {
-	keys := make([]string, 0, len(m.Slots)+len(fieldOrder))
-	names := map[string]string{}
+func firstReason(m workflows.Mode, errs map[workflows.Field]string) string {
+	order := workflows.FieldOrder()
+	keys := make([]workflows.Field, 0, len(m.Slots)+len(order))
+	slotNames := map[workflows.Field]string{}
 	for _, sl := range m.Slots {
-		keys = append(keys, "media."+sl.ID)
-		names["media."+sl.ID] = sl.Label
+		k := workflows.MediaField(sl.ID)
+		keys = append(keys, k)
+		slotNames[k] = sl.Label
 	}
-	keys = append(keys, fieldOrder...)
-	name := func(k string) string {
-		if n := names[k]; n != "" {
+	keys = append(keys, order...)
+	name := func(k workflows.Field) string {
+		if n := slotNames[k]; n != "" {
 			return n
 		}
-		if n := fieldNames[k]; n != "" {
-			return n
-		}
-		return k
+		return k.Label()
 	}
-	first := ""
-	var others []string
-	for _, k := range keys {
-		if _, ok := errs[k]; !ok {
-			continue
-		}
-		if first == "" {
-			first = k
-		} else {
-			others = append(others, name(k))
-		}
-	}
-	var unknown []string // a field the order above does not know (none today)
+	var unknown []workflows.Field // a field the order above does not know (none today)
 	for k := range errs {
 		if !slices.Contains(keys, k) {
-			unknown = append(unknown, name(k))
+			unknown = append(unknown, k)
 		}
 	}
 	slices.Sort(unknown)
-	others = append(others, unknown...)
-	if first == "" {
-		if len(others) == 0 {
-			return "Check the form."
+	var found []workflows.Field
+	for _, k := range append(keys, unknown...) {
+		if _, ok := errs[k]; ok {
+			found = append(found, k)
 		}
-		first, others = others[0], others[1:]
-		return first + ": " + errs[first] + also(others)
 	}
-	return name(first) + ": " + errs[first] + also(others)
+	if len(found) == 0 {
+		return "Check the form."
+	}
+	others := make([]string, 0, len(found)-1)
+	for _, k := range found[1:] {
+		others = append(others, name(k))
+	}
+	return name(found[0]) + ": " + errs[found[0]] + also(others)
 }
 
 func also(names []string) string {
@@ -365,7 +348,7 @@ func also(names []string) string {
 }
 
 // LoadForm switches to the form's mode and fills it in (re-run, history).
-func (s *Studio) LoadForm(f workflows.Form) {
+func (s *Shell) LoadForm(f workflows.Form) {
 	s.SelectMode(f.Mode)
 	if form := s.Form(f.Mode); form != nil {
 		form.Load(f)

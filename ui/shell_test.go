@@ -33,7 +33,7 @@ func probeImages(_ context.Context, path string) (modeform.MediaInfo, error) {
 	return modeform.MediaInfo{Kind: workflows.MediaImage, Width: 64, Height: 64}, nil
 }
 
-func newTestStudio(t *testing.T, d Deps) (*Studio, fyne.Window) {
+func newTestShell(t *testing.T, d Deps) (*Shell, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
 	test.ApplyTheme(t, topaz.Theme{})
@@ -65,14 +65,14 @@ func (r *recorder) TypedShortcut(sc fyne.Shortcut) {
 	}
 }
 
-func shortcuts(s *Studio, w fyne.Window) *recorder {
+func shortcuts(s *Shell, w fyne.Window) *recorder {
 	r := &recorder{Canvas: w.Canvas(), handlers: map[string]func(fyne.Shortcut){}}
 	s.registerShortcuts(r)
 	return r
 }
 
 func TestCtrlNumberSwitchesModes(t *testing.T) {
-	s, w := newTestStudio(t, Deps{})
+	s, w := newTestShell(t, Deps{})
 	c := shortcuts(s, w)
 	modes := workflows.Modes()
 	for _, i := range []int{3, 0, 5, 1, 4, 2} {
@@ -92,7 +92,7 @@ func TestCtrlNumberSwitchesModes(t *testing.T) {
 
 func TestCtrlEnterGenerates(t *testing.T) {
 	var got []workflows.Form
-	s, w := newTestStudio(t, Deps{OnGenerate: func(f workflows.Form) { got = append(got, f) }})
+	s, w := newTestShell(t, Deps{OnGenerate: func(f workflows.Form) { got = append(got, f) }})
 	c := shortcuts(s, w)
 
 	c.TypedShortcut(ctrl(fyne.KeyReturn))
@@ -126,7 +126,7 @@ func TestCtrlEnterGenerates(t *testing.T) {
 }
 
 func TestMeterAndStatusInHeader(t *testing.T) {
-	s, _ := newTestStudio(t, Deps{Sampler: oneSample{gpu.Sample{NoGPU: "no NVIDIA GPU found", RAMUsed: 1 << 30, RAMTotal: 4 << 30}}})
+	s, _ := newTestShell(t, Deps{Sampler: oneSample{gpu.Sample{NoGPU: "no NVIDIA GPU found", RAMUsed: 1 << 30, RAMTotal: 4 << 30}}})
 	if got := s.Meter().Text(); got != "No NVIDIA GPU found · RAM 1.0 / 4.0 GiB" {
 		t.Errorf("meter %q", got)
 	}
@@ -149,7 +149,7 @@ func TestMeterAndStatusInHeader(t *testing.T) {
 }
 
 func TestDropGoesToActiveForm(t *testing.T) {
-	s, _ := newTestStudio(t, Deps{Probe: probeImages})
+	s, _ := newTestShell(t, Deps{Probe: probeImages})
 	s.SelectMode(workflows.I2V)
 	path := filepath.Join(t.TempDir(), "cat.png")
 	f, err := os.Create(path)
@@ -174,7 +174,7 @@ func TestDropGoesToActiveForm(t *testing.T) {
 }
 
 func TestSetOutputReplacesPlaceholder(t *testing.T) {
-	s, _ := newTestStudio(t, Deps{})
+	s, _ := newTestShell(t, Deps{})
 	o := widget.NewLabel("player")
 	s.SetOutput(o)
 	if len(s.output.Objects) != 1 || s.output.Objects[0] != o {

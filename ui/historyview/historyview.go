@@ -1,7 +1,7 @@
-// Package history lists past generations (read by the engine from the
+// Package historyview lists past generations (read by the engine from the
 // sidecar files beside each video, so the list survives reinstalling the
 // app) with a mode filter and per-video actions.
-package history
+package historyview
 
 import (
 	"fmt"
