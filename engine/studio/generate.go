@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 
 	"github.com/ltxstudio/ltx-studio/engine/gpu"
@@ -47,7 +48,9 @@ type MediaError struct {
 	Err  error
 }
 
-func (e *MediaError) Error() string { return fmt.Sprintf("%s %s: %v", e.Slot.Label, e.Path, e.Err) }
+func (e *MediaError) Error() string {
+	return fmt.Sprintf("%s (%s): %v", e.Slot.Label, filepath.Base(e.Path), e.Err)
+}
 func (e *MediaError) Unwrap() error { return e.Err }
 
 // MissingModelsError says which model files the form's graph needs and this
