@@ -7,6 +7,7 @@ package link
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -200,9 +201,9 @@ func (l *Linker) place(m Method, src, real, dst string) (Action, error) {
 		return "", fmt.Errorf("link: create %s: %w", filepath.Dir(dst), err)
 	}
 	// Build the new link beside the old one and rename over it, so ComfyUI never
-	// sees the name missing.
-	tmp := dst + ".ltx-tmp"
-	_ = os.Remove(tmp)
+	// sees the name missing. The temp name is the writer's own: two workers
+	// linking one file at once must not remove or rename each other's.
+	tmp := fmt.Sprintf("%s.ltx-tmp-%d-%x", dst, os.Getpid(), rand.Uint64())
 	var err error
 	if m == Symlink {
 		err = l.Symlink(src, tmp)
@@ -212,8 +213,11 @@ func (l *Linker) place(m Method, src, real, dst string) (Action, error) {
 	if err != nil {
 		return "", fmt.Errorf("link: %s %s → %s: %w", m, dst, src, err)
 	}
-	if err := os.Rename(tmp, dst); err != nil {
-		_ = os.Remove(tmp)
+	err = os.Rename(tmp, dst)
+	// Renaming onto a hard link of the same file succeeds and does nothing
+	// (POSIX), which leaves tmp behind when another worker placed it first.
+	_ = os.Remove(tmp)
+	if err != nil {
 		return "", fmt.Errorf("link: put %s in place: %w", dst, err)
 	}
 	return action, nil

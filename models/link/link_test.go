@@ -167,3 +167,31 @@ func BenchmarkLink30Files(b *testing.B) {
 		}
 	}
 }
+
+// Two job workers that need one missing file link it at once: both succeed,
+// the link reads through, and no temp name is left beside it.
+func TestConcurrentLinksOfOneFile(t *testing.T) {
+	dir := t.TempDir()
+	src := snapshot(t, filepath.Join(dir, "cache"), "a.safetensors", "AAA")
+	items := []Item{{Folder: "checkpoints", Name: "a.safetensors", Source: src}}
+	for round := range 20 {
+		dst := filepath.Join(dir, "ComfyUI", "models", "checkpoints", "a.safetensors")
+		os.Remove(dst)
+		errs := make(chan error, 8)
+		for range 8 {
+			go func() { _, err := New(filepath.Join(dir, "ComfyUI")).Link(items); errs <- err }()
+		}
+		for range 8 {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		if b, err := os.ReadFile(dst); err != nil || string(b) != "AAA" {
+			t.Fatalf("round %d: link reads %q, %v", round, b, err)
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "ComfyUI", "models", "checkpoints", "*.ltx-tmp*"))
+	if len(left) > 0 {
+		t.Fatalf("temp links left: %v", left)
+	}
+}
