@@ -22,7 +22,7 @@ func AcceptMedia(ctx context.Context, slot workflows.MediaSlot, path string) (me
 // MediaProblem words a probe result for slot: nil when the file fits. It is
 // AcceptMedia without the probe, for a face that probes on its own.
 func MediaProblem(slot workflows.MediaSlot, info media.Info, probeErr error) error {
-	takes := slot.Label + " takes " + kindWords(slot.Kind)
+	takes := slot.Label + " takes " + slot.Kind.Article()
 	if slot.Hint != "" {
 		takes += " (" + slot.Hint + ")"
 	}
@@ -30,33 +30,9 @@ func MediaProblem(slot workflows.MediaSlot, info media.Info, probeErr error) err
 	case errors.Is(probeErr, media.ErrNotMedia):
 		return fmt.Errorf("%w; %s", probeErr, takes)
 	case probeErr != nil:
-		return fmt.Errorf("can't read this as %s: %w", kindWords(slot.Kind), probeErr)
-	case kindOf(info.Kind) != slot.Kind:
+		return fmt.Errorf("can't read this as %s: %w", slot.Kind.Article(), probeErr)
+	case info.Kind.MediaKind() != slot.Kind:
 		return fmt.Errorf("this is %s, but %s", info.Describe(), takes)
 	}
 	return nil
-}
-
-func kindOf(k media.Kind) workflows.MediaKind {
-	switch k {
-	case media.Image:
-		return workflows.MediaImage
-	case media.Audio:
-		return workflows.MediaAudio
-	case media.Video:
-		return workflows.MediaVideo
-	}
-	return ""
-}
-
-func kindWords(k workflows.MediaKind) string {
-	switch k {
-	case workflows.MediaImage:
-		return "an image"
-	case workflows.MediaAudio:
-		return "an audio file"
-	case workflows.MediaVideo:
-		return "a video"
-	}
-	return string(k)
 }

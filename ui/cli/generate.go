@@ -154,15 +154,8 @@ func mediaFlags() []mediaFlag {
 	return out
 }
 
-// flagFor is the flag that fills a media slot: the slot's own name, or the
-// flag of its kind.
-func flagFor(s workflows.MediaSlot) string {
-	switch s.ID {
-	case "image", "audio", "video", "first", "last":
-		return s.ID
-	}
-	return string(s.Kind)
-}
+// flagFor is the flag that fills a media slot, from the mode registry
+func flagFor(s workflows.MediaSlot) string { return s.Flag }
 
 func (g *genFlags) mediaFor(s workflows.MediaSlot) string {
 	if p := g.media[flagFor(s)]; p != nil {

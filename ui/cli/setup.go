@@ -37,7 +37,7 @@ type setupFlags struct {
 func newSetupFlagSet(out io.Writer, sf *setupFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
 	fs.SetOutput(out)
-	fs.StringVar(&sf.modes, "mode", "", "modes, comma-separated (t2v, i2v, a2v, lipsync, keyframe, style); default: the saved choice, else t2v,i2v")
+	fs.StringVar(&sf.modes, "mode", "", "modes, comma-separated ("+studio.ModeNames()+"); default: the saved choice, else t2v,i2v")
 	fs.StringVar(&sf.precision, "precision", "", "weights: fp8 or bf16; default: the saved choice")
 	fs.BoolVar(&sf.moveFound, "move-found", false, "move files found on another drive into the model cache (a link is left behind) instead of linking to them")
 	fs.BoolVar(&sf.plan, "plan", false, "only show what would be downloaded, found on disk or already cached")
@@ -101,7 +101,7 @@ func setupChoice(sf setupFlags, s *studio.Studio) (studio.SetupChoice, error) {
 	}
 	for _, id := range names {
 		if _, ok := workflows.Lookup(id); !ok {
-			return c, fmt.Errorf("unknown mode %q (t2v, i2v, a2v, lipsync, keyframe, style)", id)
+			return c, fmt.Errorf("unknown mode %q (%s)", id, studio.ModeNames())
 		}
 		c.Modes = append(c.Modes, id)
 	}

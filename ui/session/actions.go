@@ -3,14 +3,12 @@ package session
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // preview frames
 	"image/png"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -176,15 +174,11 @@ func (s *Session) exportWorkflow(sidecar string) {
 	})
 }
 
-// workflowExport is the file Export workflow offers: the sidecar's recorded
-// prompt, indented, named after the video.
+// workflowExport is the file Export workflow offers (engine/history words it).
 func workflowExport(sidecar string) (string, []byte, error) {
-	_, prompt, err := formOf(sidecar)
-	if err == nil && (len(prompt) == 0 || string(prompt) == "null") {
-		err = errors.New("no recorded workflow")
-	}
+	e, err := enghist.Read(sidecar)
 	if err != nil {
 		return "", nil, err
 	}
-	return strings.TrimSuffix(filepath.Base(sidecar), ".json") + ".workflow_api.json", workflows.Export(&workflows.Prompt{JSON: prompt}), nil
+	return e.Workflow()
 }
