@@ -161,3 +161,16 @@ func (s *Studio) RunsOn(id string) string {
 	}
 	return ""
 }
+
+// ComfyUIOnly is the data folder's ComfyUI without the job queue, for a face
+// that only runs it (`ltx-studio comfyui start`).
+type ComfyUIOnly interface {
+	Subscribe() (<-chan status.Event, func())
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	URL() string
+}
+
+// ComfyUI gives the data folder's ComfyUI alone (the first GPU's when there
+// are several); Studio.Start and Studio.Stop run it together with the queue.
+func (s *Studio) ComfyUI() ComfyUIOnly { return s.Backend() }

@@ -53,7 +53,7 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	dirs, b := s.Dirs(), s.Backend()
+	dirs := s.Dirs()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	sub, rest := args[0], args[1:]
@@ -72,7 +72,7 @@ func runComfyUI(ctx context.Context, env Env, args []string) error {
 	case "status":
 		return cliStatus(ctx, env.Stdout, dirs, s, env.waits)
 	case "start":
-		return cliStart(ctx, env.Stdout, b)
+		return cliStart(ctx, env.Stdout, s.ComfyUI())
 	case "stop":
 		stopped, err := comfyui.StopDetached(ctx, dirs)
 		if err != nil {
@@ -191,7 +191,7 @@ func cliStatus(ctx context.Context, w io.Writer, dirs appdirs.Dirs, sd *studio.S
 	return nil
 }
 
-func cliStart(ctx context.Context, w io.Writer, b *comfyui.Backend) error {
+func cliStart(ctx context.Context, w io.Writer, b studio.ComfyUIOnly) error {
 	ch, cancel := b.Subscribe()
 	defer cancel()
 	<-ch // the state before Start
