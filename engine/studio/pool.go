@@ -214,40 +214,14 @@ func (s *Studio) followPoolPorts() {
 	s.stopPoolWatch = cancel
 	s.mu.Unlock()
 	for _, m := range s.poolMembers() {
-		ch, unsub := m.backend.Subscribe()
-		go func() {
-			defer unsub()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case ev, ok := <-ch:
-					if !ok {
-						return
-					}
-					if ev.State == status.Crashed {
-						// Its jobs re-queue onto the other GPUs; the header
-						// follows the first GPU's ComfyUI only, so say it here.
-						s.log.Warn("the ComfyUI of a GPU crashed", "gpu", m.dev.Index, "why", ev.Message, "final", ev.Final)
-					}
-					p := portOf(ev.URL)
-					if ev.State != status.Ready || p == 0 {
-						continue
-					}
-					s.mu.Lock()
-					moved := p != m.port
-					m.port = p
-					s.mu.Unlock()
-					if moved {
-						s.log.Info("the ComfyUI of a GPU moved to a new port; reopening the job queue", "gpu", m.dev.Index, "port", p)
-						s.stopJobEngine()
-						if err := s.startJobEngine(ctx); err != nil {
-							s.log.Error("reopening the job queue", "err", err)
-						}
-					}
-				}
+		// Its jobs re-queue onto the other GPUs; the header follows the
+		// first GPU's ComfyUI only, so a crash is said here.
+		crashed := func(ev status.Event) {
+			if ev.State == status.Crashed {
+				s.log.Warn("the ComfyUI of a GPU crashed", "gpu", m.dev.Index, "why", ev.Message, "final", ev.Final)
 			}
-		}()
+		}
+		s.watchPort(ctx, m.backend, &m.port, func() bool { return true }, crashed, "gpu", m.dev.Index)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/ltxstudio/ltx-studio/engine/comfyui"
 	"github.com/ltxstudio/ltx-studio/engine/comfyui/status"
 	"github.com/ltxstudio/ltx-studio/engine/settings"
 )
@@ -41,6 +42,13 @@ func (s *Studio) followPort() {
 	}
 	s.stopPortWatch = cancel
 	s.mu.Unlock()
+	s.watchPort(ctx, b, &s.port, func() bool { return s.Backend() == b }, nil)
+}
+
+// watchPort reopens the job queue whenever b comes up ready on a port other
+// than *port (a taken port makes its supervisor pick another one), while
+// current says b still serves jobs. seen, when set, sees every event first.
+func (s *Studio) watchPort(ctx context.Context, b *comfyui.Backend, port *int, current func() bool, seen func(status.Event), logArgs ...any) {
 	ch, unsub := b.Subscribe()
 	go func() {
 		defer unsub()
@@ -52,16 +60,19 @@ func (s *Studio) followPort() {
 				if !ok {
 					return
 				}
+				if seen != nil {
+					seen(ev)
+				}
 				p := portOf(ev.URL)
 				if ev.State != status.Ready || p == 0 {
 					continue
 				}
 				s.mu.Lock()
-				moved := p != s.port
-				s.port = p
+				moved := p != *port
+				*port = p
 				s.mu.Unlock()
-				if moved && s.Backend() == b {
-					s.log.Info("ComfyUI moved to a new port; reopening the job queue on it", "port", p)
+				if moved && current() {
+					s.log.Info("a ComfyUI moved to a new port; reopening the job queue on it", append(logArgs, "port", p)...)
 					s.stopJobEngine()
 					if err := s.startJobEngine(ctx); err != nil {
 						s.log.Error("reopening the job queue", "err", err)
